@@ -1,0 +1,162 @@
+/**
+ * Chain parameters: the block-time model and every detector's thresholds, with presets for
+ * chain kinds. Every field can be overridden (see {@link toChainParams}).
+ */
+
+/**
+ * How blocks arrive.
+ * - `slots`: proof of stake with fixed slots; a slot may be missed.
+ * - `exponential`: proof of work; gaps between blocks are exponential with the given mean.
+ */
+export type BlockTimeModel =
+  | { kind: 'slots'; slotMs: number; slotsPerEpoch: number }
+  | { kind: 'exponential'; meanBlockMs: number };
+
+export type ChainParams = {
+  /** The preset these parameters started from. */
+  preset: string;
+  blockTime: BlockTimeModel;
+  reorg: {
+    /** Depth at or above which a chain-level reorg is a `warning` (shallower ones are `info`). */
+    warningDepth: number;
+    /** Depth at or above which a chain-level reorg is `critical`. */
+    criticalDepth: number;
+  };
+  liveness: {
+    /** Slot chains: consecutive missed slots tolerated before a `warning`. */
+    maxMissedSlots: number;
+    /** Slot chains: slots without a head before `critical` (a chain halt). */
+    criticalMissedSlots: number;
+    /** Exponential chains: false-alarm probability of the `warning` threshold, P(gap > t). */
+    warningFalseAlarm: number;
+    /** Exponential chains: false-alarm probability of the `critical` threshold. */
+    criticalFalseAlarm: number;
+  };
+  finality: {
+    /** Whether the chain finalizes at all. Without finality the finality detector stays quiet. */
+    enabled: boolean;
+    /** Epochs without finality before a `warning` (slot chains; 2 is normal on Ethereum). */
+    warningEpochs: number;
+    /** Epochs without finality before `critical`. */
+    criticalEpochs: number;
+    /** Milliseconds without the finalized checkpoint advancing before a `warning` (any chain). */
+    warningAgeMs: number;
+    /** Milliseconds without the finalized checkpoint advancing before `critical`. */
+    criticalAgeMs: number;
+  };
+  divergence: {
+    /** Blocks a node may be on another branch (either side of the fork) before a signal. */
+    toleranceBlocks: number;
+    /** Milliseconds a node may be on another branch before a signal. */
+    toleranceMs: number;
+    /** Branch length past the fork at which the divergence becomes `critical`. */
+    criticalBlocks: number;
+  };
+  lag: {
+    /** Blocks behind the canonical head tolerated. */
+    maxBlocks: number;
+    /** Milliseconds a node may stay behind (or fail every request) before a signal. */
+    graceMs: number;
+  };
+  latency: {
+    /** RPC round trip above which a request is an outlier, in milliseconds. */
+    rpcThresholdMs: number;
+    /** Delay between the first node seeing a block and this node seeing it, in milliseconds. */
+    propagationThresholdMs: number;
+  };
+  /** Blocks kept below the canonical head when no finality prunes them (memory bound). */
+  pruneDepth: number;
+  /** Weight of each node in the canonical head choice; nodes not listed weigh 1. */
+  weights: Record<string, number>;
+};
+
+export type ChainParamsOverrides = {
+  preset?: string;
+  blockTime?: BlockTimeModel;
+  reorg?: Partial<ChainParams['reorg']>;
+  liveness?: Partial<ChainParams['liveness']>;
+  finality?: Partial<ChainParams['finality']>;
+  divergence?: Partial<ChainParams['divergence']>;
+  lag?: Partial<ChainParams['lag']>;
+  latency?: Partial<ChainParams['latency']>;
+  pruneDepth?: number;
+  weights?: Record<string, number>;
+};
+
+const ethereum: ChainParams = {
+  preset: 'ethereum',
+  blockTime: { kind: 'slots', slotMs: 12_000, slotsPerEpoch: 32 },
+  reorg: { warningDepth: 2, criticalDepth: 5 },
+  liveness: { maxMissedSlots: 3, criticalMissedSlots: 32, warningFalseAlarm: 1e-6, criticalFalseAlarm: 1e-9 },
+  finality: {
+    enabled: true,
+    warningEpochs: 4,
+    criticalEpochs: 8,
+    warningAgeMs: 4 * 32 * 12_000,
+    criticalAgeMs: 8 * 32 * 12_000,
+  },
+  divergence: { toleranceBlocks: 2, toleranceMs: 36_000, criticalBlocks: 4 },
+  lag: { maxBlocks: 3, graceMs: 36_000 },
+  latency: { rpcThresholdMs: 2_000, propagationThresholdMs: 4_000 },
+  pruneDepth: 256,
+  weights: {},
+};
+
+const bitcoin: ChainParams = {
+  preset: 'bitcoin',
+  blockTime: { kind: 'exponential', meanBlockMs: 600_000 },
+  reorg: { warningDepth: 2, criticalDepth: 6 },
+  liveness: { maxMissedSlots: 0, criticalMissedSlots: 0, warningFalseAlarm: 1e-6, criticalFalseAlarm: 1e-9 },
+  finality: { enabled: false, warningEpochs: 0, criticalEpochs: 0, warningAgeMs: 0, criticalAgeMs: 0 },
+  divergence: { toleranceBlocks: 2, toleranceMs: 1_200_000, criticalBlocks: 6 },
+  lag: { maxBlocks: 1, graceMs: 1_200_000 },
+  latency: { rpcThresholdMs: 5_000, propagationThresholdMs: 60_000 },
+  pruneDepth: 288,
+  weights: {},
+};
+
+const devnet: ChainParams = {
+  preset: 'devnet',
+  blockTime: { kind: 'slots', slotMs: 1_000, slotsPerEpoch: 4 },
+  reorg: { warningDepth: 2, criticalDepth: 5 },
+  liveness: { maxMissedSlots: 3, criticalMissedSlots: 8, warningFalseAlarm: 1e-6, criticalFalseAlarm: 1e-9 },
+  finality: {
+    enabled: true,
+    warningEpochs: 4,
+    criticalEpochs: 8,
+    warningAgeMs: 30_000,
+    criticalAgeMs: 60_000,
+  },
+  divergence: { toleranceBlocks: 2, toleranceMs: 3_000, criticalBlocks: 4 },
+  lag: { maxBlocks: 3, graceMs: 3_000 },
+  latency: { rpcThresholdMs: 1_000, propagationThresholdMs: 2_000 },
+  pruneDepth: 256,
+  weights: {},
+};
+
+/** Built-in presets. `devnet` is a local EVM devnet mining about one block a second (Anvil, Hardhat). */
+export const PRESETS: Readonly<Record<string, ChainParams>> = Object.freeze({ ethereum, bitcoin, devnet });
+
+export function isPresetName(name: string): boolean {
+  return Object.hasOwn(PRESETS, name);
+}
+
+/** Builds parameters from a preset and overrides. Throws on an unknown preset. */
+export function toChainParams(presetName: string, overrides: ChainParamsOverrides = {}): ChainParams {
+  const base = PRESETS[presetName];
+  if (!base) {
+    throw new Error(`unknown preset "${presetName}": use one of ${Object.keys(PRESETS).join(', ')}`);
+  }
+  return {
+    preset: overrides.preset ?? base.preset,
+    blockTime: overrides.blockTime ?? base.blockTime,
+    reorg: { ...base.reorg, ...overrides.reorg },
+    liveness: { ...base.liveness, ...overrides.liveness },
+    finality: { ...base.finality, ...overrides.finality },
+    divergence: { ...base.divergence, ...overrides.divergence },
+    lag: { ...base.lag, ...overrides.lag },
+    latency: { ...base.latency, ...overrides.latency },
+    pruneDepth: overrides.pruneDepth ?? base.pruneDepth,
+    weights: { ...base.weights, ...overrides.weights },
+  };
+}
