@@ -51,6 +51,8 @@ export type ReorgSignal = SignalBase & {
   replaced: Hash[];
   /** The reorg replaced a block at or below a finalized checkpoint. */
   finalizedReverted: boolean;
+  /** `false` when the tree lacked the parents down to the fork: `depth` is then a lower bound. */
+  ancestorKnown?: false;
 };
 
 /** No canonical head for longer than the chain's block-time model allows. */

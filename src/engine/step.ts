@@ -1,0 +1,359 @@
+import {
+  type BreakerState,
+  createBreakerState,
+  type LevelRequest,
+  reduceBreaker,
+} from '../breaker/breaker.ts';
+import { levelRank, type Transition } from '../breaker/levels.ts';
+import {
+  type BreakerRule,
+  DEFAULT_RECOVERY,
+  DEFAULT_RULES,
+  type RecoveryPolicy,
+  toRequestedLevel,
+} from '../breaker/rules.ts';
+import {
+  addBlock as addToTree,
+  type Block,
+  type ChainState,
+  type Checkpoint,
+  chooseCanonical,
+  createChainState,
+  getOrCreateNode,
+  isAncestorOrSelf,
+  type NodeView,
+  prune,
+  setCanonical,
+} from '../core/chainView.ts';
+import type {
+  BlockObservation,
+  CheckpointObservation,
+  ErrorObservation,
+  Observation,
+} from '../core/observation.ts';
+import { type ChainParams, toChainParams } from '../core/params.ts';
+import type { Signal } from '../core/signal.ts';
+import { detectDivergence, detectFinalizedConflict } from '../detectors/divergence.ts';
+import { detectFinality } from '../detectors/finality.ts';
+import { describeConflict, detectIntegrity } from '../detectors/integrity.ts';
+import { detectLag } from '../detectors/lag.ts';
+import { detectPropagation, detectRpcLatency } from '../detectors/latency.ts';
+import { detectLiveness } from '../detectors/liveness.ts';
+import { detectReorg } from '../detectors/reorg.ts';
+import type { EngineConfig } from './config.ts';
+
+/**
+ * The engine: `step(state, observation) -> { state, signals, transitions }`. It composes the
+ * chain view, the detectors and the breakers. It reads no clock, network or disk: time arrives
+ * on the observations. For speed the state is updated in place and returned; treat the state
+ * passed in as consumed. The same observations in the same order give the same output.
+ */
+export type EngineState = {
+  config: EngineConfig;
+  chains: Map<string, ChainState>;
+  breakers: Map<string, BreakerState>;
+  /** Breakers protecting each chain. */
+  breakersOfChain: Map<string, BreakerState[]>;
+  rules: readonly BreakerRule[];
+  recovery: RecoveryPolicy;
+  /** Observations taken, and those ignored (unknown chain without a default preset). */
+  observations: number;
+  ignored: number;
+};
+
+export type StepResult = { state: EngineState; signals: Signal[]; transitions: Transition[] };
+
+/** Creates the initial state. Throws on an unknown preset (a broken config). */
+export function createEngineState(config: EngineConfig): EngineState {
+  if (config.defaultPreset !== undefined) toChainParams(config.defaultPreset);
+  const state: EngineState = {
+    config,
+    chains: new Map(),
+    breakers: new Map(),
+    breakersOfChain: new Map(),
+    rules: config.breaker?.rules ?? DEFAULT_RULES,
+    recovery: { ...DEFAULT_RECOVERY, ...config.breaker?.recovery },
+    observations: 0,
+    ignored: 0,
+  };
+  for (const definition of config.breaker?.breakers ?? []) {
+    const breaker = createBreakerState(definition.name, [...definition.chains]);
+    state.breakers.set(definition.name, breaker);
+    for (const chain of definition.chains) {
+      const list = state.breakersOfChain.get(chain) ?? [];
+      list.push(breaker);
+      state.breakersOfChain.set(chain, list);
+    }
+  }
+  for (const [name, chain] of Object.entries(config.chains)) {
+    toChainParams(chain.preset, chain.params);
+    ensureBreaker(state, name);
+  }
+  return state;
+}
+
+const NO_SIGNALS: Signal[] = [];
+const NO_TRANSITIONS: Transition[] = [];
+
+export function step(state: EngineState, observation: Observation): StepResult {
+  state.observations += 1;
+  if (observation.type === 'tick') {
+    const signals: Signal[] = [];
+    const transitions: Transition[] = [];
+    if (observation.chain !== undefined) {
+      const chain = state.chains.get(observation.chain);
+      if (chain) tickChain(state, chain, observation.observedAtMs, signals, transitions);
+    } else {
+      for (const chain of state.chains.values())
+        tickChain(state, chain, observation.observedAtMs, signals, transitions);
+    }
+    return { state, signals, transitions };
+  }
+  const chain = getChain(state, observation.chain, observation.observedAtMs);
+  if (!chain) {
+    state.ignored += 1;
+    return { state, signals: NO_SIGNALS, transitions: NO_TRANSITIONS };
+  }
+  if (observation.observedAtMs > chain.nowMs) chain.nowMs = observation.observedAtMs;
+  const node = getOrCreateNode(chain, observation.node, chain.nowMs);
+  if (observation.client !== undefined && node.client !== observation.client)
+    node.client = observation.client;
+  const signals: Signal[] = [];
+  let evaluation = false;
+  switch (observation.type) {
+    case 'head':
+    case 'block':
+      evaluation = onBlock(chain, node, observation, signals);
+      break;
+    case 'checkpoint':
+      onCheckpoint(chain, node, observation, signals);
+      break;
+    case 'error':
+      onError(chain, node, observation, signals);
+      break;
+  }
+  detectOverTime(chain, signals);
+  const transitions = evaluateBreakers(state, chain, signals, evaluation);
+  return { state, signals, transitions };
+}
+
+function getChain(state: EngineState, name: string, nowMs: number): ChainState | undefined {
+  const existing = state.chains.get(name);
+  if (existing) return existing;
+  const configured = state.config.chains[name];
+  let params: ChainParams;
+  if (configured) params = toChainParams(configured.preset, configured.params);
+  else if (state.config.defaultPreset !== undefined) params = toChainParams(state.config.defaultPreset);
+  else return undefined;
+  const chain = createChainState(name, params, nowMs);
+  state.chains.set(name, chain);
+  ensureBreaker(state, name);
+  return chain;
+}
+
+function ensureBreaker(state: EngineState, chain: string): void {
+  if (state.breakersOfChain.has(chain)) return;
+  const breaker = state.breakers.get(chain) ?? createBreakerState(chain, [chain]);
+  state.breakers.set(chain, breaker);
+  state.breakersOfChain.set(chain, [breaker]);
+}
+
+function tickChain(
+  state: EngineState,
+  chain: ChainState,
+  atMs: number,
+  signals: Signal[],
+  transitions: Transition[],
+): void {
+  if (atMs > chain.nowMs) chain.nowMs = atMs;
+  chain.counts.ticks += 1;
+  const from = signals.length;
+  detectOverTime(chain, signals);
+  for (const t of evaluateBreakers(state, chain, signals.slice(from), true)) transitions.push(t);
+}
+
+/** Returns true when the canonical head changed (a breaker evaluation that counts). */
+function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signals: Signal[]): boolean {
+  const nowMs = chain.nowMs;
+  const candidate: Block = {
+    hash: obs.hash,
+    parentHash: obs.parentHash,
+    number: obs.number,
+    timestamp: obs.timestamp,
+    firstSeenMs: nowMs,
+    firstSeenBy: node.name,
+  };
+  const added = addToTree(chain, candidate);
+  if (added.conflict) {
+    chain.counts.errors += 1;
+    signals.push(
+      detectIntegrity(chain, node, 'conflicting_header', describeConflict(added.conflict, obs), {
+        hash: obs.hash,
+        number: obs.number,
+      }),
+    );
+    return false;
+  }
+  node.lastOkMs = nowMs;
+  node.failingSinceMs = undefined;
+  if (obs.latencyMs !== undefined) {
+    const latency = detectRpcLatency(chain, node, obs.latencyMs);
+    if (latency) signals.push(latency);
+  }
+  if (obs.type === 'block') {
+    chain.counts.blocks += 1;
+    return false;
+  }
+  chain.counts.heads += 1;
+  const block = added.block;
+  const previous = node.head;
+  if (previous && previous.hash === block.hash) return false;
+  if (
+    node.integrityFailedAtMs !== undefined &&
+    nowMs - node.integrityFailedAtMs >= chain.params.lag.graceMs
+  ) {
+    node.integrityFailedAtMs = undefined;
+  }
+  if (previous) {
+    const extends_ = isAncestorOrSelf(chain, previous, block);
+    if (extends_ === false || (extends_ === undefined && block.number <= previous.number)) {
+      signals.push(detectReorg(chain, 'node', previous, block, nowMs, node));
+    }
+  }
+  node.head = block;
+  node.headChangedAtMs = nowMs;
+  const propagation = detectPropagation(chain, node, block);
+  if (propagation) signals.push(propagation);
+  return updateCanonical(chain, signals);
+}
+
+function updateCanonical(chain: ChainState, signals: Signal[]): boolean {
+  const old = chain.canonical;
+  const next = chooseCanonical(chain);
+  if (!next || next === old) {
+    for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
+    return false;
+  }
+  if (!old) {
+    chain.canonicalAdvancedAtMs = chain.nowMs;
+  } else if (isAncestorOrSelf(chain, old, next) !== false) {
+    if (next.number > old.number) chain.canonicalAdvancedAtMs = chain.nowMs;
+  } else if (isAncestorOrSelf(chain, next, old) !== true) {
+    // Neither an extension nor a step back along the same line: the canonical chain reorganized.
+    signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs));
+    chain.canonicalAdvancedAtMs = chain.nowMs;
+  }
+  setCanonical(chain, next);
+  for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
+  prune(chain);
+  return true;
+}
+
+function onCheckpoint(
+  chain: ChainState,
+  node: NodeView,
+  obs: CheckpointObservation,
+  signals: Signal[],
+): void {
+  chain.counts.checkpoints += 1;
+  node.lastOkMs = chain.nowMs;
+  node.failingSinceMs = undefined;
+  const checkpoint: Checkpoint = { kind: obs.kind, hash: obs.hash, observedAtMs: chain.nowMs };
+  if (obs.number !== undefined) checkpoint.number = obs.number;
+  if (obs.epoch !== undefined) checkpoint.epoch = obs.epoch;
+  const previous = node.checkpoints[obs.kind];
+  node.checkpoints[obs.kind] = checkpoint;
+  if (obs.kind !== 'finalized') return;
+  if (!previous || previous.hash !== checkpoint.hash) pushIf(signals, detectFinalizedConflict(chain, node));
+  const current = chain.finalized;
+  const advanced =
+    !current ||
+    (checkpoint.number !== undefined && current.number !== undefined
+      ? checkpoint.number > current.number
+      : (checkpoint.epoch ?? -1) > (current.epoch ?? -1));
+  if (advanced && node.integrityFailedAtMs === undefined) {
+    if (current) chain.finalizedAdvancedAtMs = chain.nowMs;
+    chain.finalized = checkpoint;
+  }
+}
+
+function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signals: Signal[]): void {
+  chain.counts.errors += 1;
+  node.failingSinceMs ??= chain.nowMs;
+  node.lastError = `${obs.code}: ${obs.message}`;
+  if (obs.code === 'integrity') signals.push(detectIntegrity(chain, node, 'integrity', obs.message));
+}
+
+function detectOverTime(chain: ChainState, signals: Signal[]): void {
+  pushIf(signals, detectLiveness(chain));
+  pushIf(signals, detectFinality(chain));
+  for (const node of chain.nodes.values()) {
+    pushIf(signals, detectLag(chain, node));
+    if (node.divergedSinceMs !== undefined) pushIf(signals, detectDivergence(chain, node));
+  }
+}
+
+function evaluateBreakers(
+  state: EngineState,
+  chain: ChainState,
+  signals: Signal[],
+  counts: boolean,
+): Transition[] {
+  for (const signal of signals) {
+    if (signal.kind !== 'reorg' && signal.kind !== 'integrity' && signal.kind !== 'latency') continue;
+    const { level, holdMs } = toRequestedLevel(state.rules, signal);
+    if (level !== 'normal') chain.holds.push({ signal, untilMs: signal.atMs + holdMs });
+  }
+  const breakers = state.breakersOfChain.get(chain.name);
+  if (!breakers) return NO_TRANSITIONS;
+  let transitions: Transition[] = NO_TRANSITIONS;
+  for (const breaker of breakers) {
+    if (breaker.level === 'normal' && !hasDemands(state, breaker)) continue;
+    const request = toLevelRequest(state, breaker, chain.nowMs);
+    const transition = reduceBreaker(breaker, request, chain.nowMs, state.recovery, counts);
+    if (transition) {
+      if (transitions === NO_TRANSITIONS) transitions = [];
+      transitions.push(transition);
+    }
+  }
+  return transitions;
+}
+
+function hasDemands(state: EngineState, breaker: BreakerState): boolean {
+  for (const name of breaker.chains) {
+    const chain = state.chains.get(name);
+    if (chain && (chain.conditions.size > 0 || chain.holds.length > 0)) return true;
+  }
+  return false;
+}
+
+/** The highest level that the rules ask for, over the breaker's chains' conditions and holds. */
+export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs: number): LevelRequest {
+  let best: LevelRequest = { level: 'normal', reason: 'no active condition', causes: [] };
+  let bestRank = 0;
+  const consider = (signal: Signal) => {
+    const { level } = toRequestedLevel(state.rules, signal);
+    const rank = levelRank(level);
+    if (rank === 0) return;
+    if (rank > bestRank) {
+      best = { level, reason: `${signal.kind} ${signal.severity}: ${signal.message}`, causes: [signal.kind] };
+      bestRank = rank;
+    } else if (rank === bestRank && !best.causes.includes(signal.kind)) {
+      best.causes.push(signal.kind);
+    }
+  };
+  for (const name of breaker.chains) {
+    const chain = state.chains.get(name);
+    if (!chain) continue;
+    for (const signal of chain.conditions.values()) consider(signal);
+    if (chain.holds.length > 0) {
+      chain.holds = chain.holds.filter((hold) => hold.untilMs > nowMs);
+      for (const hold of chain.holds) consider(hold.signal);
+    }
+  }
+  return best;
+}
+
+function pushIf(signals: Signal[], signal: Signal | undefined): void {
+  if (signal) signals.push(signal);
+}
