@@ -32,6 +32,8 @@ export type Checkpoint = {
 /** What the view knows about one node. */
 export type NodeView = {
   name: string;
+  /** Condition keys of this node: `lag:<name>`, `divergence:<name>`, `divergence:finalized:<name>`. */
+  keys: { lag: string; divergence: string; finalizedConflict: string };
   client?: string;
   weight: number;
   head?: Block;
@@ -106,6 +108,11 @@ export function getOrCreateNode(chain: ChainState, name: string, nowMs: number):
   if (!node) {
     node = {
       name,
+      keys: {
+        lag: `lag:${name}`,
+        divergence: `divergence:${name}`,
+        finalizedConflict: `divergence:finalized:${name}`,
+      },
       weight: chain.params.weights[name] ?? 1,
       headChangedAtMs: nowMs,
       lastOkMs: nowMs,

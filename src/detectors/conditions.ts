@@ -18,5 +18,5 @@ export function raiseCondition(chain: ChainState, key: string, signal: Signal): 
 
 /** Clears the condition `key`. Returns true when it was raised. */
 export function clearCondition(chain: ChainState, key: string): boolean {
-  return chain.conditions.delete(key);
+  return chain.conditions.size > 0 && chain.conditions.delete(key);
 }

@@ -22,7 +22,7 @@ import { formatDuration } from './liveness.ts';
  * 20 min / critical 6; devnet 2 blocks / 3 s / critical 4.
  */
 export function detectDivergence(chain: ChainState, node: NodeView): DivergenceSignal | undefined {
-  const key = `divergence:${node.name}`;
+  const key = node.keys.divergence;
   const head = node.head;
   const canonical = chain.canonical;
   if (!head || !canonical || isCanonical(chain, head) || isAncestorOrSelf(chain, canonical, head) !== false) {
@@ -88,7 +88,7 @@ export function detectFinalizedConflict(chain: ChainState, node: NodeView): Dive
       message: `safety failure: node ${node.name} finalized ${describe(mine)} but node ${other.name} finalized ${describe(theirs)}`,
     };
     if (node.client !== undefined) signal.client = node.client;
-    return raiseCondition(chain, `divergence:finalized:${node.name}`, signal) as DivergenceSignal | undefined;
+    return raiseCondition(chain, node.keys.finalizedConflict, signal) as DivergenceSignal | undefined;
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import { formatDuration } from './liveness.ts';
  * 3 blocks / 3 s.
  */
 export function detectLag(chain: ChainState, node: NodeView): LagSignal | undefined {
-  const key = `lag:${node.name}`;
+  const key = node.keys.lag;
   const { maxBlocks, graceMs } = chain.params.lag;
   const canonical = chain.canonical;
   const lagBlocks = canonical

@@ -13,6 +13,16 @@ import { clearCondition, raiseCondition } from './conditions.ts';
  *   and 1e-9: 2.30 h and 3.45 h.
  */
 export function toLivenessThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
+  const cached = thresholdCache.get(params);
+  if (cached) return cached;
+  const thresholds = computeThresholds(params);
+  thresholdCache.set(params, thresholds);
+  return thresholds;
+}
+
+const thresholdCache = new WeakMap<ChainParams, { warningMs: number; criticalMs: number }>();
+
+function computeThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
   const model = params.blockTime;
   if (model.kind === 'slots') {
     return {

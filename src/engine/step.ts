@@ -21,6 +21,7 @@ import {
   createChainState,
   getOrCreateNode,
   isAncestorOrSelf,
+  isHealthy,
   type NodeView,
   prune,
   setCanonical,
@@ -224,12 +225,12 @@ function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signa
   node.headChangedAtMs = nowMs;
   const propagation = detectPropagation(chain, node, block);
   if (propagation) signals.push(propagation);
-  return updateCanonical(chain, signals);
+  return updateCanonical(chain, signals, node, previous);
 }
 
-function updateCanonical(chain: ChainState, signals: Signal[]): boolean {
+function updateCanonical(chain: ChainState, signals: Signal[], moved?: NodeView, previous?: Block): boolean {
   const old = chain.canonical;
-  const next = chooseCanonical(chain);
+  const next = fastCanonical(chain, moved, previous) ?? chooseCanonical(chain);
   if (!next || next === old) {
     for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
     return false;
@@ -247,6 +248,19 @@ function updateCanonical(chain: ChainState, signals: Signal[]): boolean {
   for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
   prune(chain);
   return true;
+}
+
+/**
+ * The common cases decided without a full choice: a healthy node moving from the canonical head
+ * to its child extends the canonical line; a node catching up to the canonical head leaves it.
+ */
+function fastCanonical(chain: ChainState, moved?: NodeView, previous?: Block): Block | undefined {
+  const old = chain.canonical;
+  const head = moved?.head;
+  if (!old || !head || !moved || !isHealthy(chain, moved)) return undefined;
+  if (head === old) return old;
+  if (previous === old && head.parentHash === old.hash) return head;
+  return undefined;
 }
 
 function onCheckpoint(
