@@ -1,10 +1,16 @@
 import { runCoreBench } from './core.ts';
+import { runReplayBench } from './replay.ts';
 
-/** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- core` for one. */
+/** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
 const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   core: () => runCoreBench(),
+  replay: () => runReplayBench(),
 };
+if (only && !(only in benches)) {
+  console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`== ${name}`);
