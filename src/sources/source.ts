@@ -1,0 +1,87 @@
+import type { Observation } from '../core/observation.ts';
+
+/**
+ * The source port: something that watches one node (or a recorded log) and turns what it sees into
+ * {@link Observation}s. A source never throws into its caller once started: every failure becomes an
+ * `error` observation with one of the {@link SourceErrorCode}s.
+ */
+export type Source = {
+  /** Node name, unique within its chain. */
+  readonly name: string;
+  /** Starts watching; resolves once the watch loop runs (not when the node first answers). */
+  start(emit: (observation: Observation) => void): Promise<void>;
+  /** Stops watching and releases sockets and timers; no observation is emitted after it resolves. */
+  stop(): Promise<void>;
+};
+
+/** Wall-clock time for `observedAtMs`, injected so tests can control it. */
+export type Clock = {
+  /** Milliseconds since the Unix epoch. */
+  nowMs(): number;
+};
+
+/** The clock of the machine. */
+export const systemClock: Clock = { nowMs: () => Date.now() };
+
+/**
+ * Codes of `error` observations emitted by sources.
+ * - `timeout`: no complete answer within the request timeout.
+ * - `unreachable`: connection refused or dropped, DNS failure, socket closed.
+ * - `http_status`: the server answered with a non-success HTTP status.
+ * - `invalid_response`: the answer is not JSON, not JSON-RPC, of the wrong shape, or too large.
+ * - `rpc_error`: the node answered with a JSON-RPC error object.
+ * - `integrity`: the node served data that cannot be true (a header whose hash does not match it).
+ */
+export const SOURCE_ERROR_CODES = [
+  'timeout',
+  'unreachable',
+  'http_status',
+  'invalid_response',
+  'rpc_error',
+  'integrity',
+] as const;
+export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
+
+export type SourceErrorParameters = {
+  code: SourceErrorCode;
+  /** One line for humans, without credentials. */
+  shortMessage: string;
+  details?: string;
+  cause?: unknown;
+  /** Round trip of the failed request, in milliseconds, when measured. */
+  latencyMs?: number;
+};
+
+/** The error type of every source: a code, a one-line message, the library error as `cause`. */
+export class SourceError extends Error {
+  override name = 'SourceError';
+  readonly code: SourceErrorCode;
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+  readonly latencyMs: number | undefined;
+
+  constructor({ code, shortMessage, details, cause, latencyMs }: SourceErrorParameters) {
+    super(
+      details ? `${shortMessage}: ${details}` : shortMessage,
+      cause === undefined ? undefined : { cause },
+    );
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.details = details;
+    this.latencyMs = latencyMs;
+  }
+
+  /** Walks the `cause` chain; returns the deepest error, or the first for which `fn` is true. */
+  walk(fn?: (error: unknown) => boolean): unknown {
+    let current: unknown = this;
+    const seen = new Set<unknown>();
+    while (current !== undefined && current !== null && !seen.has(current)) {
+      if (fn?.(current)) return current;
+      seen.add(current);
+      const next: unknown = (current as { cause?: unknown }).cause;
+      if (next === undefined || next === null) return fn ? undefined : current;
+      current = next;
+    }
+    return fn ? undefined : current;
+  }
+}
