@@ -100,7 +100,7 @@ JTD_CASES = [
     for (spot, strike, days, r, q, vol, hazard) in [
         (100, 100, 182, 0.05, 0.0, 0.2, 0.05),
         (2500, 2200, 91, 0.04, 0.03, 0.7, 0.3),
-        (100, 120, 730, 0.02, 0.01, 0.4, 1.5),
+        (100, 120, 730, 0.02, 0.01, 0.4, 0.5),
         (100, 100, 365, 0.05, 0.0, 0.3, 0.0),
     ]
 ]
@@ -190,7 +190,7 @@ def jtd_case(case):
             "delta": c["delta"] - math.exp(-q * t),
             "gamma": c["gamma"],
             "vega": c["vega"],
-            "theta": c["theta"] + q * fwd - r * disc,
+            "theta": c["theta"] - q * fwd + r * disc,
             "rho": c["rho"] - t * disc,
             "dividendRho": c["dividendRho"] + t * fwd,
             "hazardSensitivity": c["hazardSensitivity"],

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import { bsmGreeks } from '../../src/risk/pricing/bsm.ts';
 import { type CrrInput, crrPrice } from '../../src/risk/pricing/crr.ts';
+import { impliedVol } from '../../src/risk/pricing/impliedVol.ts';
+import { jumpToDefaultGreeks } from '../../src/risk/pricing/jumpToDefault.ts';
+import { mertonGreeks } from '../../src/risk/pricing/merton.ts';
 import { erfc } from '../../src/risk/pricing/normal.ts';
 import type { OptionInput } from '../../src/risk/pricing/types.ts';
 import { assertRelative, caseName, loadReference, type ReferenceCase } from './reference.ts';
@@ -38,6 +41,37 @@ describe(`QuantLib ${table.quantlib}: Cox-Ross-Rubinstein (BinomialVanillaEngine
       steps: c.input.steps as number,
     };
     it(`args: ${caseName(c)}`, () => assertAll(crrPrice(input), c.expected, 1e-9));
+  }
+});
+
+describe(`QuantLib ${table.quantlib}: jump to default (BSM call at r + hazard, put by parity)`, () => {
+  for (const c of table.jumpToDefault) {
+    const input = { ...toOption(c), hazardPerYear: c.input.hazardPerYear as number };
+    it(`args: ${caseName(c)}`, () => assertAll(jumpToDefaultGreeks(input), c.expected, 1e-9));
+  }
+});
+
+describe(`QuantLib ${table.quantlib}: Merton jump-diffusion (JumpDiffusionEngine, converged series)`, () => {
+  for (const c of table.merton) {
+    const input = {
+      ...toOption(c),
+      jumpIntensity: c.input.jumpIntensity as number,
+      jumpMeanLog: c.input.jumpMeanLog as number,
+      jumpVol: c.input.jumpVol as number,
+    };
+    const { priceDefaultAccuracy: _truncated, ...expected } = c.expected;
+    it(`args: ${caseName(c)}`, () => assertAll(mertonGreeks(input), expected, 1e-8));
+  }
+});
+
+describe(`QuantLib ${table.quantlib}: implied volatility of QuantLib's own prices`, () => {
+  for (const c of table.impliedVol) {
+    const { type, spot, strike, timeYears, rate, yieldRate } = c.input;
+    const price = c.input.price as number;
+    it(`args: ${caseName(c)}`, () => {
+      const vol = impliedVol({ type, spot, strike, timeYears, rate, yieldRate, price });
+      assertRelative(vol, c.expected.volAnnual as number, 1e-9, 'volAnnual');
+    });
   }
 });
 

@@ -131,3 +131,15 @@ export function normalCdf(x: number): number {
   const tail = a >= 38.5 ? 0 : 0.5 * expMinusSquare(a, 0.5) * erfcxPositive(y);
   return x < 0 ? tail : 1 - tail;
 }
+
+/**
+ * P(Z <= x) given `gaussian` = exp(-x^2/2), which the caller may already hold: saves the
+ * exponential of {@link normalCdf} in batch loops. With `gaussian` computed as
+ * Math.exp(-x * x / 2) the relative error grows to about x^2 * 1e-16 in the tails.
+ */
+export function normalCdfFromGaussian(x: number, gaussian: number): number {
+  const y = Math.abs(x) * Math.SQRT1_2;
+  if (y <= THRESHOLD) return 0.5 + 0.5 * erfNearZero(x * Math.SQRT1_2);
+  const tail = 0.5 * gaussian * erfcxPositive(y);
+  return x < 0 ? tail : 1 - tail;
+}

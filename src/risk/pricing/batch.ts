@@ -1,0 +1,187 @@
+import { PricingError } from './errors.ts';
+import { normalCdf, normalCdfFromGaussian } from './normal.ts';
+
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/**
+ * A chain of European options as columns of equal length: `isCall[i]` is 1 for a call and 0 for
+ * a put; the other columns as in {@link OptionInput}.
+ */
+export type BsmBatchInput = {
+  isCall: Uint8Array;
+  spot: Float64Array;
+  strike: Float64Array;
+  timeYears: Float64Array;
+  rate: Float64Array;
+  yieldRate: Float64Array;
+  volAnnual: Float64Array;
+};
+
+/** Price and Greeks of every option of a chain, one column each (units as in {@link Greeks}). */
+export type BsmBatchGreeks = {
+  price: Float64Array;
+  delta: Float64Array;
+  gamma: Float64Array;
+  vega: Float64Array;
+  theta: Float64Array;
+  rho: Float64Array;
+  dividendRho: Float64Array;
+};
+
+function lengthOf(input: BsmBatchInput): number {
+  const n = input.isCall.length;
+  for (const [name, column] of Object.entries(input)) {
+    if ((column as ArrayLike<number>).length !== n) {
+      throw new PricingError('invalid_input', `column ${name} has ${column.length} rows, isCall has ${n}`);
+    }
+  }
+  return n;
+}
+
+function badRow(input: BsmBatchInput, i: number): PricingError {
+  return new PricingError(
+    'invalid_input',
+    `row ${i}: spot, strike, timeYears and volAnnual must be > 0 and rates finite`,
+    {
+      row: i,
+      spot: input.spot[i] as number,
+      strike: input.strike[i] as number,
+      timeYears: input.timeYears[i] as number,
+      rate: input.rate[i] as number,
+      yieldRate: input.yieldRate[i] as number,
+      volAnnual: input.volAnnual[i] as number,
+    },
+  );
+}
+
+/** One finite test for all six: a sum times 0 is 0 only when the sum is finite. */
+function rowIsValid(S: number, K: number, T: number, r: number, q: number, vol: number): boolean {
+  return S > 0 && K > 0 && T > 0 && vol > 0 && (S + K + T + vol + r + q) * 0 === 0;
+}
+
+/**
+ * Discount factors of the previous row: a chain shares its expiry and rates across strikes, so
+ * most rows reuse them. exp(-d2^2/2) follows from exp(-d1^2/2) times the moneyness
+ * S e^{-qT} / (K e^{-rT}), so each row needs one logarithm and one exponential.
+ */
+type DiscountCache = {
+  T: number;
+  r: number;
+  q: number;
+  sqrtT: number;
+  rateDiscount: number;
+  yieldDiscount: number;
+};
+
+function createDiscountCache(): DiscountCache {
+  return { T: Number.NaN, r: Number.NaN, q: Number.NaN, sqrtT: 0, rateDiscount: 0, yieldDiscount: 0 };
+}
+
+function updateDiscounts(cache: DiscountCache, T: number, r: number, q: number): void {
+  if (T === cache.T && r === cache.r && q === cache.q) return;
+  cache.T = T;
+  cache.r = r;
+  cache.q = q;
+  cache.sqrtT = Math.sqrt(T);
+  cache.rateDiscount = Math.exp(-r * T);
+  cache.yieldDiscount = Math.exp(-q * T);
+}
+
+/**
+ * Black-Scholes-Merton prices of a whole chain into `out` (allocated when absent).
+ *
+ * @throws PricingError `invalid_input` naming the first bad row, or columns of unequal length.
+ */
+export function bsmPriceBatch(input: BsmBatchInput, out?: Float64Array): Float64Array {
+  const n = lengthOf(input);
+  const result = out ?? new Float64Array(n);
+  const { isCall, spot, strike, timeYears, rate, yieldRate, volAnnual } = input;
+  const cache = createDiscountCache();
+  for (let i = 0; i < n; i++) {
+    const S = spot[i] as number;
+    const K = strike[i] as number;
+    const T = timeYears[i] as number;
+    const r = rate[i] as number;
+    const q = yieldRate[i] as number;
+    const vol = volAnnual[i] as number;
+    if (!rowIsValid(S, K, T, r, q, vol)) throw badRow(input, i);
+    updateDiscounts(cache, T, r, q);
+    const stdDev = vol * cache.sqrtT;
+    const forwardSpot = S * cache.yieldDiscount;
+    const discountedStrike = K * cache.rateDiscount;
+    const moneyness = forwardSpot / discountedStrike;
+    const d1 = Math.log(moneyness) / stdDev + 0.5 * stdDev;
+    const d2 = d1 - stdDev;
+    const g1 = Math.exp(-0.5 * d1 * d1);
+    const g2 = g1 * moneyness;
+    // A call is F N(d1) - K N(d2); a put is -(F N(-d1) - K N(-d2)): one formula with sign w.
+    const w = isCall[i] === 1 ? 1 : -1;
+    const n1 = g1 > 0 && g2 <= 1 ? normalCdfFromGaussian(w * d1, g1) : normalCdf(w * d1);
+    const n2 = g1 > 0 && g2 <= 1 ? normalCdfFromGaussian(w * d2, g2) : normalCdf(w * d2);
+    result[i] = w * (forwardSpot * n1 - discountedStrike * n2);
+  }
+  return result;
+}
+
+/**
+ * Black-Scholes-Merton prices and Greeks of a whole chain into `out` (allocated when absent).
+ *
+ * @throws PricingError `invalid_input` naming the first bad row, or columns of unequal length.
+ */
+export function bsmGreeksBatch(input: BsmBatchInput, out?: BsmBatchGreeks): BsmBatchGreeks {
+  const n = lengthOf(input);
+  const result = out ?? {
+    price: new Float64Array(n),
+    delta: new Float64Array(n),
+    gamma: new Float64Array(n),
+    vega: new Float64Array(n),
+    theta: new Float64Array(n),
+    rho: new Float64Array(n),
+    dividendRho: new Float64Array(n),
+  };
+  const { isCall, spot, strike, timeYears, rate, yieldRate, volAnnual } = input;
+  const cache = createDiscountCache();
+  for (let i = 0; i < n; i++) {
+    const S = spot[i] as number;
+    const K = strike[i] as number;
+    const T = timeYears[i] as number;
+    const r = rate[i] as number;
+    const q = yieldRate[i] as number;
+    const vol = volAnnual[i] as number;
+    if (!rowIsValid(S, K, T, r, q, vol)) throw badRow(input, i);
+    updateDiscounts(cache, T, r, q);
+    const sqrtT = cache.sqrtT;
+    const stdDev = vol * sqrtT;
+    const yieldDiscount = cache.yieldDiscount;
+    const forwardSpot = S * yieldDiscount;
+    const discountedStrike = K * cache.rateDiscount;
+    const moneyness = forwardSpot / discountedStrike;
+    const d1 = Math.log(moneyness) / stdDev + 0.5 * stdDev;
+    const d2 = d1 - stdDev;
+    const g1 = Math.exp(-0.5 * d1 * d1);
+    const g2 = g1 * moneyness;
+    const exact = g1 > 0 && g2 <= 1;
+    const density = forwardSpot * INV_SQRT_2PI * g1;
+    const decay = (-density * vol) / (2 * sqrtT);
+    result.gamma[i] = density / (S * S * stdDev);
+    result.vega[i] = density * sqrtT;
+    if (isCall[i] === 1) {
+      const nd1 = exact ? normalCdfFromGaussian(d1, g1) : normalCdf(d1);
+      const nd2 = exact ? normalCdfFromGaussian(d2, g2) : normalCdf(d2);
+      result.price[i] = forwardSpot * nd1 - discountedStrike * nd2;
+      result.delta[i] = yieldDiscount * nd1;
+      result.theta[i] = decay - r * discountedStrike * nd2 + q * forwardSpot * nd1;
+      result.rho[i] = T * discountedStrike * nd2;
+      result.dividendRho[i] = -T * forwardSpot * nd1;
+    } else {
+      const nmd1 = exact ? normalCdfFromGaussian(-d1, g1) : normalCdf(-d1);
+      const nmd2 = exact ? normalCdfFromGaussian(-d2, g2) : normalCdf(-d2);
+      result.price[i] = discountedStrike * nmd2 - forwardSpot * nmd1;
+      result.delta[i] = -yieldDiscount * nmd1;
+      result.theta[i] = decay + r * discountedStrike * nmd2 - q * forwardSpot * nmd1;
+      result.rho[i] = -T * discountedStrike * nmd2;
+      result.dividendRho[i] = T * forwardSpot * nmd1;
+    }
+  }
+  return result;
+}
