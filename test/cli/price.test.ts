@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Command } from 'commander';
+import { parsePriceCsv, priceRows, registerPrice } from '../../src/cli/commands/price.ts';
+import { CliError } from '../../src/cli/errors.ts';
+import { loadReference } from '../risk/reference.ts';
+
+const reference = loadReference();
+
+/** Runs `price` with the given arguments; returns the output and the thrown error, if any. */
+function run(args: string[]): { out: string; err: string; error?: unknown } {
+  let out = '';
+  let err = '';
+  const output = { out: (text: string) => void (out += text), err: (text: string) => void (err += text) };
+  const program = new Command('consensus-guard').exitOverride();
+  program.configureOutput({ writeOut: output.out, writeErr: output.err });
+  registerPrice(program, output);
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({ writeOut: output.out, writeErr: output.err });
+  }
+  try {
+    program.parse(['price', ...args], { from: 'user' });
+    return { out, err };
+  } catch (error) {
+    return { out, err, error };
+  }
+}
+
+function exitCodeOf(error: unknown): number | undefined {
+  if (error instanceof CliError) return error.exitCode;
+  if (error && typeof error === 'object' && 'exitCode' in error) return 2;
+  return undefined;
+}
+
+const HEADER =
+  'type,exercise,model,spot,strike,T,r,q,vol,steps,hazard,recovery,jumpIntensity,jumpMeanLog,jumpVol';
+
+describe('price command', () => {
+  const bsmCase = reference.bsm[0];
+  assert.ok(bsmCase);
+
+  it('default: one option from flags, priced as QuantLib does', () => {
+    const i = bsmCase.input;
+    const { out, error } = run([
+      '--type',
+      i.type,
+      '--spot',
+      String(i.spot),
+      '--strike',
+      String(i.strike),
+      '--days',
+      String(i.days),
+      '--r',
+      String(i.rate),
+      '--q',
+      String(i.yieldRate),
+      '--vol',
+      String(i.volAnnual),
+      '--json',
+    ]);
+    assert.equal(error, undefined);
+    const [result] = JSON.parse(out) as Array<Record<string, number>>;
+    assert.ok(result);
+    for (const [key, value] of Object.entries(bsmCase.expected)) {
+      assert.ok(Math.abs((result[key] as number) - value) <= 1e-9 * Math.abs(value), key);
+    }
+  });
+
+  it('args: human table names every Greek', () => {
+    const { out } = run(['--type', 'put', '--spot', '100', '--strike', '90', '--T', '0.5', '--vol', '0.6']);
+    assert.match(
+      out.split('\n')[0] ?? '',
+      /price\s+delta\s+gamma\s+vega\s+theta\s+rho\s+dividendRho\s+hazardSensitivity/,
+    );
+    assert.match(out.split('\n')[1] ?? '', /bsm european put K=90/);
+  });
+
+  it('args: jtd with hazard and recovery has a hazard sensitivity', () => {
+    const { out } = run([
+      '--type',
+      'call',
+      '--model',
+      'jtd',
+      '--spot',
+      '100',
+      '--strike',
+      '100',
+      '--T',
+      '1',
+      '--vol',
+      '0.5',
+      '--hazard',
+      '0.2',
+      '--recovery',
+      '0.3',
+      '--json',
+    ]);
+    const [result] = JSON.parse(out) as Array<Record<string, number>>;
+    assert.ok(result && typeof result.hazardSensitivity === 'number' && result.hazardSensitivity > 0);
+  });
+
+  it('behavior: a CSV chain in input order, with an error for the bad row alone', () => {
+    const crrCase = reference.crr.find((c) => c.input.exercise === 'american');
+    assert.ok(crrCase);
+    const c = crrCase.input;
+    const dir = mkdtempSync(join(tmpdir(), 'price-'));
+    const file = join(dir, 'chain.csv');
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        `${c.type},american,crr,${c.spot},${c.strike},${c.timeYears},${c.rate},${c.yieldRate},${c.volAnnual},${c.steps},,,,,`,
+        'put,european,bsm,100,100,0.5,0.05,0,-0.2,,,,,,',
+        'call,european,merton,100,100,0.5,0.05,0,0.2,,,,1,-0.1,0.15',
+        '',
+      ].join('\n'),
+    );
+    const { out, error } = run(['--csv', file, '--json']);
+    assert.equal(error, undefined);
+    const results = JSON.parse(out) as Array<Record<string, unknown>>;
+    assert.equal(results.length, 3);
+    assert.ok(
+      Math.abs((results[0]?.price as number) - (crrCase.expected.price as number)) <=
+        1e-9 * (crrCase.expected.price as number),
+    );
+    assert.deepEqual(Object.keys(results[0] ?? {}).sort(), ['delta', 'gamma', 'price', 'theta']);
+    assert.match(String(results[1]?.error), /vol must be a finite number > 0/);
+    assert.equal(typeof results[2]?.vega, 'number');
+  });
+
+  const usage: Array<[string, string[], RegExp]> = [
+    [
+      'missing strike',
+      ['--type', 'call', '--spot', '100', '--T', '1', '--vol', '0.2'],
+      /--strike is required/,
+    ],
+    [
+      'negative vol',
+      ['--type', 'call', '--spot', '100', '--strike', '100', '--T', '1', '--vol', '-0.2'],
+      /--vol must be/,
+    ],
+    [
+      'T and days',
+      ['--type', 'call', '--spot', '1', '--strike', '1', '--T', '1', '--days', '3', '--vol', '0.2'],
+      /not both/,
+    ],
+    [
+      'bad number',
+      ['--type', 'call', '--spot', 'abc', '--strike', '1', '--T', '1', '--vol', '0.2'],
+      /--spot must be a number/,
+    ],
+    [
+      'bad type',
+      ['--type', 'straddle', '--spot', '1', '--strike', '1', '--T', '1', '--vol', '0.2'],
+      /--type must be call or put/,
+    ],
+    [
+      'merton without jumps',
+      ['--type', 'call', '--model', 'merton', '--spot', '1', '--strike', '1', '--T', '1', '--vol', '0.2'],
+      /needs --jump-intensity/,
+    ],
+    ['csv with option flags', ['--csv', 'x.csv', '--spot', '1'], /drop --spot/],
+  ];
+  for (const [name, args, message] of usage) {
+    it(`error: ${name} is a usage error (exit 2)`, () => {
+      const { error } = run(args);
+      assert.equal(exitCodeOf(error), 2);
+      assert.match((error as Error).message, message);
+      assert.ok(!(error as Error).message.includes('\n'));
+    });
+  }
+
+  it('error: an unreadable file exits 1', () => {
+    const { error } = run(['--csv', join(tmpdir(), 'does-not-exist', 'chain.csv')]);
+    assert.equal(exitCodeOf(error), 1);
+    assert.match((error as Error).message, /cannot read .*ENOENT/);
+  });
+});
+
+describe('parsePriceCsv', () => {
+  it('default: columns in any order, optional ones absent', () => {
+    const rows = parsePriceCsv(
+      'vol,T,strike,spot,type,exercise,model,r,q\n0.3,0.25,110,100,call,european,bsm,0.01,0\n',
+    );
+    assert.deepEqual(rows, [
+      {
+        type: 'call',
+        exercise: 'european',
+        model: 'bsm',
+        spot: 100,
+        strike: 110,
+        T: 0.25,
+        r: 0.01,
+        q: 0,
+        vol: 0.3,
+      },
+    ]);
+  });
+
+  const rowErrors: Array<[string, string, RegExp]> = [
+    ['bad model', 'put,european,heston,100,100,1,0,0,0.2', /model must be one of/],
+    ['bad exercise', 'put,bermudan,bsm,100,100,1,0,0,0.2', /exercise must be/],
+    ['too few cells', 'put,european,bsm,100', /4 cells, the header has 9/],
+    ['empty required cell', 'put,european,bsm,,100,1,0,0,0.2', /spot is missing/],
+  ];
+  for (const [name, line, message] of rowErrors) {
+    it(`error: ${name} becomes that row's error`, () => {
+      const [row] = parsePriceCsv(`type,exercise,model,spot,strike,T,r,q,vol\n${line}\n`);
+      assert.ok(row && 'error' in row);
+      assert.match(row.error, message);
+    });
+  }
+
+  it('error: unknown column', () => {
+    assert.throws(
+      () => parsePriceCsv(`${HEADER},hazardRate\n`),
+      (e: unknown) => e instanceof CliError && e.exitCode === 1,
+    );
+  });
+  it('error: missing column', () => {
+    assert.throws(() => parsePriceCsv('type,exercise,model,spot,strike,T,r,q\n'), /lacks the column vol/);
+  });
+  it('error: empty file', () => {
+    assert.throws(() => parsePriceCsv(''), CliError);
+  });
+});
+
+describe('priceRows', () => {
+  it('behavior: bsm refuses American exercise for that row only', () => {
+    const [american, european] = priceRows([
+      { type: 'put', exercise: 'american', model: 'bsm', spot: 100, strike: 100, T: 1, r: 0, q: 0, vol: 0.2 },
+      { type: 'put', exercise: 'european', model: 'bsm', spot: 100, strike: 100, T: 1, r: 0, q: 0, vol: 0.2 },
+    ]);
+    assert.ok(american && 'error' in american);
+    assert.ok(european && 'price' in european && european.price > 0);
+  });
+});
