@@ -368,26 +368,26 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     }
   }
 
+  /**
+   * A `newHeads` payload. A payload without every header field (some clients trim it) is fetched by
+   * its hash. A block already on the head's chain is a late notification and is skipped.
+   */
   async function onSocketHead(rpc: EvmRpcClient, payload: unknown): Promise<void> {
     let block: VerifiedBlock;
+    let latencyMs: number | undefined;
     const parsed = parseRpcBlockHeader(payload);
-    if (!parsed.ok && typeof payload === 'object' && payload !== null) {
-      const hash = (payload as { hash?: unknown }).hash;
-      if (typeof hash === 'string' && /^0x[0-9a-fA-F]{64}$/.test(hash)) {
-        const fetched = await fetchBlock(rpc, 'eth_getBlockByHash', [hash, false]);
-        if (!fetched) return;
-        if (await processHead(rpc, fetched.block, fetched.latencyMs)) await pollCheckpoints(rpc);
-        return;
-      }
-    }
-    try {
+    const hash =
+      typeof payload === 'object' && payload !== null ? (payload as { hash?: unknown }).hash : undefined;
+    if (!parsed.ok && typeof hash === 'string' && /^0x[0-9a-fA-F]{64}$/.test(hash)) {
+      const fetched = await fetchBlock(rpc, 'eth_getBlockByHash', [hash, false]);
+      if (!fetched) return;
+      block = fetched.block;
+      latencyMs = fetched.latencyMs;
+    } else {
       block = toVerifiedBlock(payload, 'newHeads', rpc.url);
-    } catch (error) {
-      emitError(error);
-      return;
     }
     if (isOnHeadChain(block)) return;
-    if (await processHead(rpc, block)) await pollCheckpoints(rpc);
+    if (await processHead(rpc, block, latencyMs)) await pollCheckpoints(rpc);
   }
 
   /** One WebSocket session: resolves with the error that ended it, or undefined on stop. */
