@@ -2,16 +2,19 @@ import type { ChainState } from '../core/chainView.ts';
 import { type Signal, severityRank } from '../core/signal.ts';
 
 /**
- * Raises the condition `key` with `signal`. Returns the signal when the condition is new or its
- * severity rose (that is when it is emitted); `undefined` when it was already raised at that
- * severity or higher (the stored signal is refreshed with the new facts).
+ * Raises the condition `key` with `signal`. Returns the signal when the condition is new, its
+ * severity rose, or `worsened` says it got worse at the same severity (that is when it is
+ * emitted and stored); `undefined` otherwise. The stored signal is the last one emitted.
  */
-export function raiseCondition(chain: ChainState, key: string, signal: Signal): Signal | undefined {
+export function raiseCondition(
+  chain: ChainState,
+  key: string,
+  signal: Signal,
+  worsened?: (active: Signal) => boolean,
+): Signal | undefined {
   const active = chain.conditions.get(key);
-  if (active && severityRank(active.severity) >= severityRank(signal.severity)) {
-    chain.conditions.set(key, { ...signal, severity: active.severity, atMs: active.atMs });
-    return undefined;
-  }
+  if (active && severityRank(active.severity) > severityRank(signal.severity)) return undefined;
+  if (active && active.severity === signal.severity && !worsened?.(active)) return undefined;
   chain.conditions.set(key, signal);
   return signal;
 }

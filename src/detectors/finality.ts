@@ -12,6 +12,7 @@ import { formatDuration } from './liveness.ts';
  *   `critical` at `criticalEpochs` (ethereum 6).
  * - Any chain: also by age, `warningAgeMs` and `criticalAgeMs`.
  * `headMinusFinalized` is the canonical head height minus the finalized height, when both known.
+ * On slot chains the signal is emitted again at each further whole epoch of the stall.
  */
 export function detectFinality(chain: ChainState): FinalitySignal | undefined {
   const cfg = chain.params.finality;
@@ -50,5 +51,11 @@ export function detectFinality(chain: ChainState): FinalitySignal | undefined {
     signal.finalized = { number: finalized.number, hash: finalized.hash };
     if (chain.canonical) signal.headMinusFinalized = Number(chain.canonical.number - finalized.number);
   }
-  return raiseCondition(chain, 'finality', signal) as FinalitySignal | undefined;
+  // Emitted again each time the stall grows by a whole epoch: every signal carries the count.
+  return raiseCondition(
+    chain,
+    'finality',
+    signal,
+    (active) => active.kind === 'finality' && (active.epochsWithoutFinality ?? 0) < (epochs ?? 0),
+  ) as FinalitySignal | undefined;
 }

@@ -138,10 +138,16 @@ describe('step', () => {
       if (h > 8 && h <= 20) obs.push(s.finalized('n1', `a${h - 8}`, h));
     }
     const result = runObservations(devnet, obs);
+    // Finalized last advances at t = 20 s; devnet epochs are 4 s: warning from 4 epochs, critical
+    // from 8, emitted again at each further epoch until t = 100 s (20 epochs).
     const finality = result.signals.filter((x) => x.kind === 'finality');
-    assert.deepEqual(kinds(finality), ['finality:warning', 'finality:critical']);
-    assert.ok(finality[1]?.kind === 'finality');
-    assert.equal(finality[1].epochsWithoutFinality, 8);
+    const expected = [4, 5, 6, 7].map((e) => `warning:${e}`);
+    for (let e = 8; e <= 20; e++) expected.push(`critical:${e}`);
+    assert.deepEqual(
+      finality.map((x) => (x.kind === 'finality' ? `${x.severity}:${x.epochsWithoutFinality}` : '')),
+      expected,
+    );
+    assert.equal(finality[4]?.atMs, s.atMs(20 + 32));
     assert.equal(result.summary.maxLevels.test, 'reduce_only');
   });
 
