@@ -64,8 +64,11 @@ function erfNearZero(x: number): number {
 /** erfcx(y) = exp(y^2) erfc(y) for y > 0.46875. */
 function erfcxPositive(y: number): number {
   if (y <= 4) {
-    const num = (((((((C8 * y + C0) * y + C1) * y + C2) * y + C3) * y + C4) * y + C5) * y + C6) * y + C7;
-    const den = (((((((y + D0) * y + D1) * y + D2) * y + D3) * y + D4) * y + D5) * y + D6) * y + D7;
+    // The polynomials of degree 8 in Estrin's scheme: shorter chains of dependent operations.
+    const y2 = y * y;
+    const y4 = y2 * y2;
+    const num = (((C8 * y + C0) * y2 + (C1 * y + C2)) * y4 + ((C3 * y + C4) * y2 + (C5 * y + C6))) * y + C7;
+    const den = (((y + D0) * y2 + (D1 * y + D2)) * y4 + ((D3 * y + D4) * y2 + (D5 * y + D6))) * y + D7;
     return num / den;
   }
   if (y >= ERFCX_ASYMPTOTIC_AT) return INV_SQRT_PI / y;
