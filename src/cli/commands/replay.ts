@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Transition } from '../../breaker/levels.ts';
+import { ConfigError, parseConfig } from '../../config/parseConfig.ts';
+import { isPresetName, PRESETS } from '../../core/params.ts';
+import type { Signal } from '../../core/signal.ts';
+import type { EngineConfig } from '../../engine/config.ts';
+import { toRunSummary } from '../../engine/run.ts';
+import { createEngineState, step } from '../../engine/step.ts';
+import type { ObservationLineError } from '../../sources/replay/parseObservation.ts';
+import { readObservationLog } from '../../sources/replay/readObservationLog.ts';
+import { ReplayError } from '../../sources/replay/replayError.ts';
+import { CliError, usageError } from '../errors.ts';
+import { formatSignal, formatSummary, formatTransition, type Output, toRunDocument } from '../output.ts';
+
+type ReplayOptions = { preset?: string; config?: string; json?: boolean };
+
+const MAX_REPORTED_LINES = 20;
+
+export function registerReplay(program: Command, output: Output): void {
+  program
+    .command('replay')
+    .description('Replay a recorded observation log (JSON Lines, docs/formats.md) through the engine')
+    .argument('<file>', 'observation log, one JSON observation per line')
+    .option('--preset <name>', `chain preset for every chain in the log: ${Object.keys(PRESETS).join(', ')}`)
+    .option(
+      '--config <file>',
+      'guard config file (chains, parameters, breaker rules); nodes are not contacted',
+    )
+    .option('--json', 'print one JSON document { signals, transitions, summary }')
+    .addHelpText(
+      'after',
+      '\nMalformed lines are reported on stderr with their line number and skipped.\n' +
+        'Example: consensus-guard replay run.jsonl --preset ethereum --json',
+    )
+    .action(async (file: string, options: ReplayOptions) => {
+      const config = await toReplayConfig(options);
+      const state = createEngineState(config);
+      const signals: Signal[] = [];
+      const transitions: Transition[] = [];
+      let malformed = 0;
+      const onError = (error: ObservationLineError) => {
+        malformed += 1;
+        if (malformed <= MAX_REPORTED_LINES)
+          output.err(`${file}:${error.line}: ${error.message} (line skipped)\n`);
+      };
+      let startMs: number | undefined;
+      try {
+        for await (const observation of readObservationLog(file, { onError })) {
+          startMs ??= observation.observedAtMs;
+          const out = step(state, observation);
+          for (const s of out.signals) {
+            signals.push(s);
+            if (!options.json) output.out(formatSignal(s, startMs));
+          }
+          for (const t of out.transitions) {
+            transitions.push(t);
+            if (!options.json) output.out(formatTransition(t, startMs));
+          }
+        }
+      } catch (error) {
+        if (error instanceof ReplayError) {
+          throw new CliError(`${error.message}: check the path`, { code: error.code, cause: error });
+        }
+        throw error;
+      }
+      if (malformed > MAX_REPORTED_LINES)
+        output.err(`${malformed - MAX_REPORTED_LINES} more malformed lines skipped\n`);
+      const summary = { ...toRunSummary(state, signals, transitions), malformedLines: malformed };
+      if (options.json) output.out(toRunDocument(signals, transitions, summary));
+      else
+        output.out(`\n${formatSummary(summary)}${malformed ? `${malformed} malformed lines skipped\n` : ''}`);
+    });
+}
+
+async function toReplayConfig(options: ReplayOptions): Promise<EngineConfig> {
+  if (options.preset !== undefined && options.config !== undefined) {
+    throw usageError('give either --preset or --config, not both');
+  }
+  if (options.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.config, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read config ${options.config}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      const config = parseConfig(text, options.config, process.env);
+      return {
+        ...config.engine,
+        defaultPreset: Object.values(config.engine.chains)[0]?.preset ?? 'ethereum',
+      };
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
+      throw error;
+    }
+  }
+  const preset = options.preset ?? 'ethereum';
+  if (!isPresetName(preset))
+    throw usageError(`unknown preset "${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
+  return { chains: {}, defaultPreset: preset };
+}

@@ -1,0 +1,81 @@
+import type { Transition } from '../breaker/levels.ts';
+import { toJson } from '../core/json.ts';
+import type { Signal } from '../core/signal.ts';
+import type { RunSummary } from '../engine/run.ts';
+
+/** Where the CLI writes; tests pass their own. */
+export type Output = { out: (text: string) => void; err: (text: string) => void };
+
+export const processOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** The `--json` document of offline runs: `{ signals, transitions, summary }` (docs/formats.md). */
+export function toRunDocument(signals: Signal[], transitions: Transition[], summary: RunSummary): string {
+  return `${toJson({ signals, transitions, summary }, 2)}\n`;
+}
+
+/** One JSON line of a live stream: the signal or transition with `type` first. */
+export function toEventLine(
+  event: { type: 'signal'; signal: Signal } | { type: 'transition'; transition: Transition },
+): string {
+  return `${toJson(event.type === 'signal' ? { type: 'signal', ...event.signal } : { type: 'transition', ...event.transition })}\n`;
+}
+
+const SEVERITY_MARK: Record<Signal['severity'], string> = {
+  info: 'info    ',
+  warning: 'WARNING ',
+  critical: 'CRITICAL',
+  safety: 'SAFETY  ',
+};
+
+/** `+01:02:03.4` relative to `startMs`. */
+export function formatOffset(atMs: number, startMs: number): string {
+  const ms = Math.max(0, atMs - startMs);
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `+${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
+}
+
+/** A timeline line for a signal. */
+export function formatSignal(signal: Signal, startMs: number): string {
+  const where = signal.node ? `${signal.chain}/${signal.node}` : signal.chain;
+  return `${formatOffset(signal.atMs, startMs)}  ${SEVERITY_MARK[signal.severity]}  ${signal.kind.padEnd(10)} ${where.padEnd(18)} ${signal.message}\n`;
+}
+
+/** A timeline line for a transition. */
+export function formatTransition(t: Transition, startMs: number): string {
+  return `${formatOffset(t.atMs, startMs)}  BREAKER   ${t.breaker}: ${t.from} -> ${t.to}  (${t.reason})\n`;
+}
+
+/** Signals and transitions merged in time order, as timeline lines. */
+export function formatTimeline(signals: Signal[], transitions: Transition[], startMs: number): string {
+  const rows: Array<[number, number, string]> = [];
+  signals.forEach((s, i) => rows.push([s.atMs, i * 2, formatSignal(s, startMs)]));
+  transitions.forEach((t, i) => rows.push([t.atMs, i * 2 + 1, formatTransition(t, startMs)]));
+  rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return rows.map((r) => r[2]).join('');
+}
+
+/** A short human summary after the timeline. */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  const kinds = Object.entries(summary.signalsByKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  lines.push(
+    `${summary.observations} observations, ${summary.signals} signals${kinds ? ` (${kinds})` : ''}, ${summary.transitions} breaker transitions`,
+  );
+  for (const [name, chain] of Object.entries(summary.chains)) {
+    const head = chain.canonicalHead ? `head ${chain.canonicalHead.number}` : 'no head';
+    const fin = chain.finalized
+      ? `, finalized ${chain.finalized.number ?? `epoch ${chain.finalized.epoch}`}`
+      : '';
+    lines.push(
+      `chain ${name}: ${head}${fin}, ${chain.nodes.length} nodes, breaker ${summary.breakers[name] ?? 'n/a'} (highest ${summary.maxLevels[name] ?? 'n/a'})`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
