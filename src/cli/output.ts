@@ -53,8 +53,8 @@ export function formatTransition(t: Transition, startMs: number): string {
 /** Signals and transitions merged in time order, as timeline lines. */
 export function formatTimeline(signals: Signal[], transitions: Transition[], startMs: number): string {
   const rows: Array<[number, number, string]> = [];
-  signals.forEach((s, i) => rows.push([s.atMs, i * 2, formatSignal(s, startMs)]));
-  transitions.forEach((t, i) => rows.push([t.atMs, i * 2 + 1, formatTransition(t, startMs)]));
+  for (const [i, s] of signals.entries()) rows.push([s.atMs, i * 2, formatSignal(s, startMs)]);
+  for (const [i, t] of transitions.entries()) rows.push([t.atMs, i * 2 + 1, formatTransition(t, startMs)]);
   rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return rows.map((r) => r[2]).join('');
 }
