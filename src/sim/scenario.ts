@@ -91,7 +91,7 @@ export type ScenarioExpectation = {
   maxLevel?: Level;
   /** The breaker reaches at least this level. */
   minLevel?: Level;
-  /** Nodes that the node-level signals (lag, divergence) name, when they concern nodes. */
+  /** Exactly the nodes that lag, divergence and integrity signals name. */
   nodes?: string[];
 };
 

@@ -24,11 +24,11 @@ export const finalityLoss4: Scenario = {
     'nodes exhausted their resources validating attestations with old target checkpoints; attestation ' +
     'participation dropped in epochs 200,552 to 200,554, the chain did not finalize for 4 epochs and about ' +
     '47 blocks were missed (the longest run: 7 slots from 6,417,736). Here the Prysm validators (38% of ' +
-    'stake) lose their attestations for two epochs, so less than 2/3 of stake attests and neither epoch is ' +
-    'justified: the finalized checkpoint stops for 4 epochs, then finality resumes. Proposals are missed ' +
-    'exactly in the slots the real chain missed in epochs 200,551 to 200,555 (48 of 160 slots, runs of up ' +
-    'to 7), so blocks keep coming but with gaps: a finality stall (warning) and late blocks (a liveness ' +
-    'warning), never a chain halt.',
+    'stake) lose their attestations for the same three epochs, so less than 2/3 of stake attests and none ' +
+    'of them is justified: the finalized checkpoint stays put for 5 epochs (the monitor counts 4 whole ' +
+    'epochs without finality), then finality resumes. Proposals are missed exactly in the slots the real ' +
+    'chain missed in epochs 200,551 to 200,555 (48 of 160 slots, runs of up to 7), so blocks keep coming ' +
+    'with gaps: a finality stall (warning) and late blocks (a liveness warning), never a chain halt.',
   incident: 'eth-beacon-2023-05-11-finality-stall',
   chain: 'ethereum',
   preset: 'ethereum',
@@ -39,11 +39,11 @@ export const finalityLoss4: Scenario = {
   missedSlots: { fromSlot: 3 * EPOCH_SLOTS, pattern: MAY_11_PATTERN },
   events: [
     { atMs: 4 * EPOCH_SLOTS * SLOT_MS, action: { type: 'degrade', producers: ['prysm-a', 'prysm-b'] } },
-    { atMs: 6 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: ['prysm-a', 'prysm-b'] } },
+    { atMs: 7 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: ['prysm-a', 'prysm-b'] } },
   ],
   expect: {
     signals: ['finality', 'liveness'],
-    epochsWithoutFinality: { min: 3, max: 5 },
+    epochsWithoutFinality: { min: 4, max: 5 },
     livenessSeverity: 'warning',
     maxLevel: 'caution',
   },

@@ -31,10 +31,11 @@ export const finalityLoss9: Scenario = {
     'Ethereum mainnet, 12 May 2023 from about 17:20 UTC (eth-beacon-2023-05-12-finality-stall-inactivity-leak): ' +
     'the same Prysm and Teku resource exhaustion as the day before, longer: no finality for 9 epochs, ' +
     'participation down to 30.7% in the worst epoch, about 149 missed blocks and an inactivity leak. Here the ' +
-    'Prysm and Teku validators (56% of stake) lose their attestations for seven epochs; from the last ' +
-    'finalization to the next one 9 epochs pass, so the monitor counts at least 8 epochs without finality ' +
-    '(critical). Proposals are missed exactly in the slots the real chain missed in epochs 200,750 to ' +
-    '200,760 (158 of 352 slots, runs of up to 6): late blocks (a liveness warning), never a chain halt.',
+    'Prysm and Teku validators (56% of stake) lose their attestations for eight epochs (200,751 to 200,758, ' +
+    'the epochs of the longest missed-slot runs); the finalized checkpoint stays put for 10 epochs and the ' +
+    'monitor counts 9 whole epochs without finality (critical from 6). Proposals are missed exactly in the ' +
+    'slots the real chain missed in epochs 200,750 to 200,760 (158 of 352 slots, runs of up to 6): late ' +
+    'blocks (a liveness warning), never a chain halt. The inactivity leak is not modeled.',
   incident: 'eth-beacon-2023-05-12-finality-stall-inactivity-leak',
   chain: 'ethereum',
   preset: 'ethereum',
@@ -45,7 +46,7 @@ export const finalityLoss9: Scenario = {
   missedSlots: { fromSlot: 3 * EPOCH_SLOTS, pattern: MAY_12_PATTERN },
   events: [
     { atMs: 4 * EPOCH_SLOTS * SLOT_MS, action: { type: 'degrade', producers: AFFECTED } },
-    { atMs: 11 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: AFFECTED } },
+    { atMs: 12 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: AFFECTED } },
   ],
   expect: {
     signals: ['finality', 'liveness'],

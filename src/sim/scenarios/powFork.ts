@@ -34,7 +34,7 @@ export const powFork: Scenario = {
     { name: 'pools-08', node: 'pool-08', weight: 60 },
     { name: 'pools-07', node: 'pool-07', weight: 40 },
   ],
-  durationMs: 14 * 3_600_000,
+  durationMs: 20 * 3_600_000,
   tickMs: 60_000,
   events: [
     { atMs: 0, action: { type: 'clientBug', client: V07, fromHeight: 225_430n, mutual: false } },
