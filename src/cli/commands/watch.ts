@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Transition } from '../../breaker/levels.ts';
+import { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from '../../config/parseConfig.ts';
+import { isPresetName, PRESETS } from '../../core/params.ts';
+import type { Signal } from '../../core/signal.ts';
+import { toRunSummary } from '../../engine/run.ts';
+import { createGuard } from '../../runtime/createGuard.ts';
+import { createSources, UnsupportedNodeError } from '../../runtime/createSources.ts';
+import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
+import type { Source } from '../../sources/source.ts';
+import { CliError, usageError } from '../errors.ts';
+import { toInteger } from '../options.ts';
+import { formatSignal, formatSummary, formatTransition, type Output, toEventLine } from '../output.ts';
+
+type WatchOptions = {
+  config?: string;
+  preset?: string;
+  chain?: string;
+  node: string[];
+  beacon: string[];
+  bitcoin: string[];
+  json?: boolean;
+  record?: string;
+  tickMs: string;
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * `watch`: live monitoring of real nodes until SIGINT or SIGTERM. Signals and transitions are
+ * printed as they happen (`--json`: one object per line with `type`); `--record` writes the
+ * observation log, which `replay` turns into the same signals.
+ */
+export function registerWatch(program: Command, output: Output): void {
+  program
+    .command('watch')
+    .description(
+      'Watch real nodes live: print signals and breaker transitions as they happen (Ctrl-C to stop)',
+    )
+    .option('--config <file>', 'guard config file (YAML): chains, nodes, parameters, breaker rules')
+    .option(
+      '--preset <name>',
+      `quick start without a config: chain preset (${Object.keys(PRESETS).join(', ')})`,
+    )
+    .option('--chain <name>', 'quick start: chain name (default: the preset name)')
+    .option(
+      '--node <url>',
+      'quick start: an EVM JSON-RPC node, http(s):// or ws(s):// (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--bitcoin <url>',
+      'quick start: a Bitcoin-style JSON-RPC node, credentials in the URL (repeatable)',
+      collect,
+      [],
+    )
+    .option('--beacon <url>', 'quick start: an Ethereum Beacon API node (repeatable)', collect, [])
+    .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
+    .option('--record <file>', 'write every observation to a log that `replay` reads')
+    .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  consensus-guard watch --config guard.yaml --json\n' +
+        '  consensus-guard watch --preset devnet --node ws://127.0.0.1:8545 --node http://127.0.0.1:8546',
+    )
+    .action(async (options: WatchOptions) => {
+      const config = await toGuardConfig(options);
+      const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
+      if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
+      let sources: Source[];
+      try {
+        sources = Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
+      } catch (error) {
+        if (error instanceof UnsupportedNodeError) throw new CliError(error.message, { code: error.code });
+        throw error;
+      }
+      if (sources.length === 0) throw usageError('no node to watch: give --config, or --node/--bitcoin URLs');
+      let recordError: Error | undefined;
+      const recorder =
+        options.record === undefined
+          ? undefined
+          : createObservationLogWriter(options.record, {
+              onError: (error) => {
+                recordError = error;
+                output.err(`consensus-guard: ${error.message}; recording stopped, watching goes on\n`);
+              },
+            });
+      const signals: Signal[] = [];
+      const transitions: Transition[] = [];
+      let startMs: number | undefined;
+      const guard = createGuard({
+        engine: config.engine,
+        sources,
+        tickIntervalMs,
+        onObservation: (observation) => {
+          startMs ??= observation.observedAtMs;
+          if (recorder && !recordError) recorder.write(observation);
+        },
+        onSignal: (signal) => {
+          signals.push(signal);
+          output.out(
+            options.json
+              ? toEventLine({ type: 'signal', signal })
+              : stamp(formatSignal(signal, startMs ?? signal.atMs), signal.atMs),
+          );
+        },
+        onTransition: (transition) => {
+          transitions.push(transition);
+          output.out(
+            options.json
+              ? toEventLine({ type: 'transition', transition })
+              : stamp(formatTransition(transition, startMs ?? transition.atMs), transition.atMs),
+          );
+        },
+      });
+      for (const [chain, nodes] of Object.entries(config.nodes)) {
+        output.err(
+          `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
+        );
+      }
+      await guard.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await guard.stop();
+      await recorder?.close().catch(() => undefined);
+      if (!options.json) output.out(`\n${formatSummary(toRunSummary(guard.state, signals, transitions))}`);
+      output.err('stopped\n');
+    });
+}
+
+/** Replaces the relative offset of a timeline line with the wall-clock time. */
+function stamp(line: string, atMs: number): string {
+  return line.replace(/^\+\S+/, new Date(atMs).toISOString());
+}
+
+async function toGuardConfig(options: WatchOptions): Promise<GuardConfig> {
+  const quick =
+    options.node.length + options.bitcoin.length + options.beacon.length > 0 || options.preset !== undefined;
+  if (options.config !== undefined && quick)
+    throw usageError('give either --config, or --preset with node URLs, not both');
+  if (options.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.config, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read config ${options.config}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      return parseConfig(text, options.config, process.env);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
+      throw error;
+    }
+  }
+  if (!quick) throw usageError('nothing to watch: give --config FILE, or --preset NAME with --node URL');
+  const preset = options.preset ?? 'ethereum';
+  if (!isPresetName(preset))
+    throw usageError(`unknown preset "${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
+  const chain = options.chain ?? preset;
+  const nodes: Array<Omit<NodeConfig, 'displayUrl' | 'weight'> & { weight?: number }> = [
+    ...options.node.map((url) => ({ kind: 'evm' as const, url })),
+    ...options.bitcoin.map((url) => ({ kind: 'bitcoin' as const, url })),
+    ...options.beacon.map((url) => ({ kind: 'beacon' as const, url })),
+  ].map((n, i) => ({ ...n, name: toNodeName(n.url, i) }));
+  const yaml = JSON.stringify({
+    chains: { [chain]: { preset, nodes: nodes.map((n) => ({ name: n.name, kind: n.kind, url: n.url })) } },
+  });
+  try {
+    return parseConfig(yaml, 'command line', process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw usageError(error.message);
+    throw error;
+  }
+}
+
+function toNodeName(url: string, index: number): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('https') || parsed.protocol.startsWith('wss') ? '443' : '80')}`.replace(
+      /[^A-Za-z0-9._:-]/g,
+      '-',
+    );
+  } catch {
+    return `node-${index + 1}`;
+  }
+}
