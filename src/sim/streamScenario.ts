@@ -106,7 +106,8 @@ type World = {
   output: ReturnType<typeof createMinHeap<Observation>>;
 };
 
-const SPLIT_WIGGLE_FRACTION = 0.25;
+/** poa: how long a backup producer waits for the in-turn block, as a fraction of the slot. */
+const WIGGLE_FRACTION = 0.25;
 
 function createWorld(scenario: Scenario, seed: number): World {
   const params: ChainParams = toChainParams(scenario.preset, scenario.params);
@@ -550,7 +551,7 @@ function createWorld(scenario: Scenario, seed: number): World {
       const t = timeMs + timingRng.between(20, 80);
       at(t, () => build(inTurn, slot, t, 2));
     }
-    const wiggleMs = Math.round(slotMs * SPLIT_WIGGLE_FRACTION);
+    const wiggleMs = Math.round(slotMs * WIGGLE_FRACTION);
     for (const p of order) {
       const group = groupOf[p.node.index]!;
       if (done.has(group) || !canProduce(p)) continue;

@@ -35,6 +35,7 @@ export const powFork: Scenario = {
     { name: 'pools-07', node: 'pool-07', weight: 40 },
   ],
   durationMs: 20 * 3_600_000,
+  // Twenty hours of chain time: a tick a minute keeps the run at a few thousand observations.
   tickMs: 60_000,
   events: [
     { atMs: 0, action: { type: 'clientBug', client: V07, fromHeight: 225_430n, mutual: false } },
