@@ -232,4 +232,38 @@ describe('EVM source: a misbehaving node on loopback', () => {
       await observed.stop();
     }
   });
+
+  it('behavior: requests to a node stay within maxRequestsPerSecond', async () => {
+    fake.requests.length = 0;
+    fake.handler = nodeThat((request, response) =>
+      answerJson(response, { jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'busy' } }),
+    );
+    const startedAt = performance.now();
+    const observed = await observe(
+      createEvmSource({
+        chain: 'devnet',
+        node: 'fake',
+        url: fake.url,
+        pollIntervalMs: 1,
+        reconnectMinMs: 1,
+        reconnectMaxMs: 1,
+        maxRequestsPerSecond: 10,
+      }),
+    );
+    try {
+      let errors = 0;
+      for (let i = 0; i < 30; i += 1) {
+        const next = await observed.waitFor((o) => o.type === 'error', { from: errors });
+        errors = observed.observations.indexOf(next) + 1;
+      }
+    } finally {
+      await observed.stop();
+    }
+    const elapsedS = (performance.now() - startedAt) / 1000;
+    assert.ok(fake.requests.length >= 31);
+    assert.ok(
+      fake.requests.length <= 10 + Math.ceil(10 * elapsedS) + 1,
+      `${fake.requests.length} requests in ${elapsedS.toFixed(2)} s`,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { toRpcResult } from '../../src/sources/evm/toRpcResult.ts';
 import { SOURCE_ERROR_CODES, SourceError } from '../../src/sources/source.ts';
 import { answerJson, type FakeRpcServer, startFakeRpcServer } from './fakeRpcServer.ts';
 import { observe } from './observe.ts';
+import { isSameHeader } from './sameHeader.ts';
 
 const goodBlock: Record<string, unknown> = { ...NODE_HEADERS.anvil, transactions: [], uncles: [] };
 const fields = Object.keys(goodBlock);
@@ -35,32 +36,11 @@ const mutatedBlock = fc
 
 type Answer = { raw: string } | { envelope: unknown };
 
-const quantities = new Set([
-  'difficulty',
-  'number',
-  'gasLimit',
-  'gasUsed',
-  'timestamp',
-  'baseFeePerGas',
-  'blobGasUsed',
-  'excessBlobGas',
-]);
-
 /** The answer carries the real header, up to hex case and leading zeros of quantities. */
 function carriesGoodHeader(answer: Answer): boolean {
   if (!('envelope' in answer)) return false;
   const result = (answer.envelope as { result?: unknown } | null)?.result;
-  if (typeof result !== 'object' || result === null) return false;
-  return Object.entries(NODE_HEADERS.anvil).every(([key, expected]) => {
-    const actual = (result as Record<string, unknown>)[key];
-    if (typeof actual !== 'string') return false;
-    if (!quantities.has(key)) return actual.toLowerCase() === expected.toLowerCase();
-    try {
-      return /^0x[0-9a-fA-F]+$/.test(actual) && BigInt(actual) === BigInt(expected);
-    } catch {
-      return false;
-    }
-  });
+  return isSameHeader(result, NODE_HEADERS.anvil);
 }
 
 /** Malformed JSON-RPC answers: raw non-JSON, arbitrary JSON, bad results, bad error objects, bad blocks. */

@@ -115,3 +115,28 @@ describe('EVM source: reorgs on real nodes', () => {
     }
   });
 });
+
+describe('EVM source: walk-back bounds', () => {
+  it('behavior: a gap longer than maxBackfill is filled with at most maxBackfill blocks, lowest first', async () => {
+    const anvil = await startAnvil({ blockTimeS: 0 });
+    const observed = await observe(
+      createEvmSource({ chain: 'devnet', node: 'anvil', url: anvil.url, pollIntervalMs: 50, maxBackfill: 5 }),
+    );
+    try {
+      await observed.waitFor((o) => o.type === 'head');
+      const from = observed.observations.length;
+      await anvil.rpc('anvil_mine', ['0x14']);
+      const tip = await blockAt(anvil, 'latest');
+      const head = await observed.waitFor(isHeadWithHash(tip.hash), { from });
+      const filled = observed.observations
+        .slice(from, observed.observations.indexOf(head))
+        .filter((o) => o.type === 'block')
+        .map((o) => (o.type === 'block' ? Number(o.number) : -1));
+      const height = Number(tip.number);
+      assert.deepEqual(filled, [height - 5, height - 4, height - 3, height - 2, height - 1]);
+    } finally {
+      await observed.stop();
+      await anvil.stop();
+    }
+  });
+});

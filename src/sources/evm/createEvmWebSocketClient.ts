@@ -61,8 +61,8 @@ export async function createEvmWebSocketClient({
         operation: 'eth_subscribe',
         url: redacted,
       });
-      fail(error);
       reject(error);
+      fail(error);
     }, timeoutMs);
     const id = 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
     socket.request({
@@ -82,8 +82,8 @@ export async function createEvmWebSocketClient({
             resolve(result);
           } catch (error) {
             const sourceError = toSourceError(error, { operation: 'eth_subscribe', url: redacted });
-            fail(sourceError);
             reject(sourceError);
+            fail(sourceError);
           }
           return;
         }
@@ -109,8 +109,8 @@ export async function createEvmWebSocketClient({
       onError(error: unknown) {
         clearTimeout(timer);
         const sourceError = toSourceError(error, { operation: 'eth_subscribe', url: redacted });
-        fail(sourceError);
         if (subscribed === undefined) reject(sourceError);
+        fail(sourceError);
       },
     });
   });
