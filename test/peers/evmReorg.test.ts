@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { toHash } from '../../src/core/observation.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
-import { type RunningNode, startAnvil, startHardhat } from './nodes.ts';
+import { type RunningNode, startAnvil, startGanache, startHardhat } from './nodes.ts';
 import { observe } from './observe.ts';
 import { findReorg } from './reorgView.ts';
 
@@ -114,6 +114,60 @@ describe('EVM source: reorgs on real nodes', () => {
       });
     }
   });
+});
+
+describe('EVM source: Ganache evm_snapshot / evm_revert', () => {
+  let ganache: RunningNode;
+  before(async () => {
+    ganache = await startGanache();
+  });
+  after(async () => {
+    await ganache?.stop();
+  });
+
+  for (const transport of ['http', 'ws'] as const) {
+    it(`behavior: a revert and re-mine of 3 blocks is a reorg of depth 3 (${transport})`, async () => {
+      const url = transport === 'http' ? ganache.url : ganache.wsUrl;
+      const observed = await observe(
+        createEvmSource({ chain: 'devnet', node: `ganache-${transport}`, url, pollIntervalMs: 100 }),
+      );
+      try {
+        await observed.waitFor((o) => o.type === 'head');
+        for (let i = 0; i < 3; i += 1) await ganache.rpc('evm_mine');
+        const base = await blockAt(ganache, 'latest');
+        const snapshot = await ganache.rpc('evm_snapshot');
+        for (let i = 0; i < 3; i += 1) await ganache.rpc('evm_mine');
+        const tip = await blockAt(ganache, 'latest');
+        await observed.waitFor(isHeadWithHash(tip.hash));
+        const from = observed.observations.length;
+
+        assert.equal(await ganache.rpc('evm_revert', [snapshot]), true);
+        const baseTimestamp = Number(
+          ((await ganache.rpc('eth_getBlockByNumber', [base.number, false])) as { timestamp: string })
+            .timestamp,
+        );
+        for (let i = 1; i <= 3; i += 1)
+          await ganache.rpc('evm_mine', [{ timestamp: baseTimestamp + 1000 + i }]);
+        const newTip = await blockAt(ganache, 'latest');
+        assert.equal(newTip.number, tip.number);
+        assert.notEqual(newTip.hash, tip.hash);
+        await observed.waitFor(isHeadWithHash(newTip.hash), { from });
+
+        const reorg = findReorg(observed.observations, from);
+        assert.ok(reorg, 'a head that does not descend from the previous head');
+        assert.equal(reorg.depth, 3);
+        assert.equal(reorg.oldHead.hash, toHash(tip.hash));
+        assert.deepEqual(reorg.commonAncestor, { number: BigInt(base.number), hash: toHash(base.hash) });
+        assert.equal(reorg.newHead.client?.startsWith('Ganache'), true);
+        assert.deepEqual(
+          observed.observations.filter((o) => o.type === 'error'),
+          [],
+        );
+      } finally {
+        await observed.stop();
+      }
+    });
+  }
 });
 
 describe('EVM source: walk-back bounds', () => {

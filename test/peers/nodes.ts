@@ -23,7 +23,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readyTimeoutMs = 60_000;
 const running = new Set<ChildProcess>();
 
-process.on('exit', () => {
+function killAll(): void {
   for (const child of running) {
     if (child.pid !== undefined) {
       try {
@@ -31,7 +31,14 @@ process.on('exit', () => {
       } catch {}
     }
   }
-});
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
