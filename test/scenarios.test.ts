@@ -13,22 +13,6 @@ import { toEngineConfig } from '../src/sim/toEngineConfig.ts';
  * deterministic. The default seed is 1; SEEDS adds others where the outcome must not depend on luck.
  */
 
-/** Expectations that the engine does not meet yet, by scenario and check, with the reason. */
-const ENGINE_TODO: Record<string, Partial<Record<Check, string>>> = {
-  'reorg-7': {
-    kinds:
-      'engine: the first watched node to adopt the winning branch is reported as diverged (7 blocks on the ' +
-      'canonical side > toleranceBlocks 2, after 0 s) before the quorum moves a few ms later',
-  },
-  'deep-reorg': {
-    kinds:
-      'engine: the first watched node to adopt the winning branch is reported as diverged (161 blocks > ' +
-      'toleranceBlocks 2, after 0 s) before the quorum moves a few ms later',
-  },
-};
-
-type Check = 'kinds' | 'facts' | 'levels';
-
 function run(scenario: Scenario, seed: number) {
   const { observations } = simulate(scenario.name, { seed });
   return runObservations(toEngineConfig(scenario), observations);
@@ -42,11 +26,6 @@ function ofKind<K extends Signal['kind']>(signals: Signal[], kind: K): Array<Ext
   return signals.filter((s): s is Extract<Signal, { kind: K }> => s.kind === kind);
 }
 
-function todo(scenario: string, check: Check): { todo?: string } {
-  const reason = ENGINE_TODO[scenario]?.[check];
-  return reason ? { todo: reason } : {};
-}
-
 describe('scenarios through the engine', () => {
   for (const scenario of listScenarios()) {
     describe(scenario.name, () => {
@@ -54,12 +33,12 @@ describe('scenarios through the engine', () => {
       const result = run(scenario, 1);
       const { signals, transitions, summary } = result;
 
-      it('behavior: raises exactly the signal kinds of its incident', todo(scenario.name, 'kinds'), () => {
+      it('behavior: raises exactly the signal kinds of its incident', () => {
         const kinds = [...new Set(signals.map((s) => s.kind))].sort();
         assert.deepEqual(kinds, [...expect.signals].sort(), signals.map((s) => s.message).join('\n'));
       });
 
-      it('behavior: reports the key facts of its incident', todo(scenario.name, 'facts'), () => {
+      it('behavior: reports the key facts of its incident', () => {
         if (expect.chainReorgDepth) {
           const chainReorgs = ofKind(signals, 'reorg').filter((s) => s.scope === 'chain');
           const depth = maxBy(chainReorgs, (s) => s.depth);
@@ -94,7 +73,7 @@ describe('scenarios through the engine', () => {
         }
       });
 
-      it('behavior: moves the breaker as its incident implies', todo(scenario.name, 'levels'), () => {
+      it('behavior: moves the breaker as its incident implies', () => {
         const reached: Level = summary.maxLevels[scenario.chain] ?? 'normal';
         if (expect.maxLevel === 'normal') assert.deepEqual(transitions, []);
         if (expect.maxLevel)

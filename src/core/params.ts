@@ -49,6 +49,11 @@ export type ChainParams = {
     toleranceBlocks: number;
     /** Milliseconds a node may be on another branch before a signal. */
     toleranceMs: number;
+    /**
+     * Milliseconds a node must stay on another branch before the block tolerance counts: during a
+     * reorg the nodes switch one after another, and the first to switch is briefly alone.
+     */
+    settleMs: number;
     /** Branch length past the fork at which the divergence becomes `critical`. */
     criticalBlocks: number;
   };
@@ -95,7 +100,7 @@ const ethereum: ChainParams = {
     warningAgeMs: 3 * 32 * 12_000,
     criticalAgeMs: 6 * 32 * 12_000,
   },
-  divergence: { toleranceBlocks: 2, toleranceMs: 36_000, criticalBlocks: 4 },
+  divergence: { toleranceBlocks: 2, toleranceMs: 36_000, settleMs: 4_000, criticalBlocks: 4 },
   lag: { maxBlocks: 3, graceMs: 36_000 },
   latency: { rpcThresholdMs: 2_000, propagationThresholdMs: 4_000 },
   pruneDepth: 256,
@@ -108,7 +113,7 @@ const bitcoin: ChainParams = {
   reorg: { warningDepth: 2, criticalDepth: 6 },
   liveness: { maxMissedSlots: 0, criticalMissedSlots: 0, warningFalseAlarm: 1e-6, criticalFalseAlarm: 1e-9 },
   finality: { enabled: false, warningEpochs: 0, criticalEpochs: 0, warningAgeMs: 0, criticalAgeMs: 0 },
-  divergence: { toleranceBlocks: 2, toleranceMs: 1_200_000, criticalBlocks: 6 },
+  divergence: { toleranceBlocks: 2, toleranceMs: 1_200_000, settleMs: 60_000, criticalBlocks: 6 },
   lag: { maxBlocks: 1, graceMs: 1_200_000 },
   latency: { rpcThresholdMs: 5_000, propagationThresholdMs: 60_000 },
   pruneDepth: 288,
@@ -127,7 +132,7 @@ const devnet: ChainParams = {
     warningAgeMs: 30_000,
     criticalAgeMs: 60_000,
   },
-  divergence: { toleranceBlocks: 2, toleranceMs: 3_000, criticalBlocks: 4 },
+  divergence: { toleranceBlocks: 2, toleranceMs: 3_000, settleMs: 500, criticalBlocks: 4 },
   lag: { maxBlocks: 3, graceMs: 3_000 },
   latency: { rpcThresholdMs: 1_000, propagationThresholdMs: 2_000 },
   pruneDepth: 256,

@@ -14,12 +14,13 @@ import { formatDuration } from './liveness.ts';
 /**
  * Divergence detector: a node whose head is neither on the canonical line nor ahead of it
  * follows another branch. It is raised (condition `divergence:<node>`) once either branch is
- * longer than `toleranceBlocks` past the fork, or the node has been off the canonical line for
+ * longer than `toleranceBlocks` past the fork and the node has been off the canonical line for
+ * `settleMs` (during a reorg the nodes switch one after another), or once it has been off for
  * `toleranceMs`; `critical` once a branch reaches `criticalBlocks`. `forkHeight` is the first
  * height at which the branches differ (common ancestor + 1).
  *
- * Parameters (ChainParams.divergence): ethereum 2 blocks / 36 s / critical 4; bitcoin 2 blocks /
- * 20 min / critical 6; devnet 2 blocks / 3 s / critical 4.
+ * Parameters (ChainParams.divergence): ethereum 2 blocks / 36 s / settle 4 s / critical 4; bitcoin
+ * 2 blocks / 20 min / settle 60 s / critical 6; devnet 2 blocks / 3 s / settle 0.5 s / critical 4.
  */
 export function detectDivergence(chain: ChainState, node: NodeView): DivergenceSignal | undefined {
   const key = node.keys.divergence;
@@ -38,7 +39,8 @@ export function detectDivergence(chain: ChainState, node: NodeView): DivergenceS
   const divergedForMs = chain.nowMs - node.divergedSinceMs;
   const cfg = chain.params.divergence;
   const longest = Math.max(nodeBranchLength, canonicalBranchLength);
-  if (longest <= cfg.toleranceBlocks && divergedForMs < cfg.toleranceMs) return undefined;
+  const pastBlocks = longest > cfg.toleranceBlocks && divergedForMs >= cfg.settleMs;
+  if (!pastBlocks && divergedForMs < cfg.toleranceMs) return undefined;
   const severity: Severity = longest >= cfg.criticalBlocks ? 'critical' : 'warning';
   const signal: DivergenceSignal = {
     kind: 'divergence',

@@ -32,7 +32,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
           litecoin: {
             preset: 'bitcoin',
             params: {
-              divergence: { toleranceBlocks: 2, toleranceMs: 600_000, criticalBlocks: 6 },
+              divergence: { toleranceBlocks: 2, toleranceMs: 600_000, settleMs: 200, criticalBlocks: 6 },
               lag: { maxBlocks: 5, graceMs: 600_000 },
             },
           },
