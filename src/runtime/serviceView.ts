@@ -1,0 +1,34 @@
+import type { Level, Transition } from '../breaker/levels.ts';
+import type { Signal } from '../core/signal.ts';
+import type { EngineState } from '../engine/step.ts';
+
+/** One event of the live stream. */
+export type ServiceEvent =
+  | { type: 'signal'; signal: Signal }
+  | { type: 'transition'; transition: Transition };
+
+/**
+ * What the HTTP API, the metrics and the dashboard read from a running guard, and the two
+ * commands they may give. The service (guard + store + outbox) implements it; tests may use an
+ * in-memory implementation over a bare guard.
+ */
+export type ServiceView = {
+  /** The live engine state (read only: never mutate it). */
+  engine(): EngineState;
+  /** Whether the service is ready: store open, sources started. */
+  ready(): boolean;
+  /** Most recent signals, newest last, at most `limit`. */
+  recentSignals(limit: number): Signal[];
+  /** Transitions, newest last, optionally of one breaker, at most `limit`. */
+  transitions(limit: number, breaker?: string): Transition[];
+  /** Listens to signals and transitions as they happen; returns the unsubscribe function. */
+  subscribe(listener: (event: ServiceEvent) => void): () => void;
+  /**
+   * Pins `breaker` at `level` (a manual override, audited with who and why). Returns the
+   * transition if the level changed. Throws an Error with `code` `unknown_breaker` for an
+   * unknown name.
+   */
+  override(breaker: string, level: Level, actor: string, reason: string): Transition | undefined;
+  /** Releases a manual override; the rules decide again from the next evaluation. */
+  resume(breaker: string, actor: string, reason: string): void;
+};

@@ -1,0 +1,14 @@
+import type { Transition } from '../breaker/levels.ts';
+
+/**
+ * A sink receives every breaker transition through the durable outbox, at least once, in order
+ * per breaker. `transition.idempotencyKey` identifies it: a sink (or its receiver) drops repeats.
+ * `deliver` resolves when the receiver has accepted the action and rejects to ask for a retry
+ * (the outbox retries with backoff); it must not throw for a transition it chooses to ignore.
+ */
+export type Sink = {
+  /** Unique name, used as the outbox's delivery key with the idempotency key. */
+  readonly name: string;
+  deliver(transition: Transition): Promise<void>;
+  close?(): Promise<void>;
+};
