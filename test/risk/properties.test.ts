@@ -128,7 +128,7 @@ describe('property: Merton with one certain jump to near zero approaches jump to
       it(`behavior: ${type} S=${m.spot} K=${m.strike}`, () => {
         const hazardPerYear = 0.7;
         const jtd = jumpToDefaultGreeks({ ...m, type, hazardPerYear });
-        const gaps = [1e-3, 1e-6, 1e-9].map((epsilon) => {
+        const gaps = [1e-3, 1e-6, 1e-9, 1e-30].map((epsilon) => {
           const merton = mertonPrice({
             ...m,
             type,
@@ -138,9 +138,10 @@ describe('property: Merton with one certain jump to near zero approaches jump to
           });
           return Math.abs(merton - jtd.price);
         });
-        const [g3 = 0, , g9 = 0] = gaps;
+        const [g3 = 0, , g9 = 0, g30 = 0] = gaps;
         assert.ok(g9 <= 1e-6 * m.spot, `gaps ${gaps.join(', ')}`);
         assert.ok(g9 <= g3, `gaps ${gaps.join(', ')}`);
+        assert.ok(g30 <= 1e-12 * m.spot, `gaps ${gaps.join(', ')}`);
       });
     }
   }

@@ -1,5 +1,6 @@
 import { PricingError } from './errors.ts';
 import { normalCdf, normalCdfFromGaussian } from './normal.ts';
+import { MAX_RATE_TIMES_T } from './validate.ts';
 
 const INV_SQRT_2PI = 0.3989422804014327;
 
@@ -41,7 +42,7 @@ function lengthOf(input: BsmBatchInput): number {
 function badRow(input: BsmBatchInput, i: number): PricingError {
   return new PricingError(
     'invalid_input',
-    `row ${i}: spot, strike, timeYears and volAnnual must be > 0 and rates finite`,
+    `row ${i}: spot, strike, timeYears and volAnnual must be > 0, rates finite and |rate * T| <= ${MAX_RATE_TIMES_T}`,
     {
       row: i,
       spot: input.spot[i] as number,
@@ -54,9 +55,20 @@ function badRow(input: BsmBatchInput, i: number): PricingError {
   );
 }
 
-/** One finite test for all six: a sum times 0 is 0 only when the sum is finite. */
+/**
+ * One finite test for all six (a sum times 0 is 0 only when the sum is finite), and the bound on
+ * |rate * T| and |yield * T| of the scalar functions.
+ */
 function rowIsValid(S: number, K: number, T: number, r: number, q: number, vol: number): boolean {
-  return S > 0 && K > 0 && T > 0 && vol > 0 && (S + K + T + vol + r + q) * 0 === 0;
+  return (
+    S > 0 &&
+    K > 0 &&
+    T > 0 &&
+    vol > 0 &&
+    (S + K + T + vol + r + q) * 0 === 0 &&
+    Math.abs(r * T) <= MAX_RATE_TIMES_T &&
+    Math.abs(q * T) <= MAX_RATE_TIMES_T
+  );
 }
 
 /**
@@ -110,7 +122,7 @@ export function bsmPriceBatch(input: BsmBatchInput, out?: Float64Array): Float64
     const forwardSpot = S * cache.yieldDiscount;
     const discountedStrike = K * cache.rateDiscount;
     const moneyness = forwardSpot / discountedStrike;
-    const d1 = Math.log(moneyness) / stdDev + 0.5 * stdDev;
+    const d1 = (Math.log(S / K) + (r - q) * T) / stdDev + 0.5 * stdDev;
     const d2 = d1 - stdDev;
     const g1 = Math.exp(-0.5 * d1 * d1);
     const g2 = g1 * moneyness;
@@ -156,7 +168,7 @@ export function bsmGreeksBatch(input: BsmBatchInput, out?: BsmBatchGreeks): BsmB
     const forwardSpot = S * yieldDiscount;
     const discountedStrike = K * cache.rateDiscount;
     const moneyness = forwardSpot / discountedStrike;
-    const d1 = Math.log(moneyness) / stdDev + 0.5 * stdDev;
+    const d1 = (Math.log(S / K) + (r - q) * T) / stdDev + 0.5 * stdDev;
     const d2 = d1 - stdDev;
     const g1 = Math.exp(-0.5 * d1 * d1);
     const g2 = g1 * moneyness;

@@ -26,6 +26,8 @@ describe('bsmPrice', () => {
     ['zero strike', { strike: 0 }],
     ['infinite rate', { rate: Number.POSITIVE_INFINITY }],
     ['NaN yield', { yieldRate: Number.NaN }],
+    ['rate * T beyond 500', { rate: -700, timeYears: 1 }],
+    ['yield * T beyond 500', { yieldRate: 60, timeYears: 10 }],
   ];
   for (const [name, patch] of bad) {
     it(`error: ${name}`, () => {
@@ -68,6 +70,14 @@ describe('bsmGreeks', () => {
       });
     }
   }
+  it('behavior: extreme but accepted rates give limit values, not NaN', () => {
+    for (const type of ['call', 'put'] as const) {
+      const g = bsmGreeks({ ...base, type, rate: 49, timeYears: 10 });
+      for (const [key, value] of Object.entries(g))
+        assert.ok(Number.isFinite(value), `${type} ${key} = ${value}`);
+    }
+  });
+
   it('behavior: deep out of the money stays finite and positive', () => {
     const g = bsmGreeks({ ...base, strike: 1e4, volAnnual: 0.1, timeYears: 0.01 });
     assert.ok(g.price >= 0 && Number.isFinite(g.price));

@@ -18,7 +18,7 @@ export function bsmPriceUnchecked(
   const stdDev = volAnnual * Math.sqrt(timeYears);
   const forwardSpot = spot * Math.exp(-yieldRate * timeYears);
   const discountedStrike = strike * Math.exp(-rate * timeYears);
-  const d1 = Math.log(forwardSpot / discountedStrike) / stdDev + 0.5 * stdDev;
+  const d1 = (Math.log(spot / strike) + (rate - yieldRate) * timeYears) / stdDev + 0.5 * stdDev;
   const d2 = d1 - stdDev;
   return isCall
     ? forwardSpot * normalCdf(d1) - discountedStrike * normalCdf(d2)
@@ -41,7 +41,7 @@ export function bsmGreeksUnchecked(
   const rateDiscount = Math.exp(-rate * timeYears);
   const forwardSpot = spot * yieldDiscount;
   const discountedStrike = strike * rateDiscount;
-  const d1 = Math.log(forwardSpot / discountedStrike) / stdDev + 0.5 * stdDev;
+  const d1 = (Math.log(spot / strike) + (rate - yieldRate) * timeYears) / stdDev + 0.5 * stdDev;
   const d2 = d1 - stdDev;
   const density = forwardSpot * normalPdf(d1);
   const gamma = density / (spot * spot * stdDev);

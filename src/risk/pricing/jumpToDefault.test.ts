@@ -61,6 +61,7 @@ describe('jumpToDefaultGreeks', () => {
     ['recovery above 1', { recoveryFraction: 1.5 }],
     ['negative recovery', { recoveryFraction: -0.1 }],
     ['negative vol', { volAnnual: -0.3 }],
+    ['hazard * T beyond 500', { hazardPerYear: 100, timeYears: 10 }],
   ];
   for (const [name, patch] of bad) {
     it(`error: ${name}`, () => {

@@ -2,7 +2,7 @@ import { bsmGreeksUnchecked, bsmPriceUnchecked } from './bsm.ts';
 import { assertProbability, assertSteps, latticePrices, type TreeGreeks } from './crr.ts';
 import { assertNonNegative, PricingError } from './errors.ts';
 import type { ExerciseStyle, Greeks, OptionInput } from './types.ts';
-import { assertOptionInput } from './validate.ts';
+import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
 
 /**
  * An option on an underlying that defaults (a consensus failure) at the first event of a
@@ -43,6 +43,13 @@ function recoveryOf(input: JumpToDefaultInput): number {
 function assertJumpToDefaultInput(input: JumpToDefaultInput): number {
   assertOptionInput(input);
   assertNonNegative('hazardPerYear', input.hazardPerYear);
+  if (Math.abs(input.rate + input.hazardPerYear) * input.timeYears > MAX_RATE_TIMES_T) {
+    throw new PricingError(
+      'invalid_input',
+      `(rate + hazardPerYear) * timeYears must be at most ${MAX_RATE_TIMES_T}`,
+      { hazardPerYear: input.hazardPerYear, timeYears: input.timeYears },
+    );
+  }
   return recoveryOf(input);
 }
 
@@ -95,17 +102,18 @@ export function jumpToDefaultGreeks(input: JumpToDefaultInput): JumpToDefaultGre
   const lambda = input.hazardPerYear;
   const loss = 1 - recovery;
   const survival = Math.exp(-lambda * T);
-  const growth = Math.exp(lambda * loss * T);
-  const alive = bsmGreeksUnchecked(isCall, S * growth, K, T, r, q, vol);
+  // Without default by T: exp(-lambda T) BSM(S e^{lambda (1-R) T}; r, q), which is
+  // BSM(S; r + lambda, q + lambda R): same forward, discounted at r + lambda. No overflow.
+  const alive = bsmGreeksUnchecked(isCall, S, K, T, r + lambda, q + lambda * recovery, vol);
   const out: JumpToDefaultGreeks = {
-    price: survival * alive.price,
-    delta: survival * growth * alive.delta,
-    gamma: survival * growth * growth * alive.gamma,
-    vega: survival * alive.vega,
+    price: alive.price,
+    delta: alive.delta,
+    gamma: alive.gamma,
+    vega: alive.vega,
     theta: 0,
-    rho: survival * alive.rho,
-    dividendRho: survival * alive.dividendRho,
-    hazardSensitivity: survival * T * (alive.delta * S * loss * growth - alive.price),
+    rho: alive.rho,
+    dividendRho: alive.dividendRho,
+    hazardSensitivity: alive.rho + recovery * alive.dividendRho,
   };
   let valueAtDefault: number;
   if (recovery === 0) {
@@ -118,22 +126,20 @@ export function jumpToDefaultGreeks(input: JumpToDefaultInput): JumpToDefaultGre
     valueAtDefault = bsmPriceUnchecked(isCall, recovery * S, K, T, r, q, vol);
     const { nodes, weights } = gaussLegendre();
     for (let i = 0; i < QUADRATURE_POINTS; i++) {
-      const tau = (nodes[i] as number) * T;
+      const u = nodes[i] as number;
+      const tau = u * T;
       const w = (weights[i] as number) * T;
-      const density = lambda * Math.exp(-lambda * tau);
-      const scale = recovery * Math.exp(lambda * loss * tau);
-      const g = bsmGreeksUnchecked(isCall, scale * S, K, T, r, q, vol);
-      const wd = w * density;
+      const decay = Math.exp(-lambda * tau);
+      // Default at tau: BSM(R S e^{lambda (1-R) tau}; r, q) = BSM(R S; r, q - lambda (1-R) tau / T).
+      const g = bsmGreeksUnchecked(isCall, recovery * S, K, T, r, q - lambda * loss * u, vol);
+      const wd = w * lambda * decay;
       out.price += wd * g.price;
-      out.delta += wd * scale * g.delta;
-      out.gamma += wd * scale * scale * g.gamma;
+      out.delta += wd * recovery * g.delta;
+      out.gamma += wd * recovery * recovery * g.gamma;
       out.vega += wd * g.vega;
       out.rho += wd * g.rho;
       out.dividendRho += wd * g.dividendRho;
-      out.hazardSensitivity +=
-        w *
-        Math.exp(-lambda * tau) *
-        ((1 - lambda * tau) * g.price + lambda * g.delta * S * scale * loss * tau);
+      out.hazardSensitivity += w * decay * ((1 - lambda * tau) * g.price - lambda * loss * u * g.dividendRho);
     }
   }
   out.theta =

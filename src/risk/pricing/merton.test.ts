@@ -28,6 +28,25 @@ describe('mertonPrice', () => {
     assert.equal(mertonPrice(noJumps), bsmGreeks(noJumps).price);
   });
 
+  it('behavior: a jump to 1e-30 of the price is a default: no overflow in the series', () => {
+    const input = {
+      ...base,
+      type: 'put' as const,
+      jumpIntensity: 0.5,
+      jumpMeanLog: Math.log(1e-30),
+      jumpVol: 0,
+    };
+    const g = mertonGreeks(input);
+    for (const [key, value] of Object.entries(g)) assert.ok(Number.isFinite(value), `${key} = ${value}`);
+  });
+
+  it('error: a series whose terms overflow is not_converged', () => {
+    assert.throws(
+      () => mertonPrice({ ...base, jumpIntensity: 3, jumpMeanLog: 5, jumpVol: 0.5, timeYears: 1 }),
+      (error: unknown) => error instanceof PricingError && error.code === 'not_converged',
+    );
+  });
+
   it('behavior: many jumps still converge', () => {
     const price = mertonPrice({
       ...base,
@@ -44,6 +63,7 @@ describe('mertonPrice', () => {
     ['negative jump vol', { jumpVol: -0.1 }],
     ['NaN mean', { jumpMeanLog: Number.NaN }],
     ['T = 0', { timeYears: 0 }],
+    ['jump mean log below -700', { jumpMeanLog: -800 }],
   ];
   for (const [name, patch] of bad) {
     it(`error: ${name}`, () => {

@@ -21,26 +21,41 @@ function assertMertonInput(input: MertonInput): void {
   assertNonNegative('jumpIntensity', input.jumpIntensity);
   assertFinite('jumpMeanLog', input.jumpMeanLog);
   assertNonNegative('jumpVol', input.jumpVol);
+  const meanLogRatio = input.jumpMeanLog + 0.5 * input.jumpVol * input.jumpVol;
+  if (!(Math.abs(meanLogRatio) <= 700)) {
+    throw new PricingError('invalid_input', 'jumpMeanLog + jumpVol^2 / 2 must lie within [-700, 700]', {
+      jumpMeanLog: input.jumpMeanLog,
+      jumpVol: input.jumpVol,
+    });
+  }
 }
 
+/**
+ * Term n of the series, written so that nothing overflows: the BSM price at the rate
+ * r_n = r - lambda k + n m / T equals exp(-(r_n - r) T) times the BSM price at the rate r with
+ * the yield q_n = q + lambda k - n m / T (same forward), and that factor turns the weights of
+ * intensity lambda (1 + k) into Poisson weights of intensity lambda.
+ * m = jumpMeanLog + jumpVol^2 / 2, k = exp(m) - 1.
+ */
 type Series = {
   isCall: boolean;
-  /** mu + delta^2 / 2: the log of the mean jump ratio. */
+  /** m: the log of the mean jump ratio. */
   meanLogRatio: number;
-  /** lambda * (1 + k): the Poisson intensity of the series' weights. */
-  weightIntensity: number;
-  /** r - lambda * k. */
-  baseRate: number;
+  /** q + lambda k: the yield of term 0. */
+  baseYield: number;
+  /** Where the terms peak: lambda T for a put, lambda (1 + k) T for a call. */
+  lastPeak: number;
 };
 
 function toSeries(input: MertonInput): Series {
   const meanLogRatio = input.jumpMeanLog + 0.5 * input.jumpVol * input.jumpVol;
   const k = Math.expm1(meanLogRatio);
+  const jumps = input.jumpIntensity * input.timeYears;
   return {
     isCall: input.type === 'call',
     meanLogRatio,
-    weightIntensity: input.jumpIntensity * (1 + k),
-    baseRate: input.rate - input.jumpIntensity * k,
+    baseYield: input.yieldRate + input.jumpIntensity * k,
+    lastPeak: Math.max(jumps, jumps * Math.exp(meanLogRatio)),
   };
 }
 
@@ -48,10 +63,18 @@ function toSeries(input: MertonInput): Series {
  * Upper bound of a term's price, to decide that the rest of the series is negligible: a call is
  * worth less than the discounted forward, a put less than the discounted strike.
  */
-function termBound(isCall: boolean, input: MertonInput, rateN: number): number {
+function termBound(isCall: boolean, input: MertonInput, yieldN: number): number {
   return isCall
-    ? input.spot * Math.exp(-input.yieldRate * input.timeYears)
-    : input.strike * Math.exp(-rateN * input.timeYears);
+    ? input.spot * Math.exp(-yieldN * input.timeYears)
+    : input.strike * Math.exp(-input.rate * input.timeYears);
+}
+
+function overflowed(input: MertonInput, n: number): PricingError {
+  return new PricingError(
+    'not_converged',
+    `Merton series term ${n} overflows double precision: the jumps are too large for this expiry`,
+    { jumpIntensity: input.jumpIntensity, jumpMeanLog: input.jumpMeanLog, timeYears: input.timeYears },
+  );
 }
 
 function notConverged(input: MertonInput): PricingError {
@@ -64,9 +87,11 @@ function notConverged(input: MertonInput): PricingError {
 /**
  * Merton (1976) jump-diffusion price of a European option: a Poisson-weighted sum of
  * Black-Scholes-Merton prices, term n with variance vol^2 + n jumpVol^2 / T and rate
- * r - lambda k + n (jumpMeanLog + jumpVol^2 / 2) / T, where k = exp(jumpMeanLog + jumpVol^2/2) - 1.
- * The series is summed past its largest weight until a term moves the price by less than 1e-17
- * relative.
+ * r - lambda k + n m / T, where m = jumpMeanLog + jumpVol^2 / 2 and k = exp(m) - 1, weighted
+ * with intensity lambda (1 + k). Computed in the equivalent form of Poisson(lambda T) weights on
+ * BSM prices at the rate r and the yield q + lambda k - n m / T, which cannot overflow.
+ * The series is summed past its largest terms (a call's terms peak near n = lambda (1 + k) T, a
+ * put's near n = lambda T) until a term moves the price by less than 1e-17 relative.
  *
  * @throws PricingError `invalid_input` for bad inputs, `not_converged` past 20000 terms.
  */
@@ -74,20 +99,21 @@ export function mertonPrice(input: MertonInput): number {
   assertMertonInput(input);
   const s = toSeries(input);
   const T = input.timeYears;
-  const meanJumps = s.weightIntensity * T;
-  const logMeanJumps = Math.log(meanJumps);
+  const jumps = input.jumpIntensity * T;
+  const logJumps = Math.log(jumps);
   const variance = input.volAnnual * input.volAnnual;
   const jumpVariance = input.jumpVol * input.jumpVol;
-  let logWeight = -meanJumps;
+  let logWeight = -jumps;
   let price = 0;
   for (let n = 0; n < MAX_TERMS; n++) {
-    if (n > 0) logWeight += logMeanJumps - Math.log(n);
+    if (n > 0) logWeight += logJumps - Math.log(n);
     const weight = Math.exp(logWeight);
-    const rateN = s.baseRate + (n * s.meanLogRatio) / T;
+    const yieldN = s.baseYield - (n * s.meanLogRatio) / T;
     const volN = Math.sqrt(variance + (n * jumpVariance) / T);
-    price += weight * bsmPriceUnchecked(s.isCall, input.spot, input.strike, T, rateN, input.yieldRate, volN);
-    if (meanJumps === 0) return price;
-    if (n > meanJumps && weight * termBound(s.isCall, input, rateN) <= RELATIVE_ACCURACY * price)
+    price += weight * bsmPriceUnchecked(s.isCall, input.spot, input.strike, T, input.rate, yieldN, volN);
+    if (!Number.isFinite(price)) throw overflowed(input, n);
+    if (input.jumpIntensity === 0) return price;
+    if (n > s.lastPeak && weight * termBound(s.isCall, input, yieldN) <= RELATIVE_ACCURACY * price)
       return price;
   }
   throw notConverged(input);
@@ -104,18 +130,18 @@ export function mertonGreeks(input: MertonInput): Greeks {
   assertMertonInput(input);
   const s = toSeries(input);
   const T = input.timeYears;
-  const meanJumps = s.weightIntensity * T;
-  const logMeanJumps = Math.log(meanJumps);
+  const jumps = input.jumpIntensity * T;
+  const logJumps = Math.log(jumps);
   const vol = input.volAnnual;
   const jumpVariance = input.jumpVol * input.jumpVol;
   const out: Greeks = { price: 0, delta: 0, gamma: 0, vega: 0, theta: 0, rho: 0, dividendRho: 0 };
-  let logWeight = -meanJumps;
+  let logWeight = -jumps;
   for (let n = 0; n < MAX_TERMS; n++) {
-    if (n > 0) logWeight += logMeanJumps - Math.log(n);
+    if (n > 0) logWeight += logJumps - Math.log(n);
     const weight = Math.exp(logWeight);
-    const rateN = s.baseRate + (n * s.meanLogRatio) / T;
+    const yieldN = s.baseYield - (n * s.meanLogRatio) / T;
     const volN = Math.sqrt(vol * vol + (n * jumpVariance) / T);
-    const g = bsmGreeksUnchecked(s.isCall, input.spot, input.strike, T, rateN, input.yieldRate, volN);
+    const g = bsmGreeksUnchecked(s.isCall, input.spot, input.strike, T, input.rate, yieldN, volN);
     out.price += weight * g.price;
     out.delta += weight * g.delta;
     out.gamma += weight * g.gamma;
@@ -125,11 +151,14 @@ export function mertonGreeks(input: MertonInput): Greeks {
     out.theta +=
       weight *
       (g.theta -
-        (n / T - s.weightIntensity) * g.price +
-        (g.rho * n * s.meanLogRatio) / (T * T) +
+        (n / T - input.jumpIntensity) * g.price -
+        (g.dividendRho * n * s.meanLogRatio) / (T * T) +
         (g.vega * n * jumpVariance) / (2 * volN * T * T));
-    if (meanJumps === 0) return out;
-    if (n > meanJumps && weight * termBound(s.isCall, input, rateN) <= RELATIVE_ACCURACY * out.price) {
+    if (!(Number.isFinite(out.price) && Number.isFinite(out.theta) && Number.isFinite(out.vega))) {
+      throw overflowed(input, n);
+    }
+    if (input.jumpIntensity === 0) return out;
+    if (n > s.lastPeak && weight * termBound(s.isCall, input, yieldN) <= RELATIVE_ACCURACY * out.price) {
       return out;
     }
   }

@@ -83,6 +83,7 @@ function erfcxPositive(y: number): number {
  * into a short high part (a multiple of 1/16, whose square is exact) and the rest.
  */
 function expMinusSquare(y: number, scale: number): number {
+  if (y === Number.POSITIVE_INFINITY) return 0;
   const high = Math.trunc(y * 16) / 16;
   const rest = (y - high) * (y + high);
   return Math.exp(-high * high * scale) * Math.exp(-rest * scale);
