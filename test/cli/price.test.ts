@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import { parsePriceCsv, priceRows, registerPrice } from '../../src/cli/commands/price.ts';
 import { CliError } from '../../src/cli/errors.ts';
+import { hazardPerYear } from '../../src/risk/hazard/hazardPerYear.ts';
 import { loadReference } from '../risk/reference.ts';
 
 const reference = loadReference();
@@ -103,6 +104,68 @@ describe('price command', () => {
     assert.ok(result && typeof result.hazardSensitivity === 'number' && result.hazardSensitivity > 0);
   });
 
+  it('args: --chain and --level take the hazard from the hazard model', () => {
+    const option = [
+      '--type',
+      'put',
+      '--model',
+      'jtd',
+      '--spot',
+      '100',
+      '--strike',
+      '100',
+      '--days',
+      '30',
+      '--vol',
+      '0.5',
+    ];
+    const hazard = hazardPerYear({ chain: 'solana', live: { level: 'caution' } }).hazardPerYear;
+    const fromChain = JSON.parse(run([...option, '--chain', 'solana', '--level', 'caution', '--json']).out);
+    const fromNumber = JSON.parse(run([...option, '--hazard', String(hazard), '--json']).out);
+    assert.deepEqual(fromChain, fromNumber);
+    const normal = JSON.parse(run([...option, '--chain', 'solana', '--json']).out) as Array<{
+      price: number;
+    }>;
+    assert.ok((normal[0]?.price as number) < (fromChain[0].price as number), 'caution raises the hazard');
+  });
+
+  it('behavior: --chain fills the hazard of CSV rows that have none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'price-'));
+    const file = join(dir, 'chain.csv');
+    writeFileSync(
+      file,
+      [
+        'type,exercise,model,spot,strike,T,r,q,vol,hazard',
+        'put,european,jtd,100,100,0.1,0,0,0.5,',
+        'put,european,jtd,100,100,0.1,0,0,0.5,0.25',
+      ].join('\n'),
+    );
+    const results = JSON.parse(run(['--csv', file, '--chain', 'ethereum', '--json']).out) as Array<{
+      price: number;
+    }>;
+    const direct = JSON.parse(
+      run([
+        '--type',
+        'put',
+        '--model',
+        'jtd',
+        '--spot',
+        '100',
+        '--strike',
+        '100',
+        '--T',
+        '0.1',
+        '--vol',
+        '0.5',
+        '--hazard',
+        '0.25',
+        '--json',
+      ]).out,
+    ) as Array<{ price: number }>;
+    assert.equal(results[1]?.price, direct[0]?.price);
+    assert.notEqual(results[0]?.price, results[1]?.price);
+  });
+
   it('behavior: a CSV chain in input order, with an error for the bad row alone', () => {
     const crrCase = reference.crr.find((c) => c.input.exercise === 'american');
     assert.ok(crrCase);
@@ -164,6 +227,70 @@ describe('price command', () => {
       /needs --jump-intensity/,
     ],
     ['csv with option flags', ['--csv', 'x.csv', '--spot', '1'], /drop --spot/],
+    [
+      'unknown chain',
+      [
+        '--type',
+        'put',
+        '--model',
+        'jtd',
+        '--spot',
+        '1',
+        '--strike',
+        '1',
+        '--T',
+        '1',
+        '--vol',
+        '0.2',
+        '--chain',
+        'nochain',
+      ],
+      /--chain: no base rate/,
+    ],
+    [
+      'unknown level',
+      [
+        '--type',
+        'put',
+        '--model',
+        'jtd',
+        '--spot',
+        '1',
+        '--strike',
+        '1',
+        '--T',
+        '1',
+        '--vol',
+        '0.2',
+        '--chain',
+        'solana',
+        '--level',
+        'panic',
+      ],
+      /--level must be one of/,
+    ],
+    [
+      'hazard and chain',
+      [
+        '--type',
+        'put',
+        '--model',
+        'jtd',
+        '--spot',
+        '1',
+        '--strike',
+        '1',
+        '--T',
+        '1',
+        '--vol',
+        '0.2',
+        '--chain',
+        'solana',
+        '--hazard',
+        '1',
+      ],
+      /not both/,
+    ],
   ];
   for (const [name, args, message] of usage) {
     it(`error: ${name} is a usage error (exit 2)`, () => {

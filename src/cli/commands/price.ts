@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { LEVELS, type Level } from '../../breaker/levels.ts';
+import { HazardError } from '../../risk/hazard/hazardError.ts';
+import { hazardPerYear } from '../../risk/hazard/hazardPerYear.ts';
 import { bsmGreeks } from '../../risk/pricing/bsm.ts';
 import { crrPrice } from '../../risk/pricing/crr.ts';
 import { PricingError } from '../../risk/pricing/errors.ts';
@@ -294,8 +297,32 @@ type PriceFlags = {
   jumpMeanLog?: string;
   jumpVol?: string;
   csv?: string;
+  chain?: string;
+  level?: string;
   json?: boolean;
 };
+
+/**
+ * The hazard of `--chain` at breaker `--level`: the chain's base rate from the incident table
+ * times the live multiplier of that level (src/risk/hazard, docs/hazard.md).
+ */
+function hazardFromChain(chain: string, level: string): number {
+  if (!(LEVELS as readonly string[]).includes(level)) {
+    throw usageError(`--level must be one of ${LEVELS.join(', ')}, got "${level}"`);
+  }
+  try {
+    return hazardPerYear({ chain, live: { level: level as Level } }).hazardPerYear;
+  } catch (error) {
+    if (error instanceof HazardError) throw usageError(`--chain: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Gives jump-to-default rows without a hazard the hazard of the chain. */
+function withChainHazard<R extends PriceRow | RowError>(row: R, hazard: number | undefined): R {
+  if (hazard === undefined || 'error' in row || row.model !== 'jtd' || row.hazard !== undefined) return row;
+  return { ...row, hazard };
+}
 
 const SINGLE_OPTION_FLAGS = ['type', 'spot', 'strike', 'T', 'days', 'vol'] as const;
 
@@ -383,9 +410,16 @@ export function registerPrice(program: Command, output: Output = processOutput):
     .option('--jump-intensity <perYear>', 'expected jumps per year (merton)')
     .option('--jump-mean-log <mean>', 'mean of the log jump ratio (merton)')
     .option('--jump-vol <vol>', 'standard deviation of the log jump ratio (merton)')
+    .option('--chain <name>', 'jtd without --hazard: take the hazard of this chain (incident history)')
+    .option('--level <level>', `with --chain: the chain's breaker level now (${LEVELS.join(', ')})`, 'normal')
     .option('--csv <file>', 'price every option of a CSV file (header row; see docs/pricing.md)')
     .option('--json', 'print a JSON array in input order')
     .action((flags: PriceFlags) => {
+      if (flags.chain !== undefined && flags.hazard !== undefined) {
+        throw usageError('give --hazard or --chain, not both');
+      }
+      const chainHazard =
+        flags.chain === undefined ? undefined : hazardFromChain(flags.chain, flags.level ?? 'normal');
       let rows: Array<PriceRow | RowError>;
       let results: Array<PriceResult | RowError>;
       if (flags.csv !== undefined) {
@@ -393,10 +427,10 @@ export function registerPrice(program: Command, output: Output = processOutput):
         if (given.length > 0) {
           throw usageError(`--csv prices a file: drop --${given.join(', --')}`);
         }
-        rows = parsePriceCsv(readCsv(flags.csv));
+        rows = parsePriceCsv(readCsv(flags.csv)).map((row) => withChainHazard(row, chainHazard));
         results = priceRows(rows);
       } else {
-        const row = rowFromFlags(flags);
+        const row = withChainHazard(rowFromFlags(flags), chainHazard);
         rows = [row];
         try {
           results = [priceRow(row)];
