@@ -44,6 +44,7 @@ describe('crrPrice', () => {
     ['T = 0', { timeYears: 0 }],
     ['NaN rate', { rate: Number.NaN }],
     ['probability above 1', { rate: 3, volAnnual: 0.01, steps: 2 }],
+    ['outer nodes overflow', { volAnnual: 5, timeYears: 10, steps: 2000 }],
   ];
   for (const [name, patch] of bad) {
     it(`error: ${name}`, () => {

@@ -26,6 +26,21 @@ export function assertSteps(steps: number): void {
   }
 }
 
+/**
+ * Throws `invalid_input` when the tree's outermost nodes, spot * exp(+-steps * dx) with
+ * steps * dx = vol * sqrt(steps * T), would leave double precision (steps * dx above 700).
+ */
+export function assertLatticeSpan(volAnnual: number, timeYears: number, steps: number): void {
+  const span = volAnnual * Math.sqrt(steps * timeYears);
+  if (span > 700) {
+    throw new PricingError(
+      'invalid_input',
+      `vol * sqrt(steps * T) = ${span} exceeds 700: the tree's outer nodes overflow; use fewer steps`,
+      { volAnnual, timeYears, steps },
+    );
+  }
+}
+
 /** Throws `invalid_input` unless `up` is a probability. */
 export function assertProbability(up: number, steps: number): void {
   if (!(up >= 0 && up <= 1)) {
@@ -62,6 +77,7 @@ export function latticePrices(spot: number, dx: number, steps: number): Float64A
 export function crrPrice(input: CrrInput): TreeGreeks {
   assertOptionInput(input);
   assertSteps(input.steps);
+  assertLatticeSpan(input.volAnnual, input.timeYears, input.steps);
   const { spot, strike, timeYears, rate, yieldRate, volAnnual, steps } = input;
   const dt = timeYears / steps;
   const dx = volAnnual * Math.sqrt(dt);

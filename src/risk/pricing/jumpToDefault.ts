@@ -1,5 +1,5 @@
 import { bsmGreeksUnchecked, bsmPriceUnchecked } from './bsm.ts';
-import { assertProbability, assertSteps, latticePrices, type TreeGreeks } from './crr.ts';
+import { assertLatticeSpan, assertProbability, assertSteps, latticePrices, type TreeGreeks } from './crr.ts';
 import { assertNonNegative, PricingError } from './errors.ts';
 import type { ExerciseStyle, Greeks, OptionInput } from './types.ts';
 import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
@@ -235,6 +235,7 @@ function rollTree(input: JumpToDefaultTreeInput, lambda: number, recovery: numbe
 export function jumpToDefaultTree(input: JumpToDefaultTreeInput): JumpToDefaultTreeGreeks {
   const recovery = assertJumpToDefaultInput(input);
   assertSteps(input.steps);
+  assertLatticeSpan(input.volAnnual, input.timeYears, input.steps);
   const lambda = input.hazardPerYear;
   const result = rollTree(input, lambda, recovery);
   const h = 1e-5 * Math.max(1, lambda);
