@@ -168,19 +168,20 @@ export function isCanonical(chain: ChainState, block: { number: bigint; hash: Ha
 }
 
 /**
- * Walks back from `block` to `height`. Returns the ancestor at that height, `undefined` when a
- * parent is missing from the tree.
+ * Walks back from `block` to the first ancestor at or below `height` (heights may skip, as slots
+ * do). Returns `undefined` when a parent is missing from the tree.
  */
 export function ancestorAt(chain: ChainState, block: Block, height: bigint): Block | undefined {
   let cursor: Block | undefined = block;
   while (cursor && cursor.number > height) {
     if (isCanonical(chain, cursor)) {
       const hash = chain.canonicalByHeight.get(height);
-      return hash === undefined ? undefined : chain.blocks.get(hash);
+      const atHeight = hash === undefined ? undefined : chain.blocks.get(hash);
+      if (atHeight) return atHeight;
     }
     cursor = chain.blocks.get(cursor.parentHash);
   }
-  return cursor && cursor.number === height ? cursor : undefined;
+  return cursor;
 }
 
 /** True when `ancestor` is `block` or one of its ancestors; `undefined` when unknown. */
@@ -188,7 +189,9 @@ export function isAncestorOrSelf(chain: ChainState, ancestor: Block, block: Bloc
   if (ancestor.number > block.number) return false;
   if (ancestor.hash === block.hash) return true;
   if (isCanonical(chain, ancestor) && isCanonical(chain, block)) return true;
-  if (block.number === ancestor.number + 1n) return block.parentHash === ancestor.hash;
+  // The parent is at a height below `block`, so at or below `ancestor`: it is `ancestor` or not related.
+  if (block.number === ancestor.number + 1n || block.parentHash === ancestor.hash)
+    return block.parentHash === ancestor.hash;
   const at = ancestorAt(chain, block, ancestor.number);
   return at === undefined ? undefined : at.hash === ancestor.hash;
 }
