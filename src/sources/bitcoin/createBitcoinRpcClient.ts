@@ -1,4 +1,5 @@
 import { toRedactedUrl } from '../evm/toRedactedUrl.ts';
+import { readLimitedBody } from '../readLimitedBody.ts';
 import { SourceError } from '../source.ts';
 
 /** A JSON-RPC channel to a Bitcoin-style node (Bitcoin Core and its forks). */
@@ -64,7 +65,7 @@ export function createBitcoinRpcClient(parameters: CreateBitcoinRpcClientParamet
       }
       let text: string;
       try {
-        text = await readLimited(response, maxResponseBytes);
+        text = await readLimitedBody(response, maxResponseBytes);
       } catch (cause) {
         const tooLarge = cause instanceof RangeError;
         throw new SourceError({
@@ -129,24 +130,6 @@ export function createBitcoinRpcClient(parameters: CreateBitcoinRpcClientParamet
       return { result, latencyMs };
     },
   };
-}
-
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new RangeError('response too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function networkCode(cause: unknown): string {
