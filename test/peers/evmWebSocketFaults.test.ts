@@ -25,8 +25,8 @@ function notify(connection: FakeWsConnection | undefined, result: unknown, id = 
   );
 }
 
-/** A node that subscribes, serves `first` as latest and nothing else. */
-function node(subscribeResult: unknown = subscription): FakeWsHandler {
+/** A node that subscribes, serves `latest` (default `first`) and nothing else. */
+function node(subscribeResult: unknown = subscription, latest: unknown = first): FakeWsHandler {
   return (connection, request) => {
     const answer = (result: unknown) =>
       connection.send(JSON.stringify({ jsonrpc: '2.0', id: request.id, result }));
@@ -37,7 +37,7 @@ function node(subscribeResult: unknown = subscription): FakeWsHandler {
       Array.isArray(request.params) &&
       request.params[0] === 'latest'
     )
-      answer(first);
+      answer(latest);
     else answer(null);
   };
 }
@@ -135,6 +135,31 @@ describe('EVM source: a misbehaving node over WebSocket', () => {
     await watching.waitFor((o) => o.type === 'head' && o.hash === toHash(NODE_HEADERS.hardhat.hash), {
       from,
     });
+  });
+
+  it('error: a socket that stays open but stops answering is a timeout, then it reconnects', async () => {
+    observed = await observe(
+      createEvmSource({
+        chain: 'devnet',
+        node: 'fakews',
+        url: fake.url,
+        httpUrl: false,
+        requestTimeoutMs: 300,
+        subscriptionCheckMs: 50,
+        reconnectMinMs: 20,
+        reconnectMaxMs: 100,
+      }),
+    );
+    await observed.waitFor((o) => o.type === 'head' && o.hash === toHash(first.hash));
+    const from = observed.observations.length;
+    fake.handler = () => {};
+    const error = (await observed.waitFor((o) => o.type === 'error', { from })) as ErrorObservation;
+    assert.equal(error.code, 'timeout');
+    fake.handler = node(subscription, NODE_HEADERS.hardhat);
+    await observed.waitFor((o) => o.type === 'head' && o.hash === toHash(NODE_HEADERS.hardhat.hash), {
+      from,
+    });
+    assert.ok(fake.connections.length >= 2);
   });
 
   it('error: a subscription id that is not a string is invalid_response', async () => {

@@ -27,6 +27,12 @@ export type CreateEvmSourceParameters = {
   httpUrl?: string | false;
   /** Interval between polls of `latest`, in milliseconds. Default 1000. */
   pollIntervalMs?: number;
+  /**
+   * While subscribed, interval between polls of `latest` over the socket, in milliseconds: they catch
+   * a missed notification and, through the request timeout, a socket that is open but dead.
+   * Default 5 × `pollIntervalMs`.
+   */
+  subscriptionCheckMs?: number;
   /** Time allowed for one request (and for a WebSocket to open), in milliseconds. Default 5000. */
   requestTimeoutMs?: number;
   /** Sustained request rate to this node (a token bucket with a burst of the same size). Default 20. */
@@ -117,7 +123,8 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     if (!(value > 0) || !Number.isFinite(value))
       throw new RangeError(`node ${node}: ${name} must be positive`);
   }
-  const { initialBackfill = Math.min(8, maxBackfill) } = parameters;
+  const { initialBackfill = Math.min(8, maxBackfill), subscriptionCheckMs = 5 * pollIntervalMs } = parameters;
+  if (!(subscriptionCheckMs > 0)) throw new RangeError(`node ${node}: subscriptionCheckMs must be positive`);
   for (const [name, value] of Object.entries({ maxBackfill, initialBackfill })) {
     if (!Number.isInteger(value) || value < 0) {
       throw new RangeError(`node ${node}: ${name} must be a non-negative integer`);
@@ -328,7 +335,9 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     return true;
   }
 
-  async function pollCheckpoints(rpc: EvmRpcClient): Promise<void> {
+  /** Polls the checkpoint tags; returns the code of the first failure that means the node is not reachable. */
+  async function pollCheckpoints(rpc: EvmRpcClient): Promise<string | undefined> {
+    let unreachable: string | undefined;
     for (const kind of checkpointKinds) {
       if (unsupportedTags.has(kind) || stopped) continue;
       try {
@@ -345,8 +354,10 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       } catch (error) {
         const sourceError = emitError(error);
         if (sourceError.code === 'rpc_error') unsupportedTags.add(kind);
+        if (transportCodes.has(sourceError.code)) unreachable ??= sourceError.code;
       }
     }
+    return unreachable;
   }
 
   /** Polls `latest` once; returns the error code of a failure that means the node is not reachable. */
@@ -360,7 +371,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
           shortMessage: `eth_getBlockByNumber to ${rpc.url}: no latest block (null)`,
         });
       }
-      if (await processHead(rpc, fetched.block, fetched.latencyMs)) await pollCheckpoints(rpc);
+      if (await processHead(rpc, fetched.block, fetched.latencyMs)) return await pollCheckpoints(rpc);
       return undefined;
     } catch (error) {
       const sourceError = emitError(error);
@@ -390,7 +401,10 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     if (await processHead(rpc, block, latencyMs)) await pollCheckpoints(rpc);
   }
 
-  /** One WebSocket session: resolves with the error that ended it, or undefined on stop. */
+  /**
+   * One WebSocket session: resolves with the error that ended it, or undefined on stop or when a
+   * check poll failed (that failure was already emitted).
+   */
   async function runSocketSession(onOpen: () => void): Promise<SourceError | undefined> {
     let endSession: (error: SourceError | undefined) => void = () => {};
     const ended = new Promise<SourceError | undefined>((resolve) => {
@@ -419,8 +433,19 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       onOpen();
       clientLearned = false;
       unsupportedTags.clear();
-      void enqueue(() => poll(opened));
+      let sessionEnded = false;
+      void (async () => {
+        while (!stopped && !sessionEnded) {
+          const failed = await enqueue(() => poll(opened));
+          if (failed && !sessionEnded) {
+            endSession(undefined);
+            break;
+          }
+          await sleep(subscriptionCheckMs);
+        }
+      })();
       const error = await ended;
+      sessionEnded = true;
       opened.close();
       return error;
     } catch (error) {
