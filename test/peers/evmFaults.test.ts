@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ErrorObservation } from '../../src/core/observation.ts';
 import { toHash } from '../../src/core/observation.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
-import { NODE_HEADERS } from '../../src/sources/evm/fixtures/nodeHeaders.ts';
 import { answerJson, type FakeHandler, type FakeRpcServer, startFakeRpcServer } from './fakeRpcServer.ts';
+import { NODE_HEADERS } from './nodeHeaders.ts';
 import { observe } from './observe.ts';
 
 const goodBlock = NODE_HEADERS.anvil;
@@ -265,5 +265,25 @@ describe('EVM source: a misbehaving node on loopback', () => {
       fake.requests.length <= 10 + Math.ceil(10 * elapsedS) + 1,
       `${fake.requests.length} requests in ${elapsedS.toFixed(2)} s`,
     );
+  });
+
+  it('behavior: observedAtMs comes from the injected clock', async () => {
+    fake.handler = nodeThat((request, response) =>
+      answerJson(response, {
+        jsonrpc: '2.0',
+        id: request.id,
+        result: request.params[0] === 'latest' ? goodBlock : null,
+      }),
+    );
+    let nowMs = 1_700_000_000_000;
+    const observed = await observe(
+      createEvmSource({ chain: 'devnet', node: 'fake', url: fake.url, clock: { nowMs: () => (nowMs += 1) } }),
+    );
+    try {
+      const head = await observed.waitFor((o) => o.type === 'head');
+      assert.ok(head.observedAtMs > 1_700_000_000_000 && head.observedAtMs <= nowMs);
+    } finally {
+      await observed.stop();
+    }
   });
 });

@@ -3,11 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { toHash } from '../../src/core/observation.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
-import { NODE_HEADERS } from '../../src/sources/evm/fixtures/nodeHeaders.ts';
 import { parseRpcBlockHeader } from '../../src/sources/evm/parseRpcBlockHeader.ts';
 import { toRpcResult } from '../../src/sources/evm/toRpcResult.ts';
 import { SOURCE_ERROR_CODES, SourceError } from '../../src/sources/source.ts';
 import { answerJson, type FakeRpcServer, startFakeRpcServer } from './fakeRpcServer.ts';
+import { NODE_HEADERS } from './nodeHeaders.ts';
 import { observe } from './observe.ts';
 import { isSameHeader } from './sameHeader.ts';
 

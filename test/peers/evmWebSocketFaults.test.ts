@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import type { ErrorObservation } from '../../src/core/observation.ts';
 import { toHash } from '../../src/core/observation.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
-import { NODE_HEADERS } from '../../src/sources/evm/fixtures/nodeHeaders.ts';
 import { SOURCE_ERROR_CODES } from '../../src/sources/source.ts';
 import {
   type FakeWsConnection,
@@ -12,6 +11,7 @@ import {
   type FakeWsServer,
   startFakeWsServer,
 } from './fakeWsServer.ts';
+import { NODE_HEADERS } from './nodeHeaders.ts';
 import { type Observed, observe } from './observe.ts';
 import { isSameHeader } from './sameHeader.ts';
 

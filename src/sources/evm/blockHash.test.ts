@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { NODE_HEADERS } from '../../../test/peers/nodeHeaders.ts';
 import { blockHash } from './blockHash.ts';
-import { NODE_HEADERS } from './fixtures/nodeHeaders.ts';
 import type { RpcBlockHeader } from './parseRpcBlockHeader.ts';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NODE_HEADERS } from './fixtures/nodeHeaders.ts';
+import { NODE_HEADERS } from '../../../test/peers/nodeHeaders.ts';
 import { parseRpcBlockHeader } from './parseRpcBlockHeader.ts';
 
 describe('parseRpcBlockHeader', () => {
