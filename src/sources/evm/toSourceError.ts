@@ -57,7 +57,8 @@ function hasCause(error: unknown, test: (e: unknown) => boolean): boolean {
   let current = error;
   for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth += 1) {
     if (test(current)) return true;
-    current = (current as { cause?: unknown }).cause;
+    const next = current as { cause?: unknown; error?: unknown };
+    current = next.cause ?? (isEvent(current) ? next.error : undefined);
   }
   return false;
 }
@@ -69,9 +70,9 @@ function describeNetworkError(error: unknown): string {
     if (typeof value === 'string' && /^E[A-Z_]+$/.test(value)) code = value;
     return code !== undefined;
   });
-  if (code) return `unreachable (${code})`;
+  if (code) return `connection failed (${code})`;
   if (error instanceof SocketClosedError) return 'socket closed';
-  return 'unreachable';
+  return 'connection failed';
 }
 
 function isEvent(error: unknown): boolean {
