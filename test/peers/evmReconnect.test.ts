@@ -8,15 +8,20 @@ import { toHash } from '../../src/core/observation.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
 import { type RunningNode, startAnvil } from './nodes.ts';
 import { observe } from './observe.ts';
+import { findReorg } from './reorgView.ts';
 
 type RpcBlock = { hash: string; number: string };
 
-describe('EVM source: the node killed mid-run and restarted on the same port', () => {
+describe('EVM source: the node killed mid-run and restarted on the same port, with a reorg meanwhile', () => {
   for (const transport of ['http', 'ws'] as const) {
-    it(`behavior: errors while down, then reconnect and backfill of every missed block (${transport})`, async () => {
+    it(`behavior: errors while down, then reconnect, the reorg and every missed block (${transport})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'cg-anvil-state-'));
       const statePath = join(dir, 'state.json');
-      let anvil: RunningNode | undefined = await startAnvil({ blockTimeS: 0, statePath });
+      let anvil: RunningNode | undefined = await startAnvil({
+        blockTimeS: 0,
+        statePath,
+        args: ['--preserve-historical-states'],
+      });
       const port = anvil.port;
       const observed = await observe(
         createEvmSource({
@@ -44,11 +49,13 @@ describe('EVM source: the node killed mid-run and restarted on the same port', (
         const errors = observed.observations.slice(down).filter((o) => o.type === 'error');
         for (const error of errors) assert.equal(error.code, 'unreachable', error.message);
 
-        anvil = await startAnvil({ blockTimeS: 0, statePath, port });
+        anvil = await startAnvil({ blockTimeS: 0, statePath, port, args: ['--preserve-historical-states'] });
         assert.equal(
           ((await anvil.rpc('eth_getBlockByNumber', ['0x5', false])) as RpcBlock).hash,
           before.hash,
         );
+        const ancestor = (await anvil.rpc('eth_getBlockByNumber', ['0x2', false])) as RpcBlock;
+        await anvil.rpc('anvil_reorg', [3, []]);
         await anvil.rpc('anvil_mine', ['0x5']);
         const after = (await anvil.rpc('eth_getBlockByNumber', ['latest', false])) as RpcBlock;
         const head = await observed.waitFor((o) => o.type === 'head' && o.hash === toHash(after.hash), {
@@ -68,6 +75,11 @@ describe('EVM source: the node killed mid-run and restarted on the same port', (
           assert.ok(observation, `block ${number} observed`);
           assert.equal(observation.number, BigInt(number));
         }
+        const reorg = findReorg(observed.observations, down);
+        assert.ok(reorg, 'the reorg made while the source was away');
+        assert.equal(reorg.depth, 3);
+        assert.equal(reorg.oldHead.hash, toHash(before.hash));
+        assert.deepEqual(reorg.commonAncestor, { number: 2n, hash: toHash(ancestor.hash) });
         assert.equal(
           observed.observations.some((o) => o.type === 'error' && o.code !== 'unreachable'),
           false,
