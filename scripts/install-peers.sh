@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of the real nodes that the peer tests start (litecoind).
-# The EVM nodes (Anvil, Hardhat, Ganache) come with `npm ci`.
+# Installs the real nodes that the peer tests start: Debian packages (litecoind) and Lodestar,
+# which lives in peers/lodestar with its own lock file (a heavy install kept out of the main one).
+# The EVM nodes (Anvil, Hardhat, Ganache) come with the main `npm ci`.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -x "$root/peers/lodestar/node_modules/.bin/lodestar" ]; then
+  echo "install-peers: installing Lodestar into peers/lodestar (a few minutes: it compiles native crypto)" >&2
+  (cd "$root/peers/lodestar" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 missing=()
 command -v litecoind >/dev/null 2>&1 || missing+=(litecoind)
 if [ ${#missing[@]} -eq 0 ]; then

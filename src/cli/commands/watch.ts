@@ -6,7 +6,7 @@ import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import { createGuard } from '../../runtime/createGuard.ts';
-import { createSources, UnsupportedNodeError } from '../../runtime/createSources.ts';
+import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
 import { CliError, usageError } from '../errors.ts';
@@ -69,13 +69,9 @@ export function registerWatch(program: Command, output: Output): void {
       const config = await toGuardConfig(options);
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
-      let sources: Source[];
-      try {
-        sources = Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
-      } catch (error) {
-        if (error instanceof UnsupportedNodeError) throw new CliError(error.message, { code: error.code });
-        throw error;
-      }
+      const sources: Source[] = Object.entries(config.nodes).flatMap(([chain, nodes]) =>
+        createSources(chain, nodes),
+      );
       if (sources.length === 0) throw usageError('no node to watch: give --config, or --node/--bitcoin URLs');
       let recordError: Error | undefined;
       const recorder =
