@@ -1,4 +1,6 @@
 import { runCoreBench } from './core.ts';
+import { runLatencyBench } from './latency.ts';
+import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
@@ -6,6 +8,8 @@ const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   core: () => runCoreBench(),
   replay: () => runReplayBench(),
+  latency: () => runLatencyBench(),
+  pricing: () => runPricingBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);

@@ -403,9 +403,14 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
 
   /**
    * One WebSocket session: resolves with the error that ended it, or undefined on stop or when a
-   * check poll failed (that failure was already emitted).
+   * check poll failed (that failure was already emitted). The socket carries the subscription;
+   * the requests that follow a notification go over `requests` (HTTP on the same node) when given,
+   * which answers faster than some nodes' sockets and keeps the HTTP size limit.
    */
-  async function runSocketSession(onOpen: () => void): Promise<SourceError | undefined> {
+  async function runSocketSession(
+    onOpen: () => void,
+    requests?: EvmRpcClient,
+  ): Promise<SourceError | undefined> {
     let endSession: (error: SourceError | undefined) => void = () => {};
     const ended = new Promise<SourceError | undefined>((resolve) => {
       endSession = resolve;
@@ -419,7 +424,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
         timeoutMs: requestTimeoutMs,
         onHead: (payload) => {
           void enqueue(async () => {
-            if (current) await onSocketHead(current, payload);
+            if (current) await onSocketHead(requests ?? current, payload);
           });
         },
         onClose: (error) => endSession(error),
@@ -469,7 +474,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     while (!stopped) {
       const error = await runSocketSession(() => {
         failures = 0;
-      });
+      }, http);
       if (stopped) break;
       if (error) emitError(error);
       failures += 1;
