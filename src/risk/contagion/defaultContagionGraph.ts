@@ -1,0 +1,97 @@
+import { type ContagionGraph, type ContagionNode, createContagionGraph } from './contagionGraph.ts';
+
+/**
+ * Severity of a native token's fall when its chain fails: the token keeps half its value (the
+ * recovery level 0.5). Terra's collapse and the FTX-era SOL fall went deeper, the Solana halts and
+ * the Ethereum finality incidents far less; one half is a stress figure, not a forecast.
+ */
+export const DEFAULT_NATIVE_SEVERITY = 0.5;
+
+/**
+ * The default dependencies (docs/risk.md, "Default graph"):
+ *
+ * | node | kind | depends on (kind, severity) | own hazard per year |
+ * |---|---|---|---|
+ * | bitcoin, ethereum, solana | chain | - | hazard table |
+ * | arbitrum-sequencer | sequencer | - | 1.0 |
+ * | arbitrum | chain | arbitrum-sequencer (sequencer, 0.5), ethereum (l1_finality, 0.8) | 0.1 |
+ * | wbtc-bridge | bridge | - | 0.02 |
+ * | circle | issuer | - | 0.02 |
+ * | BTC | asset | bitcoin (native, 0.5) | |
+ * | ETH | asset | ethereum (native, 0.5) | |
+ * | SOL | asset | solana (native, 0.5) | |
+ * | ARB | asset | arbitrum (native, 0.5) | |
+ * | stETH | asset | ETH (underlying, 1), ethereum (consensus, 0.2) | |
+ * | WBTC | asset | BTC (underlying, 1), wbtc-bridge (bridge, 1), ethereum (token_chain, 0.1) | |
+ * | USDC | asset | circle (issuer, 1), ethereum (token_chain, 0.05) | |
+ */
+export const DEFAULT_CONTAGION_NODES: readonly ContagionNode[] = Object.freeze([
+  { id: 'bitcoin', kind: 'chain' },
+  { id: 'ethereum', kind: 'chain' },
+  { id: 'solana', kind: 'chain' },
+  { id: 'arbitrum-sequencer', kind: 'sequencer', hazardPerYear: 1 },
+  {
+    id: 'arbitrum',
+    kind: 'chain',
+    hazardPerYear: 0.1,
+    dependsOn: [
+      { on: 'arbitrum-sequencer', kind: 'sequencer', severity: 0.5 },
+      { on: 'ethereum', kind: 'l1_finality', severity: 0.8 },
+    ],
+  },
+  { id: 'wbtc-bridge', kind: 'bridge', hazardPerYear: 0.02 },
+  { id: 'circle', kind: 'issuer', hazardPerYear: 0.02 },
+  {
+    id: 'BTC',
+    kind: 'asset',
+    dependsOn: [{ on: 'bitcoin', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+  },
+  {
+    id: 'ETH',
+    kind: 'asset',
+    dependsOn: [{ on: 'ethereum', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+  },
+  {
+    id: 'SOL',
+    kind: 'asset',
+    dependsOn: [{ on: 'solana', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+  },
+  {
+    id: 'ARB',
+    kind: 'asset',
+    dependsOn: [{ on: 'arbitrum', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+  },
+  {
+    id: 'stETH',
+    kind: 'asset',
+    dependsOn: [
+      { on: 'ETH', kind: 'underlying', severity: 1 },
+      { on: 'ethereum', kind: 'consensus', severity: 0.2 },
+    ],
+  },
+  {
+    id: 'WBTC',
+    kind: 'asset',
+    dependsOn: [
+      { on: 'BTC', kind: 'underlying', severity: 1 },
+      { on: 'wbtc-bridge', kind: 'bridge', severity: 1 },
+      { on: 'ethereum', kind: 'token_chain', severity: 0.1 },
+    ],
+  },
+  {
+    id: 'USDC',
+    kind: 'asset',
+    dependsOn: [
+      { on: 'circle', kind: 'issuer', severity: 1 },
+      { on: 'ethereum', kind: 'token_chain', severity: 0.05 },
+    ],
+  },
+] as ContagionNode[]);
+
+let graph: ContagionGraph | undefined;
+
+/** The default graph for BTC, ETH, stETH, WBTC, ARB (an L2 token), SOL and USDC, built once. */
+export function defaultContagionGraph(): ContagionGraph {
+  graph ??= createContagionGraph(DEFAULT_CONTAGION_NODES);
+  return graph;
+}

@@ -1,0 +1,42 @@
+import type { ContagionGraph } from './contagionGraph.ts';
+import { RiskError } from './riskError.ts';
+
+/** Loss fraction of every node (in [0, 1] of its value) when one node fails. */
+export type FailureLosses = ReadonlyMap<string, number>;
+
+/**
+ * Propagates the failure of `failed` through the graph, in dependency order:
+ *
+ *   loss(failed) = 1
+ *   loss(x)      = 1 - Π over x's dependencies d of (1 - d.severity * loss(d.on))
+ *
+ * A node reached through several paths loses as if each path hit it independently, so the loss
+ * stays in [0, 1] and grows with every path. Nodes that do not depend on `failed` lose 0.
+ *
+ * @throws {RiskError} `unknown_reference` when `failed` is not in the graph.
+ *
+ * @example
+ * // stETH: underlying ETH (1.0) which is native on ethereum (0.5), and consensus on ethereum (0.2)
+ * toFailureLosses(graph, 'ethereum').get('stETH'); // 1 - (1 - 0.5) * (1 - 0.2) = 0.6
+ */
+export function toFailureLosses(graph: ContagionGraph, failed: string): FailureLosses {
+  if (!graph.nodes.has(failed)) {
+    throw new RiskError('unknown_reference', `no node "${failed}" in the contagion graph`, {
+      field: 'failed',
+      value: failed,
+    });
+  }
+  const losses = new Map<string, number>();
+  for (const id of graph.order) {
+    if (id === failed) {
+      losses.set(id, 1);
+      continue;
+    }
+    let survive = 1;
+    for (const dependency of graph.nodes.get(id)?.dependsOn ?? []) {
+      survive *= 1 - dependency.severity * (losses.get(dependency.on) ?? 0);
+    }
+    losses.set(id, 1 - survive);
+  }
+  return losses;
+}

@@ -1,0 +1,32 @@
+/** Portfolio margin under market and consensus-failure scenarios (docs/risk.md, "Margin"). */
+export {
+  type AccountMargin,
+  type ComputeMarginParameters,
+  type ComputeMarginReturnType,
+  computeMargin,
+  type FailureScenario,
+  type WorstScenario,
+} from './computeMargin.ts';
+export {
+  DEFAULT_MARGIN_POLICY,
+  type MarginPolicy,
+  type MarginPolicyOverrides,
+  type ScenarioGrid,
+  toMarginPolicy,
+} from './marginPolicy.ts';
+export {
+  type CoverSection,
+  type ParsePortfolioFileReturnType,
+  type PortfolioFile,
+  parsePortfolioFile,
+  portfolioFileSchema,
+} from './parsePortfolioFile.ts';
+export type {
+  AssetMarket,
+  MarginAccount,
+  OptionPosition,
+  PerpPosition,
+  Portfolio,
+  Position,
+  SpotPosition,
+} from './portfolio.ts';

@@ -1,0 +1,80 @@
+import type { Level } from '../../breaker/levels.ts';
+
+/** Price moves (relative, e.g. -0.3 = -30%) crossed with volatility shifts (absolute, per year). */
+export type ScenarioGrid = { priceMoves: readonly number[]; volShifts: readonly number[] };
+
+export type MarginPolicy = {
+  grid: ScenarioGrid;
+  /** Margin period of risk: the horizon of the failure probability, in days. */
+  horizonDays: number;
+  /**
+   * Tail probability of the margin: a failure whose probability over the horizon reaches it counts
+   * in full; a less likely one counts in proportion, `min(1, p / tailProbability)`.
+   */
+  tailProbability: number;
+  /** Maintenance margin as a fraction of the initial margin. */
+  maintenanceRatio: number;
+  /** Lowest volatility after a shift. */
+  volFloor: number;
+  /** Collateral haircut per failure source when the source fails entirely (docs/risk.md). */
+  sourceHaircuts: Readonly<Record<string, number>>;
+  /** Haircut of sources not in `sourceHaircuts`. */
+  defaultSourceHaircut: number;
+  /** Largest share of collateral value lost to one source's failure before a concentration charge. */
+  concentrationLimit: number;
+  /** Extra haircut on the collateral value above the concentration limit. */
+  concentrationHaircut: number;
+  /** Include the consensus-failure scenarios. */
+  failureScenarios: boolean;
+  /** Liquidations pause when a source an account depends on is at or above this level. */
+  pauseLiquidationsAtLevel: Level;
+};
+
+/**
+ * Defaults: moves -30% to +30% in steps of 5% (13) crossed with volatility shifts -0.1, 0, +0.1
+ * (39 scenarios); a one-day horizon; tail 1%; maintenance 75% of initial; volatility floor 0.01;
+ * concentration limit 40% with a 50% charge above it; liquidations pause at `reduce_only`.
+ */
+export const DEFAULT_MARGIN_POLICY: MarginPolicy = Object.freeze({
+  grid: Object.freeze({
+    priceMoves: Object.freeze(Array.from({ length: 13 }, (_, i) => Math.round((i - 6) * 5) / 100)),
+    volShifts: Object.freeze([-0.1, 0, 0.1]),
+  }),
+  horizonDays: 1,
+  tailProbability: 0.01,
+  maintenanceRatio: 0.75,
+  volFloor: 0.01,
+  sourceHaircuts: Object.freeze({
+    bitcoin: 0.05,
+    ethereum: 0.1,
+    solana: 0.15,
+    arbitrum: 0.1,
+    'arbitrum-sequencer': 0.05,
+    'wbtc-bridge': 0.05,
+    circle: 0.02,
+  }),
+  defaultSourceHaircut: 0.1,
+  concentrationLimit: 0.4,
+  concentrationHaircut: 0.5,
+  failureScenarios: true,
+  pauseLiquidationsAtLevel: 'reduce_only',
+});
+
+/** Policy overrides: every field optional, the grid replaced as a whole per axis. */
+export type MarginPolicyOverrides = {
+  [K in keyof MarginPolicy]?: K extends 'grid' ? Partial<ScenarioGrid> : MarginPolicy[K];
+};
+
+/** Defaults with overrides applied. */
+export function toMarginPolicy(overrides: MarginPolicyOverrides = {}): MarginPolicy {
+  const { grid, ...rest } = overrides;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...DEFAULT_MARGIN_POLICY,
+    ...defined,
+    grid: {
+      priceMoves: grid?.priceMoves ?? DEFAULT_MARGIN_POLICY.grid.priceMoves,
+      volShifts: grid?.volShifts ?? DEFAULT_MARGIN_POLICY.grid.volShifts,
+    },
+  };
+}

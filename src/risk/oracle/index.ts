@@ -1,0 +1,10 @@
+/** Oracle aggregation (docs/risk.md): median of fresh quotes from healthy chains, or `unobservable`. */
+export {
+  type AggregateOracleParameters,
+  type AggregateOracleReturnType,
+  aggregateOracle,
+  type DroppedQuote,
+  type OracleAlert,
+  type OracleDropReason,
+  type OracleQuote,
+} from './aggregateOracle.ts';

@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultContagionGraph } from '../../src/risk/contagion/defaultContagionGraph.ts';
+import { toFailureLosses } from '../../src/risk/contagion/toFailureLosses.ts';
+import type { RiskStatus } from '../../src/risk/contagion/toSourceHazards.ts';
+import { computeMargin } from '../../src/risk/margin/computeMargin.ts';
+import type { Portfolio, Position } from '../../src/risk/margin/portfolio.ts';
+import { bsmIndependent, erfcForCheck } from './independentBsm.ts';
+import { assertRelative, loadReference } from './reference.ts';
+
+const reference = loadReference();
+// QuantLib case: call S=100 K=100 182 days r=0.05 q=0 vol=0.2.
+const base = reference.bsm[0]!;
+const T = base.input.timeYears;
+const grid = { priceMoves: [-0.1, 0, 0.1], volShifts: [-0.05, 0, 0.05] };
+
+function book(positions: Position[]): Portfolio {
+  return {
+    rate: base.input.rate,
+    markets: { ETH: { priceUsd: base.input.spot, volAnnual: base.input.volAnnual } },
+    accounts: [{ id: 'a', positions }],
+  };
+}
+
+/** Worst P&L of `value(S, vol)` over the grid, by hand from the independent pricer. */
+function worstByHand(value: (spot: number, vol: number) => number): number {
+  const v0 = value(base.input.spot, base.input.volAnnual);
+  let worst = 0;
+  for (const m of grid.priceMoves)
+    for (const s of grid.volShifts)
+      worst = Math.min(worst, value(base.input.spot * (1 + m), base.input.volAnnual + s) - v0);
+  return -worst;
+}
+
+function option(type: 'call' | 'put', spot: number, vol: number): number {
+  return bsmIndependent({
+    type,
+    spot,
+    strike: 100,
+    timeYears: T,
+    rate: base.input.rate,
+    yieldRate: 0,
+    volAnnual: vol,
+  });
+}
+
+describe('computeMargin', () => {
+  it('default: the test pricer reproduces QuantLib and the erfc table', () => {
+    for (const c of reference.erfc.cases) assertRelative(erfcForCheck(c.x), c.erfc, 1e-12, `erfc(${c.x})`);
+    for (const c of reference.bsm) {
+      const price = bsmIndependent(c.input);
+      assertRelative(price, c.expected.price!, 1e-9, `${c.input.type} K=${c.input.strike}`);
+    }
+  });
+
+  const noFailure = { grid, failureScenarios: false };
+  it('behavior: single long call: margin is the premium lost at -10% and vol -0.05', () => {
+    const result = computeMargin({
+      portfolio: book([
+        { kind: 'option', underlying: 'ETH', type: 'call', strike: 100, timeYears: T, quantity: 1 },
+      ]),
+      policy: noFailure,
+    });
+    const expected = option('call', 100, 0.2) - option('call', 90, 0.15);
+    assertRelative(
+      worstByHand((s, v) => option('call', s, v)),
+      expected,
+      1e-12,
+      'worst point',
+    );
+    const account = result.accounts[0]!;
+    assertRelative(account.initialMarginUsd, expected, 1e-9, 'IM');
+    assertRelative(account.maintenanceMarginUsd, 0.75 * expected, 1e-9, 'MM');
+    assertRelative(account.equityUsd, base.expected.price!, 1e-9, 'equity is the QuantLib premium');
+    assert.deepEqual(result.worstScenario, {
+      kind: 'grid',
+      priceMove: -0.1,
+      volShift: -0.05,
+      lossUsd: account.initialMarginUsd,
+    });
+  });
+
+  it('behavior: covered call: spot and short call offset on one underlying', () => {
+    const result = computeMargin({
+      portfolio: book([
+        { kind: 'spot', asset: 'ETH', quantity: 1 },
+        { kind: 'option', underlying: 'ETH', type: 'call', strike: 100, timeYears: T, quantity: -1 },
+      ]),
+      policy: noFailure,
+    });
+    const expected = worstByHand((s, v) => s - option('call', s, v));
+    assert.ok(expected > 0 && expected < 10);
+    assertRelative(result.accounts[0]!.gridLossUsd, expected, 1e-9, 'covered call');
+  });
+
+  it('behavior: long straddle: worst at an unchanged price and lower volatility', () => {
+    const result = computeMargin({
+      portfolio: book([
+        { kind: 'option', underlying: 'ETH', type: 'call', strike: 100, timeYears: T, quantity: 1 },
+        { kind: 'option', underlying: 'ETH', type: 'put', strike: 100, timeYears: T, quantity: 1 },
+      ]),
+      policy: noFailure,
+    });
+    const straddle = (s: number, v: number) => option('call', s, v) + option('put', s, v);
+    const expected = worstByHand(straddle);
+    assertRelative(expected, straddle(100, 0.2) - straddle(100, 0.15), 1e-12, 'worst point');
+    assertRelative(result.accounts[0]!.initialMarginUsd, expected, 1e-9, 'straddle');
+  });
+
+  describe('consensus failure', () => {
+    const steth: Portfolio = {
+      markets: { ETH: { priceUsd: 3000, volAnnual: 0.6 }, stETH: { priceUsd: 3000 } },
+      accounts: [{ id: 'staker', positions: [{ kind: 'spot', asset: 'stETH', quantity: 10 }] }],
+    };
+    const onlyFailures = { grid: { priceMoves: [0], volShifts: [0] } };
+
+    it('behavior: a stETH position is hit by an Ethereum failure through the graph', () => {
+      // stETH loses 1 - (1 - 1 × 0.5)(1 - 0.2) = 0.6 of its value: ETH halves, validators 0.2.
+      assert.equal(toFailureLosses(defaultContagionGraph(), 'ethereum').get('stETH'), 1 - 0.5 * 0.8);
+      const result = computeMargin({
+        portfolio: steth,
+        status: { ethereum: { basePerYear: 1 }, circle: { basePerYear: 0 } },
+        policy: onlyFailures,
+      });
+      const account = result.accounts[0]!;
+      const weight = (1 - Math.exp(-1 / 365)) / 0.01;
+      assert.equal(account.worstFailure?.source, 'ethereum');
+      assertRelative(account.worstFailure.lossUsd, 0.6 * 30_000, 1e-12, 'loss given failure');
+      assertRelative(account.initialMarginUsd, weight * 0.6 * 30_000, 1e-12, 'IM');
+    });
+
+    it('behavior: margin rises with the hazard and with the breaker level', () => {
+      const at = (status: RiskStatus) =>
+        computeMargin({ portfolio: steth, status, policy: onlyFailures }).accounts[0]!;
+      const low = at({ ethereum: { basePerYear: 1 } }).initialMarginUsd;
+      const high = at({ ethereum: { basePerYear: 2 } }).initialMarginUsd;
+      const caution = at({ ethereum: { basePerYear: 1, level: 'caution' } }).initialMarginUsd;
+      const halt = at({ ethereum: { basePerYear: 1, level: 'halt' } });
+      assert.ok(high > low, `${high} > ${low}`);
+      assert.ok(caution > low, `${caution} > ${low}`);
+      assert.ok(halt.initialMarginUsd > caution);
+      // halt multiplies the hazard by 8: p = 1 - exp(-8/365) > 1%, so the loss counts in full.
+      assertRelative(halt.initialMarginUsd, 0.6 * 30_000, 1e-12, 'full loss at halt');
+    });
+
+    it('behavior: liquidations pause at reduce_only on a chain the account depends on', () => {
+      const weak: Portfolio = {
+        ...steth,
+        accounts: [
+          {
+            id: 'short-put',
+            positions: [
+              { kind: 'spot', asset: 'stETH', quantity: 0.1 },
+              { kind: 'option', underlying: 'ETH', type: 'put', strike: 3000, timeYears: 0.1, quantity: -10 },
+            ],
+          },
+        ],
+      };
+      const normal = computeMargin({ portfolio: weak });
+      assert.deepEqual(normal.liquidations, ['short-put']);
+      assert.deepEqual(normal.pausedLiquidations, []);
+      const paused = computeMargin({ portfolio: weak, status: { ethereum: { level: 'reduce_only' } } });
+      assert.deepEqual(paused.pausedLiquidations, ['short-put']);
+      assert.deepEqual(paused.accounts[0]!.pausedBy, ['ethereum']);
+      const elsewhere = computeMargin({ portfolio: weak, status: { solana: { level: 'halt' } } });
+      assert.deepEqual(elsewhere.pausedLiquidations, []);
+    });
+
+    it('behavior: a frozen settlement chain caps the gain of the positions settling on it', () => {
+      const hedge: Portfolio = {
+        markets: { ETH: { priceUsd: 3000, volAnnual: 0.6 } },
+        accounts: [
+          {
+            id: 'hedged',
+            positions: [
+              { kind: 'spot', asset: 'ETH', quantity: 1 },
+              { kind: 'perp', underlying: 'ETH', quantity: -1, settlementChain: 'arbitrum' },
+            ],
+          },
+        ],
+      };
+      const status = { ethereum: { basePerYear: 1, level: 'halt' as const } };
+      const result = computeMargin({ portfolio: hedge, status, policy: onlyFailures });
+      // ETH halves: the spot loses 1500; the short perp's gain of 1500 is frozen with arbitrum.
+      assert.equal(result.accounts[0]!.worstFailure?.source, 'ethereum');
+      assertRelative(result.accounts[0]!.initialMarginUsd, 1500, 1e-12, 'frozen hedge');
+      const unfrozen = computeMargin({
+        portfolio: {
+          ...hedge,
+          accounts: [
+            {
+              id: 'h',
+              positions: [
+                hedge.accounts[0]!.positions[0]!,
+                { kind: 'perp', underlying: 'ETH', quantity: -1 },
+              ],
+            },
+          ],
+        },
+        status,
+        policy: onlyFailures,
+      });
+      assert.equal(unfrozen.accounts[0]!.initialMarginUsd, 0);
+    });
+  });
+
+  it('error: a position on an asset without market data', () => {
+    assert.throws(
+      () =>
+        computeMargin({
+          portfolio: {
+            markets: {},
+            accounts: [{ id: 'x', positions: [{ kind: 'spot', asset: 'ETH', quantity: 1 }] }],
+          },
+        }),
+      { name: 'RiskError', code: 'unknown_reference', field: 'accounts.0.positions.0.asset' },
+    );
+  });
+});
