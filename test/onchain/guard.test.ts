@@ -176,6 +176,7 @@ describe('on-chain guard on Anvil', () => {
     assert.equal(await levelOf(market), 2);
     assert.equal(await sequenceOf(market), 1n);
     assert.equal(entries.length, 1);
+    assert.ok(!everythingIn(entries).includes(keeperKey.slice(2).toLowerCase()));
     const [entry] = entries;
     assert.equal(entry?.type, 'applied');
     assert.deepEqual(entry?.type === 'applied' ? [entry.breaker, entry.market, entry.level, entry.seq] : [], [
@@ -390,6 +391,35 @@ describe('on-chain guard on Anvil', () => {
     } finally {
       await anvil?.rpc('evm_setAutomine', [true]);
       await delivery?.catch(() => {});
+    }
+  });
+
+  it('error: no receipt within timeoutMs rejects with timeout; the retry after the transaction lands sends nothing', async () => {
+    const market = toMarketId('timeout');
+    await anvil?.rpc('evm_setAutomine', [false]);
+    try {
+      const impatient = keeperSink({ late: market }, { timeoutMs: 300 });
+      const error = await rejection(impatient.deliver(transition('late', 1, 'normal', 'reduce_only')));
+      assert.equal(error.code, 'timeout');
+      assert.ok(!everythingIn(error).includes(keeperKey.slice(2).toLowerCase()));
+      const pending = (await client.getBlock({ blockTag: 'pending' })).transactions.length;
+      await anvil?.rpc('evm_mine', []);
+      const nonce = await client.getTransactionCount({ address: keeper.address });
+
+      const entries: OnchainGuardLogEntry[] = [];
+      await keeperSink({ late: market }, { log: (entry) => entries.push(entry) }).deliver(
+        transition('late', 1, 'normal', 'reduce_only'),
+      );
+      assert.equal(await levelOf(market), 2);
+      if (pending > 0) {
+        assert.deepEqual(
+          entries.map((e) => e.type),
+          ['already_applied'],
+        );
+        assert.equal(await client.getTransactionCount({ address: keeper.address }), nonce);
+      }
+    } finally {
+      await anvil?.rpc('evm_setAutomine', [true]);
     }
   });
 
