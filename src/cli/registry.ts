@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerPrice } from './commands/price.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerWatch } from './commands/watch.ts';
 import type { Output } from './output.ts';
 
@@ -8,5 +9,6 @@ import type { Output } from './output.ts';
 export function registerExtraCommands(program: Command, output: Output): void {
   registerDemo(program, output);
   registerPrice(program, output);
+  registerRisk(program, output);
   registerWatch(program, output);
 }

@@ -16,6 +16,7 @@ export {
   defaultContagionGraph,
 } from './defaultContagionGraph.ts';
 export { type ChainExposure, exposure, type Holding } from './exposure.ts';
+export { parseRiskStatus } from './parseRiskStatus.ts';
 export { RiskError, type RiskErrorCode, type RiskErrorDetails } from './riskError.ts';
 export { type FailureLosses, toFailureLosses } from './toFailureLosses.ts';
 export { type RiskStatus, type SourceHazard, type SourceStatus, toSourceHazards } from './toSourceHazards.ts';

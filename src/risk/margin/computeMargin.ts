@@ -1,7 +1,7 @@
 import { levelRank } from '../../breaker/levels.ts';
 import type { ContagionGraph } from '../contagion/contagionGraph.ts';
 import { defaultContagionGraph } from '../contagion/defaultContagionGraph.ts';
-import { type ChainExposure, exposure } from '../contagion/exposure.ts';
+import { type ChainExposure, exposure, type Holding } from '../contagion/exposure.ts';
 import { assertInRange, RiskError } from '../contagion/riskError.ts';
 import { toFailureLosses } from '../contagion/toFailureLosses.ts';
 import { type RiskStatus, type SourceHazard, toSourceHazards } from '../contagion/toSourceHazards.ts';
@@ -73,6 +73,8 @@ export type ComputeMarginReturnType = {
   pausedLiquidations: string[];
   /** Value exposed to each failure source, from delta-equivalent notionals. */
   exposures: ChainExposure[];
+  /** Delta-equivalent value per asset of the graph, USD (spot, perpetual notional, option delta × spot). */
+  holdings: Holding[];
   /** The portfolio's worst scenario: every account in it at once. */
   worstScenario: WorstScenario;
   failureScenarios: FailureScenario[];
@@ -516,6 +518,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     liquidations,
     pausedLiquidations,
     exposures: exposure(graph, holdings),
+    holdings,
     worstScenario,
     failureScenarios,
     hazards: [...hazards.values()],

@@ -1,5 +1,11 @@
 /** Portfolio margin under market and consensus-failure scenarios (docs/risk.md, "Margin"). */
 export {
+  type AssessVenueRiskParameters,
+  type AssessVenueRiskReturnType,
+  assessVenueRisk,
+  type VenueCoverParameters,
+} from './assessVenueRisk.ts';
+export {
   type AccountMargin,
   type ComputeMarginParameters,
   type ComputeMarginReturnType,

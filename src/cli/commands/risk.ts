@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { toJson } from '../../core/json.ts';
+import { parseRiskStatus } from '../../risk/contagion/parseRiskStatus.ts';
+import { RiskError } from '../../risk/contagion/riskError.ts';
+import type { RiskStatus } from '../../risk/contagion/toSourceHazards.ts';
+import { type AssessVenueRiskReturnType, assessVenueRisk } from '../../risk/margin/assessVenueRisk.ts';
+import { parsePortfolioFile } from '../../risk/margin/parsePortfolioFile.ts';
+import { CliError, usageError } from '../errors.ts';
+import { type Output, processOutput } from '../output.ts';
+
+type RiskFlags = { portfolio: string; status?: string; json?: boolean; accounts?: string };
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new CliError(`cannot read ${what} ${file} (${reason}): give a readable file`, {
+      cause: error,
+      code: 'io',
+    });
+  }
+}
+
+function readStructured(file: string, what: string): unknown {
+  const text = readText(file, what);
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+      code: 'invalid_file',
+    });
+  }
+}
+
+const usd = (value: number): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (value: number, digits = 2): string => `${(value * 100).toFixed(digits)}%`;
+
+/** The human report of `risk`: totals, accounts, exposures per chain, the worst scenario, cover. */
+export function formatRiskReport(result: AssessVenueRiskReturnType, maxAccounts: number): string {
+  const { margin, cover } = result;
+  const lines: string[] = [];
+  lines.push('Margin');
+  lines.push(
+    `  accounts ${margin.accounts.length}, positions ${margin.positionCount}, scenarios ${margin.scenarioCount}`,
+  );
+  lines.push(`  equity              ${usd(margin.totals.equityUsd)} USD`);
+  lines.push(`  initial margin      ${usd(margin.totals.initialMarginUsd)} USD`);
+  lines.push(`    grid loss         ${usd(margin.totals.gridLossUsd)} USD`);
+  lines.push(`    consensus add-on  ${usd(margin.totals.consensusAddOnUsd)} USD`);
+  lines.push(`  maintenance margin  ${usd(margin.totals.maintenanceMarginUsd)} USD`);
+  lines.push(
+    `  liquidations        ${margin.liquidations.length}${margin.pausedLiquidations.length > 0 ? ` (${margin.pausedLiquidations.length} paused by the breaker)` : ''}`,
+  );
+  lines.push('');
+  lines.push('  account              equity          IM              MM              state');
+  for (const account of margin.accounts.slice(0, maxAccounts)) {
+    const state = account.liquidate
+      ? account.liquidationPaused
+        ? `LIQUIDATE (paused: ${account.pausedBy.join(', ')})`
+        : 'LIQUIDATE'
+      : 'ok';
+    lines.push(
+      `  ${account.id.padEnd(20).slice(0, 20)} ${usd(account.equityUsd).padStart(15)} ${usd(account.initialMarginUsd).padStart(15)} ${usd(account.maintenanceMarginUsd).padStart(15)} ${state}`,
+    );
+  }
+  if (margin.accounts.length > maxAccounts)
+    lines.push(`  ... ${margin.accounts.length - maxAccounts} more (--accounts N, or --json)`);
+  lines.push('');
+  lines.push('Exposure per chain (delta-equivalent)');
+  lines.push(
+    '  source               kind        exposed USD        loss given failure USD  hazard/yr  level',
+  );
+  const hazards = new Map(margin.hazards.map((h) => [h.source, h]));
+  for (const e of margin.exposures) {
+    const h = hazards.get(e.source);
+    lines.push(
+      `  ${e.source.padEnd(20)} ${e.kind.padEnd(11)} ${usd(e.exposedUsd).padStart(18)} ${usd(e.lossGivenFailureUsd).padStart(23)}  ${(h?.hazardPerYear ?? 0).toFixed(4).padStart(9)}  ${h?.level ?? 'normal'}`,
+    );
+  }
+  lines.push('');
+  const worst = margin.worstScenario;
+  lines.push(
+    worst.kind === 'grid'
+      ? `Worst scenario: price ${worst.priceMove >= 0 ? '+' : ''}${pct(worst.priceMove, 0)}, vol ${worst.volShift >= 0 ? '+' : ''}${worst.volShift}: loss ${usd(worst.lossUsd)} USD`
+      : `Worst scenario: ${worst.source} fails: loss ${usd(worst.lossUsd)} USD, held at weight ${worst.weight.toFixed(3)}: ${usd(worst.weightedLossUsd)} USD`,
+  );
+  lines.push('');
+  const mc = cover.monteCarlo;
+  lines.push(
+    `Consensus-failure cover (${(cover.horizonYears * 365).toFixed(0)} days, insured ${usd(cover.insuredUsd)} USD)`,
+  );
+  lines.push(
+    `  expected loss       ${usd(cover.expectedLossUsd)} USD (Monte Carlo ${usd(mc.meanLossUsd)} ± ${usd(mc.standardErrorUsd)})`,
+  );
+  lines.push(`  VaR / TVaR          ${usd(mc.valueAtRiskUsd)} / ${usd(mc.tailValueAtRiskUsd)} USD`);
+  lines.push(`  risk load           ${usd(cover.riskLoadUsd)} USD`);
+  lines.push(`  premium             ${usd(cover.premiumUsd)} USD (${pct(cover.premiumRate, 3)} of insured)`);
+  lines.push(
+    `  ruin probability    ${pct(mc.ruinProbability, 3)} ± ${pct(mc.ruinStandardError, 3)} with capital ${usd(cover.capitalUsd)} USD (${mc.paths} paths, seed ${mc.seed})`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Loads the status of `--status`: a file (docs/risk.md, "Status file"); `live` needs the service. */
+export function loadRiskStatus(flag: string | undefined): RiskStatus | undefined {
+  if (flag === undefined) return undefined;
+  if (flag === 'live') {
+    throw new CliError(
+      '--status live reads a running service, which this build does not expose yet: save a status with `consensus-guard simulate --json > status.json` (or write one, docs/risk.md) and pass --status status.json',
+      { code: 'live_unavailable' },
+    );
+  }
+  try {
+    return parseRiskStatus(readStructured(flag, 'status file'));
+  } catch (error) {
+    if (error instanceof RiskError)
+      throw new CliError(`${flag}: ${error.message}`, { cause: error, code: error.code });
+    throw error;
+  }
+}
+
+export function registerRisk(program: Command, output: Output = processOutput): void {
+  program
+    .command('risk')
+    .description(
+      'margin, exposure per chain, worst scenario and consensus-failure cover price of a portfolio',
+    )
+    .requiredOption('--portfolio <file>', 'portfolio file, YAML or JSON (docs/risk.md)')
+    .option(
+      '--status <live|file>',
+      'chain status: breaker level and active signals per chain (JSON or YAML file)',
+    )
+    .option('--accounts <n>', 'accounts listed in the text report', '20')
+    .option('--json', 'print one JSON document { margin, cover }')
+    .addHelpText(
+      'after',
+      '\nExample: consensus-guard risk --portfolio examples/portfolio.yaml --status status.json',
+    )
+    .action((flags: RiskFlags) => {
+      const maxAccounts = Number(flags.accounts ?? '20');
+      if (!Number.isInteger(maxAccounts) || maxAccounts < 0)
+        throw usageError(`--accounts must be a whole number, got "${flags.accounts}"`);
+      const status = loadRiskStatus(flags.status);
+      let result: AssessVenueRiskReturnType;
+      try {
+        const file = parsePortfolioFile(readStructured(flags.portfolio, 'portfolio'));
+        const parameters: Parameters<typeof assessVenueRisk>[0] = {
+          portfolio: file.portfolio,
+          policy: file.policy,
+        };
+        if (status) parameters.status = status;
+        if (file.cover) {
+          const { policies, capitalUsd, ...rest } = file.cover;
+          parameters.cover = {
+            capitalUsd,
+            policies: policies.map((p) => ({ asset: p.asset, insuredUsd: p.insuredUsd })),
+            ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+          };
+        }
+        result = assessVenueRisk(parameters);
+      } catch (error) {
+        if (error instanceof RiskError)
+          throw new CliError(`${flags.portfolio}: ${error.message}`, { cause: error, code: error.code });
+        throw error;
+      }
+      output.out(flags.json ? `${toJson(result, 2)}\n` : formatRiskReport(result, maxAccounts));
+    });
+}

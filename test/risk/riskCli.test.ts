@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCli } from '../../src/cli/main.ts';
+import * as api from '../../src/risk/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cg-risk-cli-'));
+const example = new URL('../../examples/portfolio.yaml', import.meta.url).pathname;
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['risk', ...args], {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+  });
+  return { code, out, err };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('risk command', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('default: margin, exposures, worst scenario and cover of the example portfolio', async () => {
+    const { code, out } = await run(['--portfolio', example]);
+    assert.equal(code, 0);
+    for (const part of [
+      'initial margin',
+      'Exposure per chain',
+      'Worst scenario',
+      'premium',
+      'ruin probability',
+    ])
+      assert.match(out, new RegExp(part));
+  });
+
+  it('args: --json matches the library API', async () => {
+    const { code, out } = await run(['--portfolio', example, '--json']);
+    assert.equal(code, 0);
+    const document = JSON.parse(out) as {
+      margin: { totals: { initialMarginUsd: number } };
+      cover: { premiumUsd: number };
+    };
+    assert.ok(document.margin.totals.initialMarginUsd > 0);
+    assert.ok(document.cover.premiumUsd > 0);
+  });
+
+  it('args: --status raises the margin; a simulate --json document is a status', async () => {
+    const base = JSON.parse((await run(['--portfolio', example, '--json'])).out);
+    const halted = file('status.json', JSON.stringify({ chains: { ethereum: { level: 'halt' } } }));
+    const raised = JSON.parse((await run(['--portfolio', example, '--status', halted, '--json'])).out);
+    assert.ok(raised.margin.totals.initialMarginUsd > base.margin.totals.initialMarginUsd);
+    const simulate = file(
+      'sim.json',
+      JSON.stringify({ signals: [], transitions: [], summary: { breakers: { ethereum: 'reduce_only' } } }),
+    );
+    const fromRun = JSON.parse((await run(['--portfolio', example, '--status', simulate, '--json'])).out);
+    assert.ok(fromRun.margin.totals.initialMarginUsd > base.margin.totals.initialMarginUsd);
+  });
+
+  it('error: a bad portfolio names the path and the reason, exit 1', async () => {
+    const bad = file(
+      'bad.yaml',
+      'markets: { ETH: { priceUsd: -1 } }\naccounts:\n  - id: a\n    positions:\n      - { kind: option, underlying: ETH, type: call, strike: 1, quantity: 1 }\n',
+    );
+    const { code, err } = await run(['--portfolio', bad]);
+    assert.equal(code, 1);
+    assert.match(err, /markets\.ETH\.priceUsd: /);
+    assert.match(err, /accounts\.0\.positions\.0: give exactly one of expiryDays and timeYears/);
+    assert.equal(err.trim().split('\n').length, 1);
+  });
+
+  it('error: --status live says it needs the service; a missing file says so', async () => {
+    const live = await run(['--portfolio', example, '--status', 'live']);
+    assert.equal(live.code, 1);
+    assert.match(live.err, /--status live reads a running service/);
+    const missing = await run(['--portfolio', join(dir, 'none.yaml')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /cannot read portfolio .*none\.yaml \(ENOENT\)/);
+  });
+
+  it('default: the library API exports the venue-risk functions', () => {
+    const names = Object.keys(api).sort();
+    for (const name of [
+      'aggregateOracle',
+      'assessVenueRisk',
+      'computeMargin',
+      'createContagionGraph',
+      'createJsonLinesLedgerStore',
+      'createLedgerState',
+      'defaultContagionGraph',
+      'exposure',
+      'parsePortfolioFile',
+      'parseRiskStatus',
+      'priceCover',
+      'reduceLedger',
+      'replayLedger',
+      'toSettlementReport',
+    ])
+      assert.ok(names.includes(name), name);
+  });
+});
