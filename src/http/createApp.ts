@@ -1,0 +1,311 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
+import { streamSSE } from 'hono/streaming';
+import { Registry } from 'prom-client';
+import { z } from 'zod';
+import { LEVELS } from '../breaker/levels.ts';
+import { toJson } from '../core/json.ts';
+import type { ServiceEvent, ServiceView } from '../runtime/serviceView.ts';
+import { checkBearer } from './checkBearer.ts';
+import { createMetrics, type Metrics } from './createMetrics.ts';
+import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
+import { HttpError, type HttpErrorBody, toHttpError } from './httpError.ts';
+import { loadDashboard } from './loadDashboard.ts';
+import { toBlockTree } from './toBlockTree.ts';
+import { toChainSummaries, toChainSummary } from './toChainSummaries.ts';
+import { toNodeSummaries } from './toNodeSummaries.ts';
+
+export type HttpLimits = {
+  /** Largest request body accepted, bytes. Default 16 KiB. */
+  maxBodyBytes: number;
+  /** Token bucket per client address; `false` turns rate limiting off. Default 20/s, burst 100. */
+  rateLimit: RateLimit | false;
+  /** Interval of SSE keep-alive comments, ms. Default 15,000. */
+  sseKeepAliveMs: number;
+  /** Events queued for a slow SSE client before its stream is closed. Default 1,000. */
+  sseMaxQueue: number;
+};
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxBodyBytes: 16 * 1024,
+  rateLimit: { ratePerSecond: 20, burst: 100 },
+  sseKeepAliveMs: 15_000,
+  sseMaxQueue: 1_000,
+};
+
+export type CreateAppParameters = {
+  view: ServiceView;
+  /** Bearer token for the commands (override, resume); without one they answer 403. */
+  token?: string | undefined;
+  /** The app's metrics; created on a fresh registry when absent. */
+  metrics?: Metrics;
+  limits?: Partial<HttpLimits>;
+  /** The rate limit key of a request. Default: the client socket's address. */
+  clientKey?: (c: Context) => string;
+  /** Wall clock for the rate limiter, ms. */
+  nowMs?: () => number;
+  /** Receives errors answered with a 500 and audited commands, for the log. */
+  log?: (entry: { level: 'error' | 'info'; message: string; error?: unknown }) => void;
+};
+
+export type App = Hono & { metrics: Metrics };
+
+const overrideBody = z.object({
+  level: z.enum(LEVELS),
+  reason: z.string().trim().min(1).max(500),
+  actor: z.string().trim().min(1).max(100),
+});
+const resumeBody = z.object({
+  reason: z.string().trim().min(1).max(500),
+  actor: z.string().trim().min(1).max(100),
+});
+
+/**
+ * The HTTP API, the metrics endpoint and the dashboard over a {@link ServiceView}. Routes are
+ * listed in docs/http.md. Every error is an {@link HttpError} answered in one place as
+ * `{ "error": { "code", "message" } }`; bigints are JSON numbers (decimal strings past 2^53).
+ *
+ * @example
+ * const app = createApp({ view, token: process.env.GUARD_TOKEN });
+ * const res = await app.request('/api/chains');
+ */
+export function createApp(parameters: CreateAppParameters): App {
+  const { view } = parameters;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...parameters.limits };
+  const metrics = parameters.metrics ?? createMetrics({ registry: new Registry(), view });
+  const limiter = limits.rateLimit === false ? undefined : createRateLimiter(limits.rateLimit);
+  const clientKey = parameters.clientKey ?? defaultClientKey;
+  const nowMs = parameters.nowMs ?? Date.now;
+  const log = parameters.log ?? defaultLog;
+  const dashboard = loadDashboard();
+  const app = new Hono() as App;
+  app.metrics = metrics;
+
+  app.use(async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    metrics.countRequest(toRouteLabel(c), c.req.method, c.res.status);
+  });
+  if (limiter) {
+    app.use(async (c, next) => {
+      const waitS = limiter.take(clientKey(c), nowMs());
+      if (waitS > 0) {
+        throw new HttpError('rate_limited', 'too many requests: slow down', {
+          headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitS))) },
+        });
+      }
+      await next();
+    });
+  }
+
+  for (const [path, asset] of dashboard) {
+    app.get(path, (c) =>
+      c.body(asset.body, 200, {
+        'Content-Type': asset.contentType,
+        'Content-Security-Policy':
+          "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        'Cache-Control': 'no-cache',
+      }),
+    );
+  }
+
+  app.get('/healthz', (c) => json(c, { status: 'ok' }));
+  app.get('/readyz', (c) => {
+    if (!view.ready()) throw new HttpError('not_ready', 'not ready: store or sources still starting');
+    return json(c, { status: 'ready' });
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
+
+  app.get('/api/chains', (c) => json(c, { chains: toChainSummaries(view.engine()) }));
+  app.get('/api/chains/:chain', (c) => {
+    const engine = view.engine();
+    const chain = engine.chains.get(c.req.param('chain'));
+    if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
+    return json(c, toChainSummary(engine, chain));
+  });
+  app.get('/api/chains/:chain/tree', (c) => {
+    const chain = view.engine().chains.get(c.req.param('chain'));
+    if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
+    const depth = toLimit(c.req.query('depth'), 'depth', 16, 256);
+    return json(c, toBlockTree(chain, depth));
+  });
+  app.get('/api/nodes', (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
+  app.get('/api/signals', (c) => {
+    const limit = toLimit(c.req.query('limit'), 'limit', 100, 1000);
+    return json(c, { signals: view.recentSignals(limit) });
+  });
+  app.get('/api/breakers', (c) => {
+    const history = toLimit(c.req.query('history'), 'history', 20, 1000);
+    const breakers = [...view.engine().breakers.keys()]
+      .sort()
+      .map((name) => toBreakerView(view, name, history));
+    return json(c, { breakers });
+  });
+  app.get('/api/breakers/:name', (c) => {
+    const history = toLimit(c.req.query('history'), 'history', 100, 1000);
+    return json(c, toBreakerView(view, c.req.param('name'), history));
+  });
+  app.get('/api/events', (c) => streamEvents(c, view, limits));
+
+  const limitBody = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: () => {
+      throw new HttpError('payload_too_large', `request body larger than ${limits.maxBodyBytes} bytes`);
+    },
+  });
+  app.post('/api/breakers/:name/override', limitBody, async (c) => {
+    checkBearer(c.req.header('Authorization'), parameters.token);
+    const name = c.req.param('name');
+    const body = parseBody(overrideBody, await readJson(c));
+    requireBreaker(view, name);
+    const transition = view.override(name, body.level, body.actor, body.reason);
+    log({ level: 'info', message: `override ${name} to ${body.level} by ${body.actor}: ${body.reason}` });
+    return json(c, { breaker: toBreakerView(view, name, 20), transition: transition ?? null });
+  });
+  app.post('/api/breakers/:name/resume', limitBody, async (c) => {
+    checkBearer(c.req.header('Authorization'), parameters.token);
+    const name = c.req.param('name');
+    const body = parseBody(resumeBody, await readJson(c));
+    requireBreaker(view, name);
+    view.resume(name, body.actor, body.reason);
+    log({ level: 'info', message: `resume ${name} by ${body.actor}: ${body.reason}` });
+    return json(c, { breaker: toBreakerView(view, name, 20) });
+  });
+
+  app.notFound((c) => toErrorResponse(c, new HttpError('not_found', 'no such route: see docs/http.md')));
+  app.onError((error, c) => {
+    const httpError = toHttpError(error);
+    if (httpError.status === 500) log({ level: 'error', message: 'request failed', error });
+    return toErrorResponse(c, httpError);
+  });
+  return app;
+}
+
+/** The one place where an error becomes a response: `{ "error": { "code", "message" } }`. */
+function toErrorResponse(c: Context, error: HttpError): Response {
+  const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
+  return c.body(JSON.stringify(body), error.status, {
+    ...error.headers,
+    'Content-Type': 'application/json; charset=utf-8',
+  });
+}
+
+function json(c: Context, value: unknown, status: 200 = 200): Response {
+  return c.body(toJson(value), status, { 'Content-Type': 'application/json; charset=utf-8' });
+}
+
+function toLimit(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new HttpError('bad_request', `${name} must be an integer from 1 to ${max}`);
+  }
+  return Number(value);
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError('bad_json', 'request body is not valid JSON', { cause: error });
+  }
+}
+
+function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new HttpError('bad_request', `invalid body: ${where}${issue?.message ?? 'invalid'}`, {
+    cause: result.error,
+  });
+}
+
+function requireBreaker(view: ServiceView, name: string): void {
+  if (!view.engine().breakers.has(name)) throw new HttpError('unknown_breaker', `unknown breaker "${name}"`);
+}
+
+function toBreakerView(view: ServiceView, name: string, history: number) {
+  const breaker = view.engine().breakers.get(name);
+  if (!breaker) throw new HttpError('unknown_breaker', `unknown breaker "${name}"`);
+  return {
+    name: breaker.name,
+    chains: breaker.chains,
+    level: breaker.level,
+    seq: breaker.seq,
+    changedAtMs: breaker.changedAtMs,
+    override: breaker.override ?? null,
+    history: view.transitions(history, name),
+  };
+}
+
+function streamEvents(c: Context, view: ServiceView, limits: HttpLimits): Response {
+  return streamSSE(c, async (stream) => {
+    const queue: ServiceEvent[] = [];
+    let wake: (() => void) | undefined;
+    let overflow = false;
+    const unsubscribe = view.subscribe((event) => {
+      if (queue.length >= limits.sseMaxQueue) overflow = true;
+      else queue.push(event);
+      wake?.();
+    });
+    stream.onAbort(() => {
+      unsubscribe();
+      wake?.();
+    });
+    try {
+      await stream.write(': connected\n\n');
+      let id = 0;
+      while (!stream.aborted && !overflow) {
+        const event = queue.shift();
+        if (event) {
+          id += 1;
+          await stream.writeSSE(
+            event.type === 'signal'
+              ? { event: 'signal', data: toJson(event.signal), id: String(id) }
+              : { event: 'transition', data: toJson(event.transition), id: String(id) },
+          );
+          continue;
+        }
+        const timedOut = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(true), limits.sseKeepAliveMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve(false);
+          };
+        });
+        wake = undefined;
+        if (timedOut && !stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+function toRouteLabel(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!;
+    if (route.method !== 'ALL') return route.path;
+  }
+  return 'unmatched';
+}
+
+function defaultClientKey(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function defaultLog(entry: { level: 'error' | 'info'; message: string; error?: unknown }): void {
+  const detail = entry.error instanceof Error ? `: ${entry.error.stack ?? entry.error.message}` : '';
+  process.stderr.write(`consensus-guard http ${entry.level}: ${entry.message}${detail}\n`);
+}

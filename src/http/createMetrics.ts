@@ -1,0 +1,266 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import { LEVELS, levelRank } from '../breaker/levels.ts';
+import type { Observation } from '../core/observation.ts';
+import type { ServiceView } from '../runtime/serviceView.ts';
+
+export type CreateMetricsParameters = {
+  /** The app's own registry (never prom-client's global one). */
+  registry: Registry;
+  view: ServiceView;
+  /** Also register Node.js process metrics (`process_*`, `nodejs_*`). Default true. */
+  processMetrics?: boolean;
+};
+
+/**
+ * The guard's Prometheus metrics. Gauges are computed at scrape time from `view.engine()`;
+ * counters and histograms follow `view.subscribe` (signals, transitions) and `observe`
+ * (observations: RPC latency, node errors), which the runtime calls for every observation.
+ */
+export type Metrics = {
+  registry: Registry;
+  /** Records what an observation measured: RPC latency and node errors. */
+  observe(observation: Observation): void;
+  /** The last RPC latency measured at a node, ms. */
+  lastLatencyMs(chain: string, node: string): number | undefined;
+  /** Counts an answered HTTP request (route pattern, method, status). */
+  countRequest(route: string, method: string, status: number): void;
+  /** Stops following the view. */
+  close(): void;
+};
+
+const PREFIX = 'consensus_guard_';
+
+/** Bucket bounds of the RPC latency histogram, seconds. */
+export const RPC_LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+/** Bucket bounds of the reorg depth histogram, blocks. */
+export const REORG_DEPTH_BUCKETS_BLOCKS = [1, 2, 3, 5, 7, 10, 20, 50, 100, 200];
+
+export function createMetrics(parameters: CreateMetricsParameters): Metrics {
+  const { registry, view } = parameters;
+  const registers = [registry];
+  const latencies = new Map<string, number>();
+  const nodeKey = (chain: string, node: string) => `${chain}\u0000${node}`;
+
+  new Gauge({
+    name: `${PREFIX}node_head_height`,
+    help: 'Height of the head block each node follows.',
+    labelNames: ['chain', 'node'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        for (const node of chain.nodes.values())
+          if (node.head) this.set({ chain: chain.name, node: node.name }, Number(node.head.number));
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}node_lag_blocks`,
+    help: 'Canonical head height minus the node head height (0 when on or ahead of it).',
+    labelNames: ['chain', 'node'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values()) {
+        const canonical = chain.canonical;
+        if (!canonical) continue;
+        for (const node of chain.nodes.values()) {
+          if (!node.head) continue;
+          const lag = canonical.number - node.head.number;
+          this.set({ chain: chain.name, node: node.name }, lag > 0n ? Number(lag) : 0);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}node_head_minus_finalized_blocks`,
+    help: 'Node head height minus the height of the finalized checkpoint it reports.',
+    labelNames: ['chain', 'node'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        for (const node of chain.nodes.values()) {
+          const finalized = node.checkpoints.finalized?.number;
+          if (node.head && finalized !== undefined)
+            this.set({ chain: chain.name, node: node.name }, Number(node.head.number - finalized));
+        }
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}node_up`,
+    help: '1 when the node takes part in the canonical choice (reachable, no integrity failure), else 0.',
+    labelNames: ['chain', 'node'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        for (const node of chain.nodes.values()) {
+          const down =
+            node.integrityFailedAtMs !== undefined ||
+            (node.failingSinceMs !== undefined &&
+              chain.nowMs - node.failingSinceMs >= chain.params.lag.graceMs);
+          this.set({ chain: chain.name, node: node.name }, down ? 0 : 1);
+        }
+    },
+  });
+  const rpcLatency = new Histogram({
+    name: `${PREFIX}node_rpc_latency_seconds`,
+    help: 'Round trip of the requests made to each node.',
+    labelNames: ['chain', 'node'] as const,
+    buckets: RPC_LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
+  const nodeErrors = new Counter({
+    name: `${PREFIX}node_errors_total`,
+    help: 'Failed requests and invalid answers, per node.',
+    labelNames: ['chain', 'node'] as const,
+    registers,
+  });
+  new Gauge({
+    name: `${PREFIX}chain_head_height`,
+    help: 'Height of the canonical head.',
+    labelNames: ['chain'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        if (chain.canonical) this.set({ chain: chain.name }, Number(chain.canonical.number));
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}chain_finalized_height`,
+    help: 'Height of the finalized checkpoint.',
+    labelNames: ['chain'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        if (chain.finalized?.number !== undefined)
+          this.set({ chain: chain.name }, Number(chain.finalized.number));
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}chain_seconds_since_last_head`,
+    help: 'Time since the canonical head last advanced (engine time), seconds.',
+    labelNames: ['chain'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        this.set({ chain: chain.name }, Math.max(0, chain.nowMs - chain.canonicalAdvancedAtMs) / 1000);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}chain_finality_age_seconds`,
+    help: 'Time since the finalized checkpoint last advanced (engine time), seconds.',
+    labelNames: ['chain'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        if (chain.finalized)
+          this.set({ chain: chain.name }, Math.max(0, chain.nowMs - chain.finalizedAdvancedAtMs) / 1000);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}chain_conditions_active`,
+    help: 'Conditions currently raised on the chain (liveness, finality, divergence, lag).',
+    labelNames: ['chain'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of view.engine().chains.values())
+        this.set({ chain: chain.name }, chain.conditions.size);
+    },
+  });
+  const reorgDepth = new Histogram({
+    name: `${PREFIX}chain_reorg_depth_blocks`,
+    help: 'Depth of reorganizations (blocks replaced), of the canonical chain (scope chain) or a node.',
+    labelNames: ['chain', 'scope'] as const,
+    buckets: REORG_DEPTH_BUCKETS_BLOCKS,
+    registers,
+  });
+  new Gauge({
+    name: `${PREFIX}breaker_level`,
+    help: `Breaker level as its rank: ${LEVELS.map((level, rank) => `${rank} ${level}`).join(', ')}.`,
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const breaker of view.engine().breakers.values())
+        this.set({ breaker: breaker.name }, levelRank(breaker.level));
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}breaker_state`,
+    help: '1 for the level each breaker is at, 0 for the other levels.',
+    labelNames: ['breaker', 'level'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const breaker of view.engine().breakers.values())
+        for (const level of LEVELS)
+          this.set({ breaker: breaker.name, level }, breaker.level === level ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}breaker_overridden`,
+    help: '1 while a manual override pins the breaker, else 0.',
+    labelNames: ['breaker'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const breaker of view.engine().breakers.values())
+        this.set({ breaker: breaker.name }, breaker.override ? 1 : 0);
+    },
+  });
+  const signals = new Counter({
+    name: `${PREFIX}signals_total`,
+    help: 'Signals raised, by chain, kind and severity.',
+    labelNames: ['chain', 'kind', 'severity'] as const,
+    registers,
+  });
+  const transitions = new Counter({
+    name: `${PREFIX}breaker_transitions_total`,
+    help: 'Breaker transitions, by breaker, level reached and mode (auto or manual).',
+    labelNames: ['breaker', 'to', 'mode'] as const,
+    registers,
+  });
+  const requests = new Counter({
+    name: `${PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
+  if (parameters.processMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const unsubscribe = view.subscribe((event) => {
+    if (event.type === 'signal') {
+      const signal = event.signal;
+      signals.inc({ chain: signal.chain, kind: signal.kind, severity: signal.severity });
+      if (signal.kind === 'reorg')
+        reorgDepth.observe({ chain: signal.chain, scope: signal.scope }, signal.depth);
+    } else {
+      const t = event.transition;
+      transitions.inc({ breaker: t.breaker, to: t.to, mode: t.mode });
+    }
+  });
+
+  return {
+    registry,
+    observe(observation) {
+      if (observation.type === 'tick') return;
+      const labels = { chain: observation.chain, node: observation.node };
+      if (observation.type === 'error') nodeErrors.inc(labels);
+      if ('latencyMs' in observation && observation.latencyMs !== undefined) {
+        rpcLatency.observe(labels, observation.latencyMs / 1000);
+        latencies.set(nodeKey(observation.chain, observation.node), observation.latencyMs);
+      }
+    },
+    lastLatencyMs: (chain, node) => latencies.get(nodeKey(chain, node)),
+    countRequest(route, method, status) {
+      requests.inc({ route, method, status: String(status) });
+    },
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,53 @@
+/** Codes of the JSON errors the API answers with, and their HTTP status. */
+export const HTTP_ERROR_STATUS = {
+  bad_request: 400,
+  bad_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  override_disabled: 403,
+  not_found: 404,
+  unknown_breaker: 404,
+  unknown_chain: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  not_ready: 503,
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERROR_STATUS;
+export type HttpErrorStatus = (typeof HTTP_ERROR_STATUS)[HttpErrorCode];
+
+/** The API's one error type: a code (which sets the status) and a message safe to show. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly code: HttpErrorCode;
+  readonly status: HttpErrorStatus;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: HttpErrorCode,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = HTTP_ERROR_STATUS[code];
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** The JSON body of an error response: `{ "error": { "code", "message" } }`. */
+export type HttpErrorBody = { error: { code: HttpErrorCode; message: string } };
+
+/**
+ * Turns anything thrown by a route into an {@link HttpError}: an `HttpError` as is, an error with
+ * `code: 'unknown_breaker'` (from the service view) as a 404, anything else as a 500 whose message
+ * says nothing of the cause.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof Error && (error as { code?: unknown }).code === 'unknown_breaker') {
+    return new HttpError('unknown_breaker', error.message, { cause: error });
+  }
+  return new HttpError('internal', 'internal error', { cause: error });
+}

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export type DashboardAsset = { body: string; contentType: string };
+
+const ASSETS = {
+  '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
+  '/dashboard/app.js': { file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
+  '/dashboard/style.css': { file: 'style.css', contentType: 'text/css; charset=utf-8' },
+} as const;
+
+/**
+ * Reads the dashboard's static files (src/http/dashboard: a page, a script, a style sheet; no
+ * build step) once, keyed by the path they are served at. Looks beside this module, then in the
+ * source tree when running from `dist/`.
+ */
+export function loadDashboard(): Map<string, DashboardAsset> {
+  const candidates = [
+    new URL('./dashboard/', import.meta.url),
+    new URL('../../../src/http/dashboard/', import.meta.url),
+  ];
+  const dir = candidates.find((url) => existsSync(fileURLToPath(new URL('index.html', url))));
+  const assets = new Map<string, DashboardAsset>();
+  if (!dir) return assets;
+  for (const [path, { file, contentType }] of Object.entries(ASSETS)) {
+    assets.set(path, { body: readFileSync(fileURLToPath(new URL(file, dir)), 'utf8'), contentType });
+  }
+  return assets;
+}

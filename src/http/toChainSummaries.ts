@@ -1,0 +1,77 @@
+import { type Level, levelRank } from '../breaker/levels.ts';
+import type { ChainState } from '../core/chainView.ts';
+import type { Hash } from '../core/observation.ts';
+import { type Severity, severityRank } from '../core/signal.ts';
+import type { EngineState } from '../engine/step.ts';
+
+/** `ok`, or the severity of the highest active condition. */
+export type ChainStatus = 'ok' | Severity;
+
+export type ChainSummary = {
+  name: string;
+  preset: string;
+  canonicalHead: { number: bigint; hash: Hash; timestamp: number } | null;
+  finalized: { number?: bigint; epoch?: number; hash: Hash } | null;
+  status: ChainStatus;
+  conditions: Array<{ key: string; kind: string; severity: Severity; message: string; atMs: number }>;
+  /** The highest level among the breakers protecting this chain. */
+  level: Level;
+  breakers: Array<{ name: string; level: Level }>;
+  /** Engine time since the canonical head last advanced, seconds. */
+  secondsSinceLastHead: number;
+  /** Engine time since the finalized checkpoint last advanced, seconds; null before the first. */
+  finalityAgeSeconds: number | null;
+  /** Engine time of the chain: the latest observation, ms. */
+  nowMs: number;
+  nodes: number;
+};
+
+/** Every chain of the engine, in name order, as `GET /api/chains` shows it. */
+export function toChainSummaries(engine: EngineState): ChainSummary[] {
+  return [...engine.chains.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((chain) => toChainSummary(engine, chain));
+}
+
+export function toChainSummary(engine: EngineState, chain: ChainState): ChainSummary {
+  let status: ChainStatus = 'ok';
+  const conditions: ChainSummary['conditions'] = [];
+  for (const [key, signal] of chain.conditions) {
+    conditions.push({
+      key,
+      kind: signal.kind,
+      severity: signal.severity,
+      message: signal.message,
+      atMs: signal.atMs,
+    });
+    if (status === 'ok' || severityRank(signal.severity) > severityRank(status)) status = signal.severity;
+  }
+  const breakers = (engine.breakersOfChain.get(chain.name) ?? []).map((b) => ({
+    name: b.name,
+    level: b.level,
+  }));
+  let level: Level = 'normal';
+  for (const breaker of breakers) if (levelRank(breaker.level) > levelRank(level)) level = breaker.level;
+  const head = chain.canonical;
+  const finalized = chain.finalized;
+  return {
+    name: chain.name,
+    preset: chain.params.preset,
+    canonicalHead: head ? { number: head.number, hash: head.hash, timestamp: head.timestamp } : null,
+    finalized: finalized
+      ? {
+          hash: finalized.hash,
+          ...(finalized.number === undefined ? {} : { number: finalized.number }),
+          ...(finalized.epoch === undefined ? {} : { epoch: finalized.epoch }),
+        }
+      : null,
+    status,
+    conditions,
+    level,
+    breakers,
+    secondsSinceLastHead: Math.max(0, chain.nowMs - chain.canonicalAdvancedAtMs) / 1000,
+    finalityAgeSeconds: finalized ? Math.max(0, chain.nowMs - chain.finalizedAdvancedAtMs) / 1000 : null,
+    nowMs: chain.nowMs,
+    nodes: chain.nodes.size,
+  };
+}
