@@ -1,0 +1,68 @@
+/** A schema change, applied once, in version order, inside a transaction. */
+export type Migration = { version: number; name: string; sql: string };
+
+/**
+ * The SQLite schema, as numbered migrations (docs/service.md). Never edit a released migration:
+ * add the next number.
+ */
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log, signals, transitions, outbox, audit',
+    sql: `
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('observation', 'command')),
+  at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE TABLE signals (
+  id INTEGER PRIMARY KEY,
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  chain TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX signals_chain ON signals (chain, id);
+CREATE TABLE transitions (
+  idempotency_key TEXT PRIMARY KEY,
+  breaker TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  from_level TEXT NOT NULL,
+  to_level TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX transitions_breaker ON transitions (breaker, seq);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  sink TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL REFERENCES transitions (idempotency_key),
+  breaker TEXT NOT NULL,
+  breaker_seq INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_error TEXT,
+  created_at_ms INTEGER NOT NULL,
+  delivered_at_ms INTEGER,
+  UNIQUE (sink, idempotency_key)
+);
+CREATE INDEX outbox_head ON outbox (sink, status, breaker, breaker_seq, id);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  event_seq INTEGER NOT NULL REFERENCES events (seq),
+  action TEXT NOT NULL CHECK (action IN ('override', 'resume')),
+  breaker TEXT NOT NULL,
+  level TEXT,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX audit_breaker ON audit (breaker, id);
+`,
+  },
+];

@@ -1,0 +1,93 @@
+import type { Transition } from '../breaker/levels.ts';
+import { isLevel } from '../breaker/levels.ts';
+import { toJson } from '../core/json.ts';
+import type { Signal } from '../core/signal.ts';
+import { parseObservation } from '../sources/replay/parseObservation.ts';
+import { toObservationLine } from '../sources/replay/toObservationLine.ts';
+import type { BreakerCommand, EventRecord } from './store.ts';
+import { StoreError } from './storeError.ts';
+
+/**
+ * The text forms that every adapter stores, so that all of them read and write the same bodies:
+ * observations as lines of the replay format (docs/formats.md), commands, signals and transitions
+ * as JSON (bigints as numbers when safe, decimal strings otherwise; `number` fields of signals
+ * read back as bigints).
+ */
+export const storeCodec = {
+  toEventBody(event: EventRecord): string {
+    return event.type === 'observation'
+      ? toObservationLine(event.observation)
+      : JSON.stringify(event.command);
+  },
+
+  /** Reads an event body back; throws a `store_corrupt` {@link StoreError} on a malformed one. */
+  toEvent(type: string, body: string, seq: number): EventRecord {
+    if (type === 'observation') {
+      const parsed = parseObservation(body, seq);
+      if (!parsed.ok) {
+        throw new StoreError('store_corrupt', `event ${seq} is not a valid observation`, {
+          details: parsed.error.message,
+        });
+      }
+      return { type: 'observation', observation: parsed.observation };
+    }
+    if (type === 'command') return { type: 'command', command: toCommand(body, seq) };
+    throw new StoreError('store_corrupt', `event ${seq} has an unknown type`, { details: type });
+  },
+
+  toSignalBody(signal: Signal): string {
+    return toJson(signal);
+  },
+
+  toSignal(body: string, id: number): Signal {
+    try {
+      return JSON.parse(body, (key, value) =>
+        key === 'number' && (typeof value === 'number' || typeof value === 'string') ? BigInt(value) : value,
+      ) as Signal;
+    } catch (cause) {
+      throw new StoreError('store_corrupt', `signal ${id} is not valid JSON`, { cause });
+    }
+  },
+
+  toTransitionBody(transition: Transition): string {
+    return JSON.stringify(transition);
+  },
+
+  toTransition(body: string, key: string): Transition {
+    try {
+      return JSON.parse(body) as Transition;
+    } catch (cause) {
+      throw new StoreError('store_corrupt', `transition ${key} is not valid JSON`, { cause });
+    }
+  },
+};
+
+function toCommand(body: string, seq: number): BreakerCommand {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (cause) {
+    throw new StoreError('store_corrupt', `event ${seq} is not valid JSON`, { cause });
+  }
+  const command = value as Partial<Record<string, unknown>>;
+  const text = (field: string): string => {
+    const v = command[field];
+    if (typeof v !== 'string') {
+      throw new StoreError('store_corrupt', `event ${seq}: command field "${field}" is not a string`);
+    }
+    return v;
+  };
+  const atMs = command.atMs;
+  if (typeof atMs !== 'number' || !Number.isFinite(atMs)) {
+    throw new StoreError('store_corrupt', `event ${seq}: command field "atMs" is not a number`);
+  }
+  const base = { breaker: text('breaker'), actor: text('actor'), reason: text('reason'), atMs };
+  if (command.type === 'resume') return { type: 'resume', ...base };
+  if (command.type === 'override') {
+    const level = command.level;
+    if (!isLevel(level))
+      throw new StoreError('store_corrupt', `event ${seq}: override without a valid level`);
+    return { type: 'override', level, ...base };
+  }
+  throw new StoreError('store_corrupt', `event ${seq}: unknown command type`);
+}
