@@ -2,12 +2,14 @@ import { runCoreBench } from './core.ts';
 import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
+import { runRiskBench } from './risk.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
 const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   core: () => runCoreBench(),
   replay: () => runReplayBench(),
+  risk: () => runRiskBench(),
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),
 };
