@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real nodes that the peer tests start: Debian packages (litecoind) and Lodestar,
-# which lives in peers/lodestar with its own lock file (a heavy install kept out of the main one).
+# Installs the real nodes that the peer tests start: Debian packages (litecoind; chromium for the
+# dashboard test) and Lodestar, which lives in peers/lodestar with its own lock file (a heavy install
+# kept out of the main one).
 # The EVM nodes (Anvil, Hardhat, Ganache) come with the main `npm ci`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,6 +11,7 @@ if [ ! -x "$root/peers/lodestar/node_modules/.bin/lodestar" ]; then
 fi
 missing=()
 command -v litecoind >/dev/null 2>&1 || missing+=(litecoind)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

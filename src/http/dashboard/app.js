@@ -1,0 +1,510 @@
+const LEVELS = ['normal', 'caution', 'reduce_only', 'halt', 'settlement_hold'];
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const TREE_DEPTH = 16;
+const POLL_MS = 2000;
+const MAX_TIMELINE = 200;
+
+const state = { token: '', actor: '', dialogBreaker: '', levels: new Map(), seen: new Set() };
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') el.textContent = String(value);
+    else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null) continue;
+    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return el;
+}
+
+function s(tag, attrs = {}, text) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function levelBadge(level) {
+  return h('span', { class: 'level', 'data-level': level, text: level });
+}
+
+function shortHash(hash) {
+  return hash ? hash.slice(0, 10) : '';
+}
+
+function formatTime(ms) {
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function formatSeconds(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+async function getJson(path) {
+  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function announce(text) {
+  const el = document.getElementById('announcer');
+  el.textContent = text;
+}
+
+function renderBreakers(breakers) {
+  const root = document.getElementById('breakers');
+  root.replaceChildren(
+    ...breakers.map((breaker) => {
+      const previous = state.levels.get(breaker.name);
+      if (previous !== undefined && previous !== breaker.level) {
+        announce(`Breaker ${breaker.name} moved from ${previous} to ${breaker.level}`);
+      }
+      state.levels.set(breaker.name, breaker.level);
+      const last = breaker.history.at(-1);
+      return h(
+        'article',
+        { class: 'card breaker', 'data-breaker': breaker.name, 'data-level': breaker.level },
+        h(
+          'div',
+          { class: 'row' },
+          h('h3', { text: breaker.name }),
+          h('span', { class: 'muted', text: `chains: ${breaker.chains.join(', ')}` }),
+        ),
+        h('div', { class: 'row' }, h('span', { text: 'Level' }), levelBadge(breaker.level)),
+        breaker.override
+          ? h('p', {
+              class: 'override',
+              text: `Manual override by ${breaker.override.actor}: ${breaker.override.reason}`,
+            })
+          : h('p', { class: 'muted', text: 'Following the rules' }),
+        last
+          ? h('p', { class: 'muted', text: `Last change ${formatTime(last.atMs)}: ${last.reason}` })
+          : null,
+        h(
+          'div',
+          { class: 'row' },
+          h('button', {
+            type: 'button',
+            class: 'override-button',
+            text: 'Override…',
+            'aria-label': `Override breaker ${breaker.name}`,
+            onclick: () => openOverride(breaker.name),
+          }),
+          breaker.override
+            ? h('button', {
+                type: 'button',
+                class: 'resume-button',
+                text: 'Resume',
+                'aria-label': `Resume breaker ${breaker.name}`,
+                onclick: () => resume(breaker.name),
+              })
+            : null,
+        ),
+      );
+    }),
+  );
+  if (breakers.length === 0) root.replaceChildren(h('p', { class: 'muted', text: 'No breaker yet.' }));
+}
+
+function renderChains(chains, nodes, trees) {
+  const root = document.getElementById('chains');
+  if (chains.length === 0) {
+    root.replaceChildren(h('p', { class: 'muted', text: 'No chain observed yet.' }));
+    return;
+  }
+  root.replaceChildren(
+    ...chains.map((chain) => {
+      const head = chain.canonicalHead;
+      const finalized = chain.finalized;
+      const chainNodes = nodes.filter((n) => n.chain === chain.name);
+      return h(
+        'article',
+        { class: 'card chain', 'data-chain': chain.name, 'aria-labelledby': `chain-${chain.name}` },
+        h(
+          'div',
+          { class: 'row' },
+          h('h3', { id: `chain-${chain.name}`, text: chain.name }),
+          h('span', { class: 'muted', text: chain.preset }),
+          h('span', { class: 'status', 'data-status': chain.status, text: `status: ${chain.status}` }),
+          h('span', { text: 'breaker' }),
+          levelBadge(chain.level),
+        ),
+        h(
+          'dl',
+          { class: 'facts' },
+          fact('canonical head', head ? `${head.number} (${shortHash(head.hash)})` : '–'),
+          fact(
+            'finalized',
+            finalized
+              ? `${finalized.number ?? `epoch ${finalized.epoch}`} (${shortHash(finalized.hash)})`
+              : '–',
+          ),
+          fact('since last head', formatSeconds(chain.secondsSinceLastHead)),
+          fact('finality age', formatSeconds(chain.finalityAgeSeconds)),
+        ),
+        chain.conditions.length > 0
+          ? h(
+              'ul',
+              { class: 'conditions' },
+              chain.conditions.map((c) => h('li', { text: `${c.kind} ${c.severity}: ${c.message}` })),
+            )
+          : null,
+        renderNodes(chain.name, chainNodes),
+        renderTree(trees.get(chain.name)),
+      );
+    }),
+  );
+}
+
+function fact(label, value) {
+  return h('div', {}, h('dt', { text: label }), h('dd', { text: value }));
+}
+
+function renderNodes(chain, nodes) {
+  return h(
+    'table',
+    { class: 'nodes' },
+    h('caption', { class: 'visually-hidden', text: `Nodes of ${chain}` }),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          'node',
+          'client',
+          'head',
+          'lag (blocks)',
+          'on canonical',
+          'RPC latency',
+          'head − finalized',
+          'last error',
+        ].map((label) => h('th', { scope: 'col', text: label })),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      nodes.map((node) =>
+        h(
+          'tr',
+          { 'data-node': node.name },
+          h('th', { scope: 'row', text: node.name }),
+          h('td', { text: node.client ?? '–' }),
+          h('td', {
+            class: 'mono',
+            text: node.head ? `${node.head.number} ${shortHash(node.head.hash)}` : '–',
+          }),
+          h('td', { text: node.lagBlocks ?? '–' }),
+          h('td', { text: node.onCanonical === null ? '–' : node.onCanonical ? 'yes' : 'no (fork)' }),
+          h('td', { text: node.lastLatencyMs === null ? '–' : `${Math.round(node.lastLatencyMs)} ms` }),
+          h('td', { text: node.headMinusFinalized ?? '–' }),
+          h('td', { text: node.lastError ?? '' }),
+        ),
+      ),
+    ),
+  );
+}
+
+function layoutTree(tree) {
+  const lanes = new Map();
+  const continued = new Set();
+  let nextLane = 1;
+  for (const block of tree.blocks) {
+    if (block.canonical) {
+      lanes.set(block.hash, 0);
+      continue;
+    }
+    const parentLane = lanes.get(block.parentHash);
+    if (parentLane !== undefined && parentLane !== 0 && !continued.has(block.parentHash)) {
+      lanes.set(block.hash, parentLane);
+      continued.add(block.parentHash);
+    } else {
+      lanes.set(block.hash, nextLane);
+      nextLane += 1;
+    }
+  }
+  return { lanes, laneCount: nextLane };
+}
+
+function renderTree(tree) {
+  const box = h('div', { class: 'tree' });
+  if (!tree || tree.blocks.length === 0) {
+    box.append(h('p', { class: 'muted', text: 'No blocks yet.' }));
+    return box;
+  }
+  const { lanes, laneCount } = layoutTree(tree);
+  const colW = 76;
+  const laneH = 84;
+  const blockW = 64;
+  const blockH = 34;
+  const from = tree.fromHeight;
+  const width = (tree.toHeight - from + 1) * colW + 24;
+  const height = laneCount * laneH + 28;
+  const pos = (block) => ({ x: 12 + (block.number - from) * colW, y: 24 + lanes.get(block.hash) * laneH });
+  const forks = tree.blocks.filter((b) => !b.canonical);
+  const branchNodes = forks.flatMap((b) => b.heads);
+  const label =
+    `Block tree of ${tree.chain}, heights ${from} to ${tree.toHeight}: ` +
+    (forks.length === 0
+      ? 'one branch, no fork.'
+      : `${laneCount} branches; ${forks.length} blocks off the canonical chain` +
+        (branchNodes.length > 0 ? `, followed by ${branchNodes.join(', ')}.` : '.'));
+  const svg = s('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': label,
+    'data-forks': forks.length,
+  });
+  svg.append(s('title', {}, label));
+  svg.append(
+    s(
+      'text',
+      { x: 12, y: 14, class: 'legend' },
+      'blue: canonical · orange dashed: fork · grey: finalized · names: node heads',
+    ),
+  );
+  const byHash = new Map(tree.blocks.map((b) => [b.hash, b]));
+  for (const block of tree.blocks) {
+    const parent = byHash.get(block.parentHash);
+    if (!parent) continue;
+    const a = pos(parent);
+    const b = pos(block);
+    const x1 = a.x + blockW;
+    const y1 = a.y + blockH / 2;
+    const x2 = b.x;
+    const y2 = b.y + blockH / 2;
+    const mid = (x1 + x2) / 2;
+    svg.append(
+      s('path', {
+        d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
+        class: block.canonical ? 'edge' : 'edge fork',
+      }),
+    );
+  }
+  for (const block of tree.blocks) {
+    const { x, y } = pos(block);
+    const kind = block.finalized ? 'finalized' : block.canonical ? 'canonical' : 'fork';
+    const g = s('g', { class: `block ${kind}`, 'data-hash': block.hash, 'data-number': block.number });
+    g.append(s('title', {}, `${block.number} ${block.hash}\nfirst seen by ${block.firstSeenBy}`));
+    g.append(s('rect', { x, y, width: blockW, height: blockH, rx: 4 }));
+    g.append(s('text', { x: x + 5, y: y + 14 }, `#${String(block.number).slice(-5)}`));
+    g.append(s('text', { x: x + 5, y: y + 28 }, block.hash.slice(0, 8)));
+    block.heads.forEach((name, i) => {
+      g.append(
+        s(
+          'text',
+          { x, y: y + blockH + 13 + i * 13, class: `head-label ${block.canonical ? '' : 'fork'}` },
+          `▲ ${name}`,
+        ),
+      );
+    });
+    svg.append(g);
+  }
+  box.append(svg);
+  requestAnimationFrame(() => {
+    box.scrollLeft = box.scrollWidth;
+  });
+  return box;
+}
+
+function timelineItem(type, payload) {
+  if (type === 'signal') {
+    const who = payload.node ? ` ${payload.node}` : '';
+    return h(
+      'li',
+      { 'data-type': 'signal', 'data-kind': payload.kind },
+      h('time', { datetime: new Date(payload.atMs).toISOString(), text: formatTime(payload.atMs) }),
+      h('span', {
+        class: 'status',
+        'data-status': payload.severity,
+        text: `${payload.kind} ${payload.severity}`,
+      }),
+      h('span', { text: `${payload.chain}${who}: ${payload.message}` }),
+    );
+  }
+  const by = payload.actor ? ` by ${payload.actor}` : '';
+  return h(
+    'li',
+    { 'data-type': 'transition' },
+    h('time', { datetime: new Date(payload.atMs).toISOString(), text: formatTime(payload.atMs) }),
+    h('span', {}, levelBadge(payload.to)),
+    h('span', {
+      text: `${payload.breaker}: ${payload.from} → ${payload.to} (${payload.mode}${by}): ${payload.reason}`,
+    }),
+  );
+}
+
+function addToTimeline(type, payload) {
+  const key =
+    type === 'signal'
+      ? `s:${payload.chain}:${payload.kind}:${payload.node}:${payload.atMs}:${payload.message}`
+      : `t:${payload.idempotencyKey}`;
+  if (state.seen.has(key)) return;
+  state.seen.add(key);
+  const list = document.getElementById('timeline');
+  list.prepend(timelineItem(type, payload));
+  while (list.children.length > MAX_TIMELINE) list.lastElementChild.remove();
+}
+
+let refreshing = false;
+let again = false;
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const [chains, nodes, breakers] = await Promise.all([
+      getJson('/api/chains'),
+      getJson('/api/nodes'),
+      getJson('/api/breakers'),
+    ]);
+    const trees = new Map();
+    await Promise.all(
+      chains.chains.map(async (chain) => {
+        trees.set(
+          chain.name,
+          await getJson(`/api/chains/${encodeURIComponent(chain.name)}/tree?depth=${TREE_DEPTH}`),
+        );
+      }),
+    );
+    renderBreakers(breakers.breakers);
+    renderChains(chains.chains, nodes.nodes, trees);
+  } catch (error) {
+    setConnection('down', `API unreachable: ${error.message}`);
+  } finally {
+    refreshing = false;
+    if (again) {
+      again = false;
+      scheduleRefresh();
+    }
+  }
+}
+
+let refreshTimer;
+function scheduleRefresh() {
+  if (refreshTimer !== undefined) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    refresh();
+  }, 100);
+}
+
+function setConnection(stateName, text) {
+  const el = document.getElementById('connection');
+  el.dataset.state = stateName;
+  el.textContent = text;
+}
+
+function connect() {
+  const source = new EventSource('/api/events');
+  source.addEventListener('open', () => setConnection('live', 'live'));
+  source.addEventListener('error', () => setConnection('down', 'reconnecting…'));
+  source.addEventListener('signal', (event) => {
+    addToTimeline('signal', JSON.parse(event.data));
+    scheduleRefresh();
+  });
+  source.addEventListener('transition', (event) => {
+    addToTimeline('transition', JSON.parse(event.data));
+    scheduleRefresh();
+  });
+}
+
+function openOverride(name) {
+  state.dialogBreaker = name;
+  const dialog = document.getElementById('override-dialog');
+  document.getElementById('override-breaker').textContent = name;
+  document.getElementById('override-error').textContent = '';
+  document.getElementById('override-reason').value = '';
+  document.getElementById('override-actor').value = state.actor;
+  document.getElementById('override-token').value = state.token;
+  const current = state.levels.get(name);
+  const suggested = LEVELS[Math.min(LEVELS.indexOf(current ?? 'normal') + 1, LEVELS.length - 1)];
+  document.getElementById('override-level').value = suggested;
+  dialog.showModal();
+  document.getElementById('override-level').focus();
+}
+
+async function post(path, body) {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.token}` },
+    body: JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok)
+    throw new Error(data.error ? `${data.error.message} (${data.error.code})` : `HTTP ${res.status}`);
+  return data;
+}
+
+async function submitOverride(event) {
+  event.preventDefault();
+  const name = state.dialogBreaker;
+  const level = document.getElementById('override-level').value;
+  const actor = document.getElementById('override-actor').value.trim();
+  const reason = document.getElementById('override-reason').value.trim();
+  state.token = document.getElementById('override-token').value;
+  state.actor = actor;
+  try {
+    await post(`/api/breakers/${encodeURIComponent(name)}/override`, { level, actor, reason });
+    document.getElementById('override-dialog').close();
+    announce(`Override of ${name} to ${level} applied`);
+    await refresh();
+  } catch (error) {
+    document.getElementById('override-error').textContent = `Override refused: ${error.message}`;
+  }
+}
+
+async function resume(name) {
+  if (!state.token) state.token = window.prompt(`API token to resume ${name}`) ?? '';
+  const actor = state.actor || window.prompt('Your name') || '';
+  const reason = window.prompt(`Why resume ${name}?`) ?? '';
+  if (!state.token || !actor || !reason) return;
+  state.actor = actor;
+  try {
+    await post(`/api/breakers/${encodeURIComponent(name)}/resume`, { actor, reason });
+    announce(`Breaker ${name} resumed`);
+  } catch (error) {
+    announce(`Resume refused: ${error.message}`);
+    window.alert(`Resume refused: ${error.message}`);
+  }
+  await refresh();
+}
+
+async function start() {
+  document.getElementById('override-form').addEventListener('submit', submitOverride);
+  document
+    .getElementById('override-cancel')
+    .addEventListener('click', () => document.getElementById('override-dialog').close());
+  try {
+    const { signals } = await getJson('/api/signals?limit=100');
+    const { breakers } = await getJson('/api/breakers?history=50');
+    const items = [
+      ...signals.map((payload) => ({ type: 'signal', payload })),
+      ...breakers.flatMap((b) => b.history.map((payload) => ({ type: 'transition', payload }))),
+    ].sort((a, b) => a.payload.atMs - b.payload.atMs);
+    for (const item of items) addToTimeline(item.type, item.payload);
+  } catch (error) {
+    setConnection('down', `API unreachable: ${error.message}`);
+  }
+  connect();
+  await refresh();
+  setInterval(refresh, POLL_MS);
+}
+
+start();
