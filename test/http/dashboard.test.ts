@@ -24,10 +24,19 @@ async function play(service: TestService, from: number, stop: (next: number) => 
   return i;
 }
 
+/** The page's `document`, typed for the few reads the test makes inside the browser. */
+type PageDocument = {
+  querySelector(
+    selector: string,
+  ): { textContent: string | null; getAttribute(name: string): string | null } | null;
+};
+
 async function waitForLevel(page: Page, breaker: string, level: string): Promise<void> {
   await page.waitForFunction(
-    ([name, wanted]) => document.querySelector(`[data-breaker="${name}"] .level`)?.textContent === wanted,
-    [breaker, level] as const,
+    ([selector, wanted]) =>
+      (globalThis as unknown as { document: PageDocument }).document.querySelector(selector)?.textContent ===
+      wanted,
+    [`[data-breaker="${breaker}"] .level`, level] as const,
     { timeout: 0, polling: 50 },
   );
 }
@@ -88,7 +97,12 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
     await page.locator('.timeline li[data-type="transition"]').first().waitFor();
     await page.locator('.timeline li[data-kind="reorg"]').first().waitFor();
     await page.waitForFunction(
-      () => Number(document.querySelector('[data-chain="ethereum"] svg')?.getAttribute('data-forks')) >= 7,
+      () =>
+        Number(
+          (globalThis as unknown as { document: PageDocument }).document
+            .querySelector('[data-chain="ethereum"] svg')
+            ?.getAttribute('data-forks'),
+        ) >= 7,
       undefined,
       { timeout: 0, polling: 50 },
     );
