@@ -82,6 +82,8 @@ class Harness {
     const chain = this.engine.chains.get(CHAIN)!;
     const head = chain.canonical!;
     assert.equal(head.hash, toHash(tip.hash));
+    // Before the first sync nothing is recorded: start at the head (the tree may not reach genesis).
+    if (this.txCursor < 0n) this.txCursor = head.number - 1n;
     for (let height = this.txCursor + 1n; height <= head.number; height += 1n) {
       const { block, txHashes } = await getBlockTransactionHashes({
         url: this.node.url,

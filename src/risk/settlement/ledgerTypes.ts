@@ -134,8 +134,12 @@ export type LedgerState = {
   policies: Readonly<Record<string, SettlementPolicy>>;
   defaultPolicy: SettlementPolicy;
   executions: Map<string, Execution>;
-  /** Execution ids by chain, in recording order. */
-  byChain: Map<string, string[]>;
+  /**
+   * Ids of the open executions of each chain (neither final nor invalidated), in recording order:
+   * what each fact has to look at. Final executions leave it; a reorg that reverts finalized
+   * blocks looks at every execution of its chain.
+   */
+  openByChain: Map<string, Set<string>>;
   chains: Map<string, ChainLedger>;
   settlements: Settlement[];
   /** Facts taken. */

@@ -40,7 +40,7 @@ export function createLedgerState(parameters: CreateLedgerStateParameters = {}):
     policies,
     defaultPolicy,
     executions: new Map(),
-    byChain: new Map(),
+    openByChain: new Map(),
     chains: new Map(),
     settlements: [],
     facts: 0,
@@ -137,6 +137,7 @@ function policyOf(state: LedgerState, chain: string): SettlementPolicy {
 }
 
 function setStatus(
+  state: LedgerState,
   execution: Execution,
   status: ExecutionStatus,
   change: Omit<StatusChange, 'status'>,
@@ -145,6 +146,10 @@ function setStatus(
   const from = execution.status;
   const full: StatusChange = { status, ...change };
   execution.status = status;
+  const open = state.openByChain.get(execution.chain);
+  if (status === 'final' || status === 'invalidated') open?.delete(execution.id);
+  else if (open) open.add(execution.id);
+  else state.openByChain.set(execution.chain, new Set([execution.id]));
   execution.history.push(full);
   events.push({ type: 'status', executionId: execution.id, from, to: status, change: full });
 }
@@ -190,9 +195,9 @@ function recordExecution(
     settled: false,
   };
   state.executions.set(execution.id, execution);
-  const list = state.byChain.get(input.chain);
-  if (list) list.push(execution.id);
-  else state.byChain.set(input.chain, [execution.id]);
+  const open = state.openByChain.get(input.chain);
+  if (open) open.add(execution.id);
+  else state.openByChain.set(input.chain, new Set([execution.id]));
   execution.history.push({ status: 'included', atMs, block });
   events.push({
     type: 'status',
@@ -204,8 +209,13 @@ function recordExecution(
   advance(state, input.chain, atMs, events);
 }
 
-function* executionsOf(state: LedgerState, chain: string): Generator<Execution> {
-  for (const id of state.byChain.get(chain) ?? []) {
+/** Open executions of a chain; with `all`, every execution of the chain (final ones too). */
+function* executionsOf(state: LedgerState, chain: string, all = false): Generator<Execution> {
+  if (all) {
+    for (const execution of state.executions.values()) if (execution.chain === chain) yield execution;
+    return;
+  }
+  for (const id of state.openByChain.get(chain) ?? []) {
     const execution = state.executions.get(id);
     if (execution) yield execution;
   }
@@ -227,6 +237,7 @@ function advance(state: LedgerState, chainName: string, atMs: number, events: Le
       const byTime = policy.invalidateAfterMs !== undefined && msPast >= policy.invalidateAfterMs;
       if (byBlocks || byTime) {
         setStatus(
+          state,
           execution,
           'invalidated',
           {
@@ -248,12 +259,12 @@ function advance(state: LedgerState, chainName: string, atMs: number, events: Le
         ? chain.finalized !== undefined && chain.finalized.number >= execution.block.number
         : depth >= BigInt(policy.finality.blocks);
     if (final) {
-      setStatus(execution, 'final', { atMs, block: execution.block }, events);
+      setStatus(state, execution, 'final', { atMs, block: execution.block }, events);
       settle(state, execution, atMs, events);
       continue;
     }
     if (execution.status !== 'confirmed' && depth >= BigInt(policy.confirmations)) {
-      setStatus(execution, 'confirmed', { atMs, block: execution.block }, events);
+      setStatus(state, execution, 'confirmed', { atMs, block: execution.block }, events);
     }
   }
 }
@@ -275,6 +286,7 @@ function settle(state: LedgerState, execution: Execution, atMs: number, events: 
 }
 
 function orphan(
+  state: LedgerState,
   execution: Execution,
   atMs: number,
   headNumber: bigint,
@@ -290,7 +302,7 @@ function orphan(
     change.reorg = reorg;
   }
   if (reason !== undefined) change.reason = reason;
-  setStatus(execution, 'orphaned', change, events);
+  setStatus(state, execution, 'orphaned', change, events);
 }
 
 function applyReorg(state: LedgerState, fact: LedgerFact & { type: 'reorg' }, events: LedgerEvent[]): void {
@@ -307,13 +319,13 @@ function applyReorg(state: LedgerState, fact: LedgerFact & { type: 'reorg' }, ev
   const complete = replaced.size >= fact.depth;
   const chain = chainOf(state, fact.chain);
   chain.head = cause.newHead;
-  for (const execution of executionsOf(state, fact.chain)) {
+  for (const execution of executionsOf(state, fact.chain, fact.finalizedReverted)) {
     if (!LIVE.has(execution.status) && execution.status !== 'final') continue;
     const { number, hash } = execution.block;
     const hit = complete
       ? replaced.has(hash)
       : replaced.has(hash) || (number > cause.commonAncestor.number && number <= cause.oldHead.number);
-    if (hit) orphan(execution, fact.atMs, cause.newHead.number, events, cause);
+    if (hit) orphan(state, execution, fact.atMs, cause.newHead.number, events, cause);
   }
 }
 
@@ -330,12 +342,13 @@ function applyBlockTxs(
     const inBlock = txs.has(execution.txHash);
     if (execution.status === 'orphaned' && inBlock) {
       execution.block = block;
-      setStatus(execution, 'reincluded', { atMs: fact.atMs, block }, events);
+      setStatus(state, execution, 'reincluded', { atMs: fact.atMs, block }, events);
       continue;
     }
     if (!LIVE.has(execution.status)) continue;
     if (inBlock && execution.block.hash !== block.hash) {
       orphan(
+        state,
         execution,
         fact.atMs,
         chain.head.number,
@@ -344,9 +357,10 @@ function applyBlockTxs(
         `transaction moved to block ${block.number}`,
       );
       execution.block = block;
-      setStatus(execution, 'reincluded', { atMs: fact.atMs, block }, events);
+      setStatus(state, execution, 'reincluded', { atMs: fact.atMs, block }, events);
     } else if (!inBlock && execution.block.number === block.number && execution.block.hash !== block.hash) {
       orphan(
+        state,
         execution,
         fact.atMs,
         chain.head.number,
