@@ -1,4 +1,5 @@
 import { runCoreBench } from './core.ts';
+import { runHttpBench } from './http.ts';
 import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
@@ -12,6 +13,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   risk: () => runRiskBench(),
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),
+  http: () => runHttpBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);
