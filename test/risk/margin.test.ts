@@ -204,6 +204,34 @@ describe('computeMargin', () => {
     });
   });
 
+  it('behavior: haircuts from the graph and a concentration charge per source', () => {
+    const portfolio: Portfolio = {
+      markets: {
+        ETH: { priceUsd: 3000, volAnnual: 0.6 },
+        stETH: { priceUsd: 3000 },
+        USDC: { priceUsd: 1, stable: true },
+      },
+      accounts: [
+        {
+          id: 'c',
+          positions: [
+            { kind: 'spot', asset: 'stETH', quantity: 10 },
+            { kind: 'spot', asset: 'USDC', quantity: 10_000 },
+          ],
+        },
+      ],
+    };
+    const account = computeMargin({ portfolio }).accounts[0]!;
+    // stETH: 1 - (1 - 0.1 × 0.6) = 0.06; USDC: 1 - (1 - 0.02 × 1)(1 - 0.1 × 0.05) = 0.0249.
+    assertRelative(account.haircutUsd, 30_000 * 0.06 + 10_000 * 0.0249, 1e-12, 'haircut');
+    // Ethereum: 30 000 × 0.6 + 10 000 × 0.05 = 18 500 at risk, above 0.4 × 40 000: 0.5 × 2 500.
+    assertRelative(account.concentrationChargeUsd, 1250, 1e-12, 'concentration');
+    assertRelative(account.equityUsd, 40_000 - 1800 - 249 - 1250, 1e-12, 'equity');
+    const relaxed = computeMargin({ portfolio, policy: { concentrationLimits: { ethereum: 0.5 } } })
+      .accounts[0]!;
+    assert.equal(relaxed.concentrationChargeUsd, 0);
+  });
+
   it('error: a position on an asset without market data', () => {
     assert.throws(
       () =>

@@ -407,7 +407,8 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
         const value = spotByGroup[a * nAssets + i]!;
         if (value > 0) atRisk += value * (losses.get(name) ?? 0);
       }
-      const excess = atRisk - policy.concentrationLimit * positive;
+      const limit = policy.concentrationLimits[graph.sources[s]!] ?? policy.concentrationLimit;
+      const excess = atRisk - limit * positive;
       if (excess > 0) {
         const charge = policy.concentrationHaircut * excess;
         if (charge > concentration[a]!) concentration[a] = charge;

@@ -22,6 +22,8 @@ export type MarginPolicy = {
   defaultSourceHaircut: number;
   /** Largest share of collateral value lost to one source's failure before a concentration charge. */
   concentrationLimit: number;
+  /** Per-source limits overriding `concentrationLimit`. */
+  concentrationLimits: Readonly<Record<string, number>>;
   /** Extra haircut on the collateral value above the concentration limit. */
   concentrationHaircut: number;
   /** Include the consensus-failure scenarios. */
@@ -55,6 +57,7 @@ export const DEFAULT_MARGIN_POLICY: MarginPolicy = Object.freeze({
   }),
   defaultSourceHaircut: 0.1,
   concentrationLimit: 0.4,
+  concentrationLimits: Object.freeze({}),
   concentrationHaircut: 0.5,
   failureScenarios: true,
   pauseLiquidationsAtLevel: 'reduce_only',

@@ -73,6 +73,7 @@ export const portfolioFileSchema = z
         sourceHaircuts: z.record(z.string(), unit).optional(),
         defaultSourceHaircut: unit.optional(),
         concentrationLimit: unit.optional(),
+        concentrationLimits: z.record(z.string(), unit).optional(),
         concentrationHaircut: unit.optional(),
         failureScenarios: z.boolean().optional(),
         pauseLiquidationsAtLevel: z.enum(LEVELS).optional(),
