@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { Registry } from 'prom-client';
 import type { Transition } from '../../breaker/levels.ts';
 import { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from '../../config/parseConfig.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toRunSummary } from '../../engine/run.ts';
+import { createApp } from '../../http/createApp.ts';
+import { createMetrics, type Metrics } from '../../http/createMetrics.ts';
+import { type HttpServer, startHttpServer } from '../../http/startHttpServer.ts';
 import { createGuard } from '../../runtime/createGuard.ts';
+import { createMemoryServiceView, type MemoryServiceView } from '../../runtime/createMemoryServiceView.ts';
 import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
@@ -23,6 +28,8 @@ type WatchOptions = {
   json?: boolean;
   record?: string;
   tickMs: string;
+  http?: string;
+  tokenEnv?: string;
 };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -60,15 +67,20 @@ export function registerWatch(program: Command, output: Output): void {
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
     .option('--record <file>', 'write every observation to a log that `replay` reads')
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
+    .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
+    .option('--token-env <name>', 'environment variable holding the bearer token for override and resume')
     .addHelpText(
       'after',
       '\nExamples:\n  consensus-guard watch --config guard.yaml --json\n' +
-        '  consensus-guard watch --preset devnet --node ws://127.0.0.1:8545 --node http://127.0.0.1:8546',
+        '  consensus-guard watch --preset devnet --node ws://127.0.0.1:8545 --node http://127.0.0.1:8546\n' +
+        '  GUARD_TOKEN=... consensus-guard watch --config guard.yaml --http 127.0.0.1:8080 --token-env GUARD_TOKEN',
     )
     .action(async (options: WatchOptions) => {
       const config = await toGuardConfig(options);
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
+      const http = options.http === undefined ? undefined : toHostPort(options.http);
+      const token = toToken(options);
       const sources: Source[] = Object.entries(config.nodes).flatMap(([chain, nodes]) =>
         createSources(chain, nodes),
       );
@@ -86,6 +98,8 @@ export function registerWatch(program: Command, output: Output): void {
       const signals: Signal[] = [];
       const transitions: Transition[] = [];
       let startMs: number | undefined;
+      let view: MemoryServiceView | undefined;
+      let metrics: Metrics | undefined;
       const guard = createGuard({
         engine: config.engine,
         sources,
@@ -93,9 +107,11 @@ export function registerWatch(program: Command, output: Output): void {
         onObservation: (observation) => {
           startMs ??= observation.observedAtMs;
           if (recorder && !recordError) recorder.write(observation);
+          metrics?.observe(observation);
         },
         onSignal: (signal) => {
           signals.push(signal);
+          view?.onSignal(signal);
           output.out(
             options.json
               ? toEventLine({ type: 'signal', signal })
@@ -104,6 +120,7 @@ export function registerWatch(program: Command, output: Output): void {
         },
         onTransition: (transition) => {
           transitions.push(transition);
+          view?.onTransition(transition);
           output.out(
             options.json
               ? toEventLine({ type: 'transition', transition })
@@ -116,16 +133,61 @@ export function registerWatch(program: Command, output: Output): void {
           `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
         );
       }
+      let server: HttpServer | undefined;
+      if (http) {
+        view = createMemoryServiceView(guard, {
+          onAudit: (entry) =>
+            output.err(
+              `audit: ${entry.action} ${entry.breaker}${entry.level ? ` to ${entry.level}` : ''} by ${entry.actor}: ${entry.reason}\n`,
+            ),
+        });
+        metrics = createMetrics({ registry: new Registry(), view });
+        view.setReady(false);
+        const app = createApp({ view, metrics, token, log: () => undefined });
+        try {
+          server = await startHttpServer(app, http);
+        } catch (error) {
+          throw new CliError(`${(error as Error).message}: choose another --http address`, { cause: error });
+        }
+        output.err(
+          `dashboard and API on ${server.url}/ (metrics ${server.url}/metrics)${token ? '' : '; override disabled: give --token-env'}\n`,
+        );
+      }
       await guard.start();
+      view?.setReady(true);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      view?.setReady(false);
+      await server?.close();
+      metrics?.close();
       await guard.stop();
       await recorder?.close().catch(() => undefined);
       if (!options.json) output.out(`\n${formatSummary(toRunSummary(guard.state, signals, transitions))}`);
       output.err('stopped\n');
     });
+}
+
+/** Parses `--http host:port` (`[::1]:8080` for IPv6). */
+function toHostPort(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[3]) : Number.NaN;
+  if (!match || port > 65535)
+    throw usageError(`--http must be host:port, e.g. 127.0.0.1:8080 (got "${value}")`);
+  return { host: match[1] ?? match[2]!, port };
+}
+
+function toToken(options: WatchOptions): string | undefined {
+  if (options.tokenEnv === undefined) return undefined;
+  if (options.http === undefined) throw usageError('--token-env needs --http');
+  const token = process.env[options.tokenEnv];
+  if (token === undefined || token.length < 16) {
+    throw usageError(
+      `--token-env ${options.tokenEnv}: set that environment variable to a token of at least 16 characters`,
+    );
+  }
+  return token;
 }
 
 /** Replaces the relative offset of a timeline line with the wall-clock time. */
