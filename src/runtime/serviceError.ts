@@ -1,0 +1,17 @@
+/**
+ * Codes of {@link ServiceError}:
+ * - `unknown_breaker`: an override or resume names no breaker of the engine.
+ * - `not_started`: a command arrived before `start()` finished or after `stop()`.
+ */
+export type ServiceErrorCode = 'unknown_breaker' | 'not_started';
+
+/** An error of the durable guard's commands; the HTTP layer maps `code` to a status. */
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+  readonly code: ServiceErrorCode;
+
+  constructor(code: ServiceErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
