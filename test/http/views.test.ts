@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createChainState } from '../../src/core/chainView.ts';
+import type { Observation } from '../../src/core/observation.ts';
+import { toChainParams } from '../../src/core/params.ts';
+import { createEngineState, step } from '../../src/engine/step.ts';
+import { createRateLimiter } from '../../src/http/createRateLimiter.ts';
+import { toBlockTree } from '../../src/http/toBlockTree.ts';
+import { toChainSummaries } from '../../src/http/toChainSummaries.ts';
+import { toNodeSummaries } from '../../src/http/toNodeSummaries.ts';
+import { createScript } from '../support/script.ts';
+
+/** Three nodes on `test` (devnet preset): a and b on branch a up to a6, c forked at a3 onto c4..c5. */
+function forkedEngine() {
+  const s = createScript('test');
+  s.fork('c', 'a3');
+  const script: Observation[] = [];
+  for (let h = 1; h <= 3; h++) for (const node of ['a', 'b', 'c']) script.push(s.head(node, `a${h}`, h));
+  script.push(s.finalized('a', 'a2', 3), s.finalized('b', 'a2', 3));
+  script.push(s.head('a', 'a4', 4), s.head('b', 'a4', 4), s.head('c', 'c4', 4, { client: 'other/v1' }));
+  script.push(s.head('a', 'a5', 5), s.head('b', 'a5', 5), s.head('c', 'c5', 5));
+  script.push(s.head('a', 'a6', 6), s.head('b', 'a6', 6));
+  const state = createEngineState({ chains: { test: { preset: 'devnet' } } });
+  for (const o of script) step(state, o);
+  return { state, s };
+}
+
+describe('toBlockTree', () => {
+  test('default: both branches, canonical and finalized marks, which nodes follow which block', () => {
+    const { state, s } = forkedEngine();
+    const tree = toBlockTree(state.chains.get('test')!, 16);
+    const rows = tree.blocks.map((b) => ({
+      label: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'c4', 'c5'].find((l) => s.block(l).hash === b.hash),
+      canonical: b.canonical,
+      finalized: b.finalized,
+      nodes: b.nodes.join(','),
+      heads: b.heads.join(','),
+    }));
+    const byLabel = (label: string) => rows.find((r) => r.label === label);
+    const cases: Array<[string, boolean, boolean, string, string]> = [
+      ['a1', true, true, 'a,b,c', ''],
+      ['a2', true, true, 'a,b,c', ''],
+      ['a3', true, false, 'a,b,c', ''],
+      ['a4', true, false, 'a,b', ''],
+      ['a5', true, false, 'a,b', ''],
+      ['a6', true, false, 'a,b', 'a,b'],
+      ['c4', false, false, 'c', ''],
+      ['c5', false, false, 'c', 'c'],
+    ];
+    for (const [label, canonical, finalized, nodes, heads] of cases) {
+      assert.deepEqual(byLabel(label), { label, canonical, finalized, nodes, heads }, label);
+    }
+    assert.equal(tree.toHeight, 6n);
+    assert.deepEqual(tree.heads.c, { number: 5n, hash: s.block('c5').hash });
+    assert.deepEqual(tree.finalized, { number: 2n, hash: s.block('a2').hash });
+  });
+
+  test('args: depth bounds the window below the highest stored block', () => {
+    const { state } = forkedEngine();
+    const tree = toBlockTree(state.chains.get('test')!, 2);
+    assert.equal(tree.fromHeight, 4n);
+    assert.deepEqual(
+      tree.blocks.map((b) => b.number),
+      [4n, 4n, 5n, 5n, 6n],
+    );
+  });
+
+  test('behavior: an empty chain has no window', () => {
+    const tree = toBlockTree(createChainState('test', toChainParams('devnet'), 0), 8);
+    assert.deepEqual(tree.blocks, []);
+    assert.equal(tree.fromHeight, null);
+    assert.equal(tree.canonicalHead, null);
+  });
+});
+
+describe('toNodeSummaries and toChainSummaries', () => {
+  test('default: lag, fork, client, latency and head minus finalized', () => {
+    const { state } = forkedEngine();
+    const nodes = toNodeSummaries(state, (_chain, node) => (node === 'a' ? 12 : undefined));
+    assert.deepEqual(
+      nodes.map((n) => [
+        n.name,
+        n.client,
+        n.head?.number,
+        n.lagBlocks,
+        n.onCanonical,
+        n.lastLatencyMs,
+        n.headMinusFinalized,
+      ]),
+      [
+        ['a', null, 6n, 0, true, 12, 4],
+        ['b', null, 6n, 0, true, null, 4],
+        ['c', 'other/v1', 5n, 1, false, null, null],
+      ],
+    );
+    const [chain] = toChainSummaries(state);
+    assert.equal(chain!.canonicalHead!.number, 6n);
+    assert.equal(chain!.finalized!.number, 2n);
+    assert.equal(chain!.level, state.breakers.get('test')!.level);
+    assert.equal(chain!.nodes, 3);
+  });
+});
+
+describe('createRateLimiter', () => {
+  test('behavior: burst, refill, and a bounded number of clients', () => {
+    const limiter = createRateLimiter({ ratePerSecond: 1, burst: 2, maxClients: 10 });
+    assert.equal(limiter.take('x', 0), 0);
+    assert.equal(limiter.take('x', 0), 0);
+    assert.equal(limiter.take('x', 0), 1);
+    assert.equal(limiter.take('x', 500), 0.5);
+    assert.equal(limiter.take('x', 1000), 0);
+    for (let i = 0; i < 100; i++) limiter.take(`client-${i}`, 2000);
+    assert.equal(limiter.take('client-99', 2000), 0, 'the newest client keeps its bucket');
+    assert.equal(limiter.take('client-99', 2000), 1, 'and it is the same bucket');
+  });
+});
