@@ -26,7 +26,15 @@ export function detectDivergence(chain: ChainState, node: NodeView): DivergenceS
   const key = node.keys.divergence;
   const head = node.head;
   const canonical = chain.canonical;
-  if (!head || !canonical || isCanonical(chain, head) || isAncestorOrSelf(chain, canonical, head) !== false) {
+  // On the canonical line, ahead of it, behind it (lagging), or too far below the kept tree to
+  // tell: not a divergence (lag is the lag detector's business).
+  if (
+    !head ||
+    !canonical ||
+    isCanonical(chain, head) ||
+    isAncestorOrSelf(chain, canonical, head) !== false ||
+    isAncestorOrSelf(chain, head, canonical) !== false
+  ) {
     node.divergedSinceMs = undefined;
     clearCondition(chain, key);
     return undefined;

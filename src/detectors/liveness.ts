@@ -64,7 +64,16 @@ export function detectLiveness(chain: ChainState): LivenessSignal | undefined {
     message: `no new canonical head for ${formatDuration(stalledForMs)}${head ? ` (last ${head.number})` : ''}: ${severity === 'critical' ? 'chain halted' : 'blocks late'}`,
   };
   if (head) signal.lastHead = { number: head.number, hash: head.hash };
-  if (model.kind === 'slots') signal.missedSlots = Math.max(0, Math.floor(stalledForMs / model.slotMs) - 1);
+  if (model.kind === 'slots') {
+    // Count from the last head's slot start (its timestamp) when it is consistent with its
+    // arrival, since the block arrives some way into its slot; else from its arrival.
+    const sinceSlotStartMs = head ? chain.nowMs - head.timestamp * 1000 : Number.NaN;
+    const fromSlot = sinceSlotStartMs >= stalledForMs && sinceSlotStartMs < stalledForMs + model.slotMs;
+    signal.missedSlots = Math.max(
+      0,
+      Math.floor((fromSlot ? sinceSlotStartMs : stalledForMs) / model.slotMs) - 1,
+    );
+  }
   return raiseCondition(chain, 'liveness', signal) as LivenessSignal | undefined;
 }
 

@@ -175,9 +175,7 @@ describe('real data: two Bitcoin nodes, 2023', () => {
     );
   });
 
-  it('behavior: a node lagging far behind (gaps in its recording) is lag, not divergence', {
-    todo: 'engine reports critical divergence once a lagging node head falls below the pruned tree',
-  }, () => {
+  it('behavior: a node lagging far behind (gaps in its recording) is lag, not divergence', () => {
     assert.deepEqual(
       result.signals.filter((s) => s.kind === 'divergence').map((s) => s.message),
       [],
