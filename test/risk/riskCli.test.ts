@@ -3,8 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fetchLiveStatus } from '../../src/cli/commands/risk.ts';
 import { runCli } from '../../src/cli/main.ts';
+import { createApp } from '../../src/http/createApp.ts';
+import { startHttpServer } from '../../src/http/startHttpServer.ts';
 import * as api from '../../src/risk/index.ts';
+import { createTestService, feedUntil } from '../http/createTestService.ts';
+import { freePort } from '../peers/nodes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-risk-cli-'));
 const example = new URL('../../examples/portfolio.yaml', import.meta.url).pathname;
@@ -77,10 +82,43 @@ describe('risk command', () => {
     assert.equal(err.trim().split('\n').length, 1);
   });
 
-  it('error: --status live says it needs the service; a missing file says so', async () => {
-    const live = await run(['--portfolio', example, '--status', 'live']);
+  it('args: --status live reads the levels and conditions of a running service', async () => {
+    const service = createTestService('reorg-7');
+    feedUntil(service, 0, () => service.view.engine().breakers.get('ethereum')?.level === 'reduce_only');
+    const server = await startHttpServer(createApp({ view: service.view, metrics: service.metrics }), {
+      port: 0,
+    });
+    try {
+      const status = await fetchLiveStatus(server.url);
+      assert.equal(status.ethereum?.level, 'reduce_only');
+      const base = JSON.parse((await run(['--portfolio', example, '--json'])).out);
+      const live = await run(['--portfolio', example, '--status', 'live', '--service', server.url, '--json']);
+      assert.equal(live.code, 0, live.err);
+      const document = JSON.parse(live.out);
+      assert.ok(document.margin.totals.initialMarginUsd > base.margin.totals.initialMarginUsd);
+      assert.ok(document.margin.pausedLiquidations.length > 0, 'reduce_only pauses liquidations');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('error: --status live without a service, and a missing file, say what to do', async () => {
+    const port = await freePort();
+    const live = await run([
+      '--portfolio',
+      example,
+      '--status',
+      'live',
+      '--service',
+      `http://127.0.0.1:${port}`,
+    ]);
     assert.equal(live.code, 1);
-    assert.match(live.err, /--status live reads a running service/);
+    assert.match(
+      live.err,
+      /--status live: cannot read http:\/\/127\.0\.0\.1:\d+\/api\/chains .*consensus-guard watch --http/,
+    );
+    const usage = await run(['--portfolio', example, '--service', 'http://127.0.0.1:1']);
+    assert.equal(usage.code, 2);
     const missing = await run(['--portfolio', join(dir, 'none.yaml')]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /cannot read portfolio .*none\.yaml \(ENOENT\)/);

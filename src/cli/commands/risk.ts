@@ -10,7 +10,10 @@ import { parsePortfolioFile } from '../../risk/margin/parsePortfolioFile.ts';
 import { CliError, usageError } from '../errors.ts';
 import { type Output, processOutput } from '../output.ts';
 
-type RiskFlags = { portfolio: string; status?: string; json?: boolean; accounts?: string };
+type RiskFlags = { portfolio: string; status?: string; service?: string; json?: boolean; accounts?: string };
+
+/** Where `--status live` finds the service when `--service` is not given. */
+export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8080';
 
 function readText(file: string, what: string): string {
   try {
@@ -106,15 +109,56 @@ export function formatRiskReport(result: AssessVenueRiskReturnType, maxAccounts:
   return `${lines.join('\n')}\n`;
 }
 
-/** Loads the status of `--status`: a file (docs/risk.md, "Status file"); `live` needs the service. */
-export function loadRiskStatus(flag: string | undefined): RiskStatus | undefined {
-  if (flag === undefined) return undefined;
-  if (flag === 'live') {
+/**
+ * The live status: `GET {serviceUrl}/api/chains` of a running `consensus-guard watch --http`
+ * (docs/http.md), each chain's breaker level and active conditions.
+ */
+export async function fetchLiveStatus(serviceUrl: string, timeoutMs = 5_000): Promise<RiskStatus> {
+  let url: URL;
+  try {
+    url = new URL('/api/chains', serviceUrl);
+  } catch {
+    throw usageError(`--service must be a URL such as ${DEFAULT_SERVICE_URL}, got "${serviceUrl}"`);
+  }
+  const where = `${url.protocol}//${url.host}`;
+  let body: unknown;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`HTTP status ${response.status}`);
+    body = await response.json();
+  } catch (error) {
     throw new CliError(
-      '--status live reads a running service, which this build does not expose yet: save a status with `consensus-guard simulate --json > status.json` (or write one, docs/risk.md) and pass --status status.json',
-      { code: 'live_unavailable' },
+      `--status live: cannot read ${where}/api/chains (${(error as Error).message}): start the service with \`consensus-guard watch --http HOST:PORT\` and pass --service http://HOST:PORT, or pass --status FILE`,
+      { cause: error, code: 'service_unreachable' },
     );
   }
+  try {
+    return parseRiskStatus(body);
+  } catch (error) {
+    if (error instanceof RiskError) {
+      throw new CliError(
+        `--status live: ${where}/api/chains answered an unexpected document: ${error.message}`,
+        {
+          cause: error,
+          code: error.code,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Loads the status of `--status`: `live` from the service, else a file (docs/risk.md, "Status file"). */
+export async function loadRiskStatus(
+  flag: string | undefined,
+  serviceUrl?: string,
+): Promise<RiskStatus | undefined> {
+  if (flag === undefined) {
+    if (serviceUrl !== undefined) throw usageError('--service goes with --status live');
+    return undefined;
+  }
+  if (flag === 'live') return fetchLiveStatus(serviceUrl ?? DEFAULT_SERVICE_URL);
+  if (serviceUrl !== undefined) throw usageError('--service goes with --status live, not with a status file');
   try {
     return parseRiskStatus(readStructured(flag, 'status file'));
   } catch (error) {
@@ -133,19 +177,20 @@ export function registerRisk(program: Command, output: Output = processOutput): 
     .requiredOption('--portfolio <file>', 'portfolio file, YAML or JSON (docs/risk.md)')
     .option(
       '--status <live|file>',
-      'chain status: breaker level and active signals per chain (JSON or YAML file)',
+      'chain status: breaker level and active signals per chain, from a JSON/YAML file or `live` from a running service',
     )
+    .option('--service <url>', `with --status live: the service's HTTP API (default ${DEFAULT_SERVICE_URL})`)
     .option('--accounts <n>', 'accounts listed in the text report', '20')
     .option('--json', 'print one JSON document { margin, cover }')
     .addHelpText(
       'after',
-      '\nExample: consensus-guard risk --portfolio examples/portfolio.yaml --status status.json',
+      '\nExamples:\n  consensus-guard risk --portfolio examples/portfolio.yaml --status status.json\n  consensus-guard risk --portfolio examples/portfolio.yaml --status live --service http://127.0.0.1:8080',
     )
-    .action((flags: RiskFlags) => {
+    .action(async (flags: RiskFlags) => {
       const maxAccounts = Number(flags.accounts ?? '20');
       if (!Number.isInteger(maxAccounts) || maxAccounts < 0)
         throw usageError(`--accounts must be a whole number, got "${flags.accounts}"`);
-      const status = loadRiskStatus(flags.status);
+      const status = await loadRiskStatus(flags.status, flags.service);
       let result: AssessVenueRiskReturnType;
       try {
         const file = parsePortfolioFile(readStructured(flags.portfolio, 'portfolio'));

@@ -23,6 +23,21 @@ const runDocumentSchema = z.object({
   summary: z.object({ breakers: z.record(z.string(), z.enum(LEVELS)) }).passthrough(),
 });
 
+/** `GET /api/chains` of the HTTP API: `{ chains: [{ name, level, conditions: [{ kind, severity }] }] }`. */
+const apiChainsSchema = z.object({
+  chains: z.array(
+    z
+      .object({
+        name: z.string().min(1),
+        level: z.enum(LEVELS),
+        conditions: z.array(
+          z.object({ kind: z.enum(SIGNAL_KINDS), severity: z.enum(SEVERITIES) }).passthrough(),
+        ),
+      })
+      .passthrough(),
+  ),
+});
+
 function toPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
 }
@@ -32,7 +47,9 @@ function toPath(path: readonly PropertyKey[]): string {
  * - `{ "chains": { "<id>": { "level"?, "signals"?, "basePerYear"? } } }`, or the same map at the top;
  * - the JSON of `simulate --json` / `replay --json`: each breaker's current level from
  *   `summary.breakers` (one breaker per chain, named after it); its past signals are not active
- *   and are not used.
+ *   and are not used;
+ * - the answer of the HTTP API's `GET /api/chains` (docs/http.md): each chain's level and its
+ *   active conditions as signals.
  * A signal needs `kind` and `severity`; its `chain` defaults to the entry's id.
  *
  * @throws {RiskError} `invalid_input` listing each problem as `path: reason`.
@@ -42,6 +59,17 @@ export function parseRiskStatus(value: unknown): RiskStatus {
   if (run.success) {
     const status: Record<string, SourceStatus> = {};
     for (const [breaker, level] of Object.entries(run.data.summary.breakers)) status[breaker] = { level };
+    return status;
+  }
+  const api = apiChainsSchema.safeParse(value);
+  if (api.success) {
+    const status: Record<string, SourceStatus> = {};
+    for (const chain of api.data.chains) {
+      status[chain.name] = {
+        level: chain.level,
+        signals: chain.conditions.map((c) => ({ ...c, chain: chain.name }) as unknown as Signal),
+      };
+    }
     return status;
   }
   const body =
