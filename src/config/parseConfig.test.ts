@@ -110,3 +110,107 @@ describe('toRedactedUrl', () => {
   for (const [url, expected] of cases)
     it(`args: ${expected}`, () => assert.equal(toRedactedUrl(url), expected));
 });
+
+describe('parseConfig: sinks and store', () => {
+  const chains = 'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n';
+  const sinkEnv = {
+    HOOK_SECRET: 's3cret',
+    SLACK_URL: 'https://hooks.slack.example/services/T/B/secret',
+    PD_KEY: 'pdkey',
+  };
+
+  it('default: webhook sinks with secrets from the environment, and the store data directory', () => {
+    const config = parseConfig(
+      `${chains}store: { dataDir: /var/lib/guard }
+sinks:
+  - { name: ops, url: "https://ops.example/hook", secretEnv: HOOK_SECRET, timeoutMs: 5000 }
+  - { name: slack, shape: slack, url: "\${SLACK_URL}" }
+  - { name: pager, shape: pagerduty, url: "https://events.pagerduty.example/v2/enqueue", routingKeyEnv: PD_KEY }
+`,
+      'guard.yaml',
+      sinkEnv,
+    );
+    assert.deepEqual(config.store, { dataDir: '/var/lib/guard' });
+    assert.deepEqual(config.sinks[0], {
+      name: 'ops',
+      kind: 'webhook',
+      url: 'https://ops.example/hook',
+      displayUrl: 'https://ops.example',
+      shape: 'generic',
+      secret: 's3cret',
+      timeoutMs: 5000,
+    });
+    assert.equal(config.sinks[1]?.url, sinkEnv.SLACK_URL);
+    assert.equal(config.sinks[1]?.displayUrl.includes('secret'), false);
+    assert.equal(config.sinks[2]?.routingKey, 'pdkey');
+    assert.ok(Object.isFrozen(config.sinks));
+  });
+
+  it('default: no sinks and no store section', () => {
+    const config = parseConfig(chains, 'guard.yaml', {});
+    assert.deepEqual(config.sinks, []);
+    assert.deepEqual(config.store, {});
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    [
+      'unsigned generic webhook',
+      'sinks: [{ name: a, url: "https://h" }]',
+      /sinks\[0\]\.secretEnv: a generic webhook is signed/,
+    ],
+    [
+      'secret not set',
+      'sinks: [{ name: a, url: "https://h", secretEnv: NOPE }]',
+      /sinks\[0\]\.secretEnv: environment variable NOPE is not set/,
+    ],
+    [
+      'pagerduty without key',
+      'sinks: [{ name: a, shape: pagerduty, url: "https://h" }]',
+      /sinks\[0\]\.routingKeyEnv: a pagerduty webhook needs/,
+    ],
+    [
+      'unknown shape',
+      'sinks: [{ name: a, shape: teams, url: "https://h", secretEnv: HOOK_SECRET }]',
+      /sinks\[0\]\.shape/,
+    ],
+    [
+      'not http',
+      'sinks: [{ name: a, url: "ftp://h", secretEnv: HOOK_SECRET }]',
+      /sinks\[0\]\.url: webhooks take http:\/\/ or https:\/\//,
+    ],
+    [
+      'bad url',
+      'sinks: [{ name: a, url: "nope", secretEnv: HOOK_SECRET }]',
+      /sinks\[0\]\.url: not a valid URL/,
+    ],
+    [
+      'url env not set',
+      `sinks: [{ name: a, shape: slack, url: "\${NOPE_URL}" }]`,
+      /sinks\[0\]\.url: environment variable NOPE_URL is not set/,
+    ],
+    [
+      'duplicate sink',
+      'sinks: [{ name: a, url: "https://h", secretEnv: HOOK_SECRET }, { name: a, url: "https://i", secretEnv: HOOK_SECRET }]',
+      /sinks\[1\]\.name: duplicate sink name "a"/,
+    ],
+    [
+      'bad timeout',
+      'sinks: [{ name: a, url: "https://h", secretEnv: HOOK_SECRET, timeoutMs: 0 }]',
+      /sinks\[0\]\.timeoutMs/,
+    ],
+    [
+      'unknown sink field',
+      'sinks: [{ name: a, url: "https://h", secret: abc }]',
+      /sinks\[0\]: Unrecognized key: "secret"/,
+    ],
+    ['empty data dir', 'store: { dataDir: "" }', /store\.dataDir/],
+  ];
+  for (const [name, text, expected] of bad) {
+    it(`error: ${name}`, () => {
+      assert.throws(
+        () => parseConfig(`${chains}${text}`, 'guard.yaml', { HOOK_SECRET: 'x' }),
+        (error: unknown) => error instanceof ConfigError && expected.test(error.message),
+      );
+    });
+  }
+});

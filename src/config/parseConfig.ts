@@ -4,6 +4,7 @@ import { LEVELS } from '../breaker/levels.ts';
 import { PRESETS, toChainParams } from '../core/params.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
+import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
@@ -30,9 +31,30 @@ export type NodeConfig = {
   headers?: Record<string, string>;
 };
 
+/** A webhook that receives every breaker transition (docs/service.md). */
+export type WebhookSinkConfig = {
+  name: string;
+  kind: 'webhook';
+  /** URL with environment variables expanded. May hold secrets: print `displayUrl`. */
+  url: string;
+  displayUrl: string;
+  shape: WebhookShape;
+  /** HMAC secret, from the `secretEnv` variable. */
+  secret?: string;
+  /** PagerDuty integration key, from the `routingKeyEnv` variable. */
+  routingKey?: string;
+  timeoutMs?: number;
+};
+
+export type SinkConfig = WebhookSinkConfig;
+
 export type GuardConfig = {
   engine: EngineConfig;
   nodes: Record<string, NodeConfig[]>;
+  /** Where breaker transitions go (empty when the file has no `sinks`). */
+  sinks: readonly SinkConfig[];
+  /** The durable store; `dataDir` when the file sets it. */
+  store: { dataDir?: string };
 };
 
 const positiveInt = z.number().int().positive();
@@ -117,7 +139,22 @@ const ruleSchema = z.strictObject({
   scope: z.enum(['node', 'chain']).optional(),
 });
 
+const sinkSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only'),
+  kind: z.literal('webhook').default('webhook'),
+  url: z.string().min(1),
+  shape: z.enum(WEBHOOK_SHAPES).default('generic'),
+  secretEnv: z.string().min(1).optional(),
+  routingKeyEnv: z.string().min(1).optional(),
+  timeoutMs: positiveInt.optional(),
+});
+
 const configSchema = z.strictObject({
+  sinks: z.array(sinkSchema).optional(),
+  store: z.strictObject({ dataDir: z.string().min(1).optional() }).optional(),
   chains: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'), chainSchema),
   breaker: z
     .strictObject({
@@ -201,8 +238,17 @@ export function parseConfig(
     }
     engine.breaker = breaker;
   }
+  const sinkNames = new Set<string>();
+  const sinks = (parsed.data.sinks ?? []).map((sink, i) => {
+    const path = `sinks[${i}]`;
+    if (sinkNames.has(sink.name)) issues.push(`${path}.name: duplicate sink name "${sink.name}"`);
+    sinkNames.add(sink.name);
+    return toSinkConfig(sink, path, env, issues);
+  });
+  const store: GuardConfig['store'] = {};
+  if (parsed.data.store?.dataDir !== undefined) store.dataDir = parsed.data.store.dataDir;
   if (issues.length > 0) throw new ConfigError(source, issues);
-  return deepFreeze({ engine, nodes });
+  return deepFreeze({ engine, nodes, sinks, store });
 }
 
 function toNodeConfig(
@@ -249,6 +295,52 @@ function toNodeConfig(
       if (value !== undefined) headers[header] = value;
     }
     out.headers = headers;
+  }
+  return out;
+}
+
+function toSinkConfig(
+  sink: z.infer<typeof sinkSchema>,
+  path: string,
+  env: Record<string, string | undefined>,
+  issues: string[],
+): SinkConfig {
+  const url = sink.url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) issues.push(`${path}.url: environment variable ${name} is not set`);
+    return value ?? '';
+  });
+  let displayUrl = '(invalid URL)';
+  try {
+    const parsedUrl = new URL(url);
+    if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
+      issues.push(`${path}.url: webhooks take http:// or https:// URLs, got ${parsedUrl.protocol}//`);
+    }
+    displayUrl = parsedUrl.origin;
+  } catch {
+    if (!sink.url.includes('${')) issues.push(`${path}.url: not a valid URL (${toRedactedUrl(sink.url)})`);
+  }
+  const out: SinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
+  if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
+  if (sink.secretEnv !== undefined) {
+    const secret = env[sink.secretEnv];
+    if (secret === undefined || secret === '') {
+      issues.push(`${path}.secretEnv: environment variable ${sink.secretEnv} is not set`);
+    } else out.secret = secret;
+  } else if (sink.shape === 'generic') {
+    issues.push(
+      `${path}.secretEnv: a generic webhook is signed: name the environment variable of its secret`,
+    );
+  }
+  if (sink.routingKeyEnv !== undefined) {
+    const key = env[sink.routingKeyEnv];
+    if (key === undefined || key === '') {
+      issues.push(`${path}.routingKeyEnv: environment variable ${sink.routingKeyEnv} is not set`);
+    } else out.routingKey = key;
+  } else if (sink.shape === 'pagerduty') {
+    issues.push(
+      `${path}.routingKeyEnv: a pagerduty webhook needs the environment variable of its routing key`,
+    );
   }
   return out;
 }
