@@ -8,7 +8,7 @@ import type { EngineConfig } from '../../engine/config.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import { createEngineState, step } from '../../engine/step.ts';
 import type { ObservationLineError } from '../../sources/replay/parseObservation.ts';
-import { readObservationLog } from '../../sources/replay/readObservationLog.ts';
+import { readObservationLogBatches } from '../../sources/replay/readObservationLogBatches.ts';
 import { ReplayError } from '../../sources/replay/replayError.ts';
 import { CliError, usageError } from '../errors.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toRunDocument } from '../output.ts';
@@ -46,16 +46,18 @@ export function registerReplay(program: Command, output: Output): void {
       };
       let startMs: number | undefined;
       try {
-        for await (const observation of readObservationLog(file, { onError })) {
-          startMs ??= observation.observedAtMs;
-          const out = step(state, observation);
-          for (const s of out.signals) {
-            signals.push(s);
-            if (!options.json) output.out(formatSignal(s, startMs));
-          }
-          for (const t of out.transitions) {
-            transitions.push(t);
-            if (!options.json) output.out(formatTransition(t, startMs));
+        for await (const batch of readObservationLogBatches(file, { onError })) {
+          for (const observation of batch) {
+            startMs ??= observation.observedAtMs;
+            const out = step(state, observation);
+            for (const s of out.signals) {
+              signals.push(s);
+              if (!options.json) output.out(formatSignal(s, startMs));
+            }
+            for (const t of out.transitions) {
+              transitions.push(t);
+              if (!options.json) output.out(formatTransition(t, startMs));
+            }
           }
         }
       } catch (error) {
