@@ -4,7 +4,7 @@ import type { Hash } from '../core/observation.ts';
 import { type Severity, severityRank } from '../core/signal.ts';
 import type { EngineState } from '../engine/step.ts';
 
-/** `ok`, or the severity of the highest active condition. */
+/** `ok`, or the severity of the highest active condition or held event signal. */
 export type ChainStatus = 'ok' | Severity;
 
 export type ChainSummary = {
@@ -14,6 +14,8 @@ export type ChainSummary = {
   finalized: { number?: bigint; epoch?: number; hash: Hash } | null;
   status: ChainStatus;
   conditions: Array<{ key: string; kind: string; severity: Severity; message: string; atMs: number }>;
+  /** Event signals (reorg, integrity, latency) still holding a breaker level, until `untilMs`. */
+  holds: Array<{ kind: string; severity: Severity; message: string; atMs: number; untilMs: number }>;
   /** The highest level among the breakers protecting this chain. */
   level: Level;
   breakers: Array<{ name: string; level: Level }>;
@@ -46,6 +48,18 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
     });
     if (status === 'ok' || severityRank(signal.severity) > severityRank(status)) status = signal.severity;
   }
+  const holds: ChainSummary['holds'] = [];
+  for (const { signal, untilMs } of chain.holds) {
+    if (untilMs <= chain.nowMs) continue;
+    holds.push({
+      kind: signal.kind,
+      severity: signal.severity,
+      message: signal.message,
+      atMs: signal.atMs,
+      untilMs,
+    });
+    if (status === 'ok' || severityRank(signal.severity) > severityRank(status)) status = signal.severity;
+  }
   const breakers = (engine.breakersOfChain.get(chain.name) ?? []).map((b) => ({
     name: b.name,
     level: b.level,
@@ -67,6 +81,7 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
       : null,
     status,
     conditions,
+    holds,
     level,
     breakers,
     secondsSinceLastHead: Math.max(0, chain.nowMs - chain.canonicalAdvancedAtMs) / 1000,

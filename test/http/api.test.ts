@@ -14,6 +14,7 @@ type ChainJson = {
   canonicalHead: { number: number; hash: string };
   finalized: { number: number; hash: string };
   status: string;
+  holds: Array<{ kind: string; severity: string; atMs: number; untilMs: number }>;
   level: string;
   secondsSinceLastHead: number;
 };
@@ -102,7 +103,12 @@ describe('http api', () => {
     assert.equal(typeof chain.finalized.number, 'number');
     assert.ok(chain.finalized.number < chain.canonicalHead.number);
     assert.equal(chain.level, 'reduce_only');
-    assert.ok(['ok', 'info', 'warning', 'critical', 'safety'].includes(chain.status));
+    assert.equal(chain.status, 'critical', 'the reorg holds the breaker: a critical event');
+    assert.deepEqual(
+      chain.holds.map((h) => [h.kind, h.severity]),
+      [['reorg', 'critical']],
+    );
+    assert.ok(chain.holds[0]!.untilMs > chain.holds[0]!.atMs);
     assert.equal(typeof chain.secondsSinceLastHead, 'number');
     assert.ok(chain.secondsSinceLastHead >= 0);
     const one = await app.request('/api/chains/ethereum');

@@ -107,6 +107,10 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
       { timeout: 0, polling: 50 },
     );
     assert.equal(await page.locator('[data-chain="ethereum"] .level').textContent(), 'reduce_only');
+    assert.equal(
+      await page.locator('[data-chain="ethereum"] .status').first().textContent(),
+      'status: critical',
+    );
     assert.match(
       (await page.locator('[data-chain="ethereum"] svg').getAttribute('aria-label')) ?? '',
       /blocks off the canonical chain/,
@@ -139,6 +143,8 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
       })
       .waitFor();
     await page.locator('.timeline li[data-type="transition"]', { hasText: '(manual by alice)' }).waitFor();
+    await page.screenshot({ path: join(dir, 'override.png'), fullPage: true });
+    t.diagnostic(`screenshot after the override: ${join(dir, 'override.png')}`);
 
     next = await play(service, next, () => false);
     assert.equal(breaker().level, 'halt', 'the override holds while the scenario plays on');

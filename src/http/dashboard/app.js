@@ -152,11 +152,16 @@ function renderChains(chains, nodes, trees) {
           fact('since last head', formatSeconds(chain.secondsSinceLastHead)),
           fact('finality age', formatSeconds(chain.finalityAgeSeconds)),
         ),
-        chain.conditions.length > 0
+        chain.conditions.length + chain.holds.length > 0
           ? h(
               'ul',
-              { class: 'conditions' },
+              { class: 'conditions', 'aria-label': `Active conditions of ${chain.name}` },
               chain.conditions.map((c) => h('li', { text: `${c.kind} ${c.severity}: ${c.message}` })),
+              chain.holds.map((c) =>
+                h('li', {
+                  text: `${c.kind} ${c.severity} (held until ${formatTime(c.untilMs)}): ${c.message}`,
+                }),
+              ),
             )
           : null,
         renderNodes(chain.name, chainNodes),
