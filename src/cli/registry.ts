@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerPrice } from './commands/price.ts';
 import { registerRisk } from './commands/risk.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerWatch } from './commands/watch.ts';
 import type { Output } from './output.ts';
 
@@ -10,5 +11,6 @@ export function registerExtraCommands(program: Command, output: Output): void {
   registerDemo(program, output);
   registerPrice(program, output);
   registerRisk(program, output);
+  registerServe(program, output);
   registerWatch(program, output);
 }

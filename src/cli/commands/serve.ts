@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ConfigError, type GuardConfig, parseConfig } from '../../config/parseConfig.ts';
+import type { Service } from '../../runtime/createService.ts';
+import {
+  type CreateServiceFromConfigReturnType,
+  createServiceFromConfig,
+} from '../../runtime/createServiceFromConfig.ts';
+import { StoreError } from '../../store/storeError.ts';
+import { CliError, usageError } from '../errors.ts';
+import { toInteger } from '../options.ts';
+import { formatSignal, formatTransition, type Output, toEventLine } from '../output.ts';
+
+type ServeOptions = { config?: string; dataDir?: string; json?: boolean; tickMs: string };
+
+/** What `serve` runs, for layers that attach to it (the HTTP API). */
+export type ServeHooks = {
+  /** Called with the started service, before the command waits for SIGINT or SIGTERM. */
+  onStarted?: (service: Service) => void | Promise<void>;
+};
+
+/**
+ * `serve`: the durable guard. Like `watch`, it prints signals and breaker transitions as they
+ * happen; in addition every observation, signal and transition is stored in the data directory,
+ * every transition goes to the configured sinks through the outbox, and a restart on the same data
+ * directory resumes where it stopped (docs/service.md).
+ */
+export function registerServe(program: Command, output: Output, hooks: ServeHooks = {}): void {
+  program
+    .command('serve')
+    .description(
+      'Run the durable guard: live watching, stored history, webhooks through an outbox (Ctrl-C to stop)',
+    )
+    .option('--config <file>', 'guard config file (YAML): chains, nodes, breaker rules, sinks, store')
+    .option(
+      '--data-dir <dir>',
+      'data directory of the store (default: store.dataDir of the config, then ./.data)',
+    )
+    .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
+    .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
+    .addHelpText(
+      'after',
+      '\nExample:\n  consensus-guard serve --config guard.yaml --data-dir /var/lib/consensus-guard',
+    )
+    .action(async (options: ServeOptions) => {
+      if (options.config === undefined) throw usageError('serve needs --config FILE');
+      const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
+      if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
+      const config = await readConfig(options.config);
+      let running: CreateServiceFromConfigReturnType;
+      try {
+        const parameters: Parameters<typeof createServiceFromConfig>[0] = { config, tickIntervalMs };
+        if (options.dataDir !== undefined) parameters.dataDir = options.dataDir;
+        running = await createServiceFromConfig(parameters);
+      } catch (error) {
+        if (error instanceof StoreError) {
+          const hint =
+            error.code === 'store_locked'
+              ? ': stop the other guard, or give another --data-dir'
+              : error.code === 'store_corrupt'
+                ? ': move the file away and start again, or give another --data-dir'
+                : '';
+          throw new CliError(`${error.message}${hint}`, { code: error.code, cause: error });
+        }
+        throw error;
+      }
+      const { service } = running;
+      let startMs: number | undefined;
+      service.subscribe((event) => {
+        if (options.json) {
+          output.out(toEventLine(event));
+          return;
+        }
+        const atMs = event.type === 'signal' ? event.signal.atMs : event.transition.atMs;
+        startMs ??= atMs;
+        const line =
+          event.type === 'signal'
+            ? formatSignal(event.signal, startMs)
+            : formatTransition(event.transition, startMs);
+        output.out(line.replace(/^\+\S+/, new Date(atMs).toISOString()));
+      });
+      const stopRequested = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      try {
+        await service.start();
+      } catch (error) {
+        await running.close();
+        throw new CliError(`cannot start: ${(error as Error).message}`, { cause: error });
+      }
+      const { replayedEvents, replayMs } = service.stats();
+      const levels = [...service.engine().breakers.values()].map((b) => `${b.name} ${b.level}`).join(', ');
+      output.err(
+        `store ${running.dataDir}: replayed ${replayedEvents} events in ${Math.round(replayMs)} ms\n`,
+      );
+      for (const [chain, nodes] of Object.entries(config.nodes)) {
+        output.err(
+          `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
+        );
+      }
+      output.err(
+        `sinks: ${config.sinks.map((s) => `${s.name} (${s.shape}, ${s.displayUrl})`).join(', ') || 'none'}\n`,
+      );
+      output.err(`serving; breakers: ${levels || 'none yet'}\n`);
+      await hooks.onStarted?.(service);
+      await stopRequested;
+      await running.close();
+      output.err('stopped\n');
+    });
+}
+
+async function readConfig(path: string): Promise<GuardConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read config ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return parseConfig(text, path, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
+    throw error;
+  }
+}
