@@ -42,12 +42,16 @@ test('watch --http serves the API and dashboard over the live guard, with overri
       '--token-env',
       'CG_TEST_TOKEN',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CG_TEST_TOKEN: TOKEN } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CG_TEST_TOKEN: TOKEN } },
   );
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
   });
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) =>
@@ -96,6 +100,14 @@ test('watch --http serves the API and dashboard over the live guard, with overri
   await waitFor(isExited, () =>
     /audit: override devnet to halt by carol: maintenance/.test(stderr) ? true : undefined,
   );
+  const line = await waitFor(isExited, () =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; mode?: string; actor?: string; to?: string })
+      .find((l) => l.type === 'transition' && l.mode === 'manual'),
+  );
+  assert.deepEqual({ actor: line.actor, to: line.to }, { actor: 'carol', to: 'halt' });
 
   child.kill('SIGINT');
   assert.equal(await exited, 0, stderr);

@@ -142,6 +142,16 @@ export function registerWatch(program: Command, output: Output): void {
             ),
         });
         metrics = createMetrics({ registry: new Registry(), view });
+        view.subscribe((event) => {
+          if (event.type !== 'transition' || event.transition.mode !== 'manual') return;
+          const transition = event.transition;
+          transitions.push(transition);
+          output.out(
+            options.json
+              ? toEventLine({ type: 'transition', transition })
+              : stamp(formatTransition(transition, startMs ?? transition.atMs), transition.atMs),
+          );
+        });
         view.setReady(false);
         const app = createApp({ view, metrics, token, log: () => undefined });
         try {
