@@ -35,6 +35,11 @@ const modes: Record<string, { status: number; body: string; delayMs?: number; st
     body: '',
     stream: 'event: head\ndata: {not json\n\nevent: head\ndata: {"slot": "x"}\n\n',
   },
+  'bad checkpoint header': {
+    status: 200,
+    body: '{"data": {}}',
+    stream: `event: finalized_checkpoint\ndata: {"block": "0x${'ef'.repeat(32)}", "epoch": "2", "state": "${ROOT}"}\n\n`,
+  },
 };
 const expected: Record<string, string> = {
   'not JSON': 'invalid_response',
@@ -45,6 +50,11 @@ const expected: Record<string, string> = {
   'huge body': 'invalid_response',
   slow: 'timeout',
   'garbage events': 'invalid_response',
+  'bad checkpoint header': 'invalid_response',
+};
+/** Where the error must come from, when other requests of the mode fail too. */
+const expectedIn: Record<string, string> = {
+  'bad checkpoint header': `headers/0x${'ef'.repeat(8)}`,
 };
 
 describe('Beacon API source against a misbehaving server', () => {
@@ -93,7 +103,10 @@ describe('Beacon API source against a misbehaving server', () => {
       });
       await source.start((o) => observations.push(o));
       const error = await waitFor('an error observation', () =>
-        observations.find((o) => o.type === 'error' && o.code === expected[name]),
+        observations.find(
+          (o) =>
+            o.type === 'error' && o.code === expected[name] && o.message.includes(expectedIn[name] ?? ''),
+        ),
       );
       await source.stop();
       assert.ok(error.type === 'error');

@@ -22,6 +22,13 @@ const answers: Record<string, (method: string) => { status: number; body: string
     method === 'getbestblockhash'
       ? { status: 200, body: `{"result": "${'11'.repeat(32)}", "error": null}` }
       : { status: 200, body: '{"result": {"hash": "zz", "height": -1}, "error": null}' },
+  'network info without subversion': (method) =>
+    method === 'getnetworkinfo'
+      ? { status: 200, body: '{"result": {"version": 250000}, "error": null, "id": 1}' }
+      : {
+          status: 500,
+          body: '{"result": null, "error": {"code": -28, "message": "Loading block index"}, "id": 1}',
+        },
   'lying header': (method) =>
     method === 'getbestblockhash'
       ? { status: 200, body: `{"result": "${'11'.repeat(32)}", "error": null}` }
@@ -47,6 +54,7 @@ const expectedCode: Record<string, string> = {
   slow: 'timeout',
   'bad header': 'invalid_response',
   'lying header': 'integrity',
+  'network info without subversion': 'invalid_response',
 };
 
 describe('bitcoin source against a misbehaving server', () => {

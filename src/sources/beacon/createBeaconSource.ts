@@ -218,7 +218,11 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
       observedAtMs: clock.nowMs(),
     });
     if (!/^0x0{64}$/.test(root)) {
-      const header = await fetchHeader(root).catch(() => undefined);
+      // The checkpoint stands without its slot; the bad answer is reported.
+      const header = await fetchHeader(root).catch((error: unknown) => {
+        emitError(error);
+        return undefined;
+      });
       if (header) obs.number = header.slot;
     }
     emit(obs);

@@ -50,6 +50,8 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   const known = new Map<string, number>();
   let lowestKnown = Number.POSITIVE_INFINITY;
   let client: string | undefined;
+  /** `getnetworkinfo` answered without a client version: reported once, not asked again. */
+  let clientUnknown = false;
   let lastHead: string | undefined;
   let recovering = false;
   let polls = 0;
@@ -152,10 +154,19 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
 
   const poll = async () => {
     try {
-      if (client === undefined) {
+      if (client === undefined && !clientUnknown) {
         const info = (await rpc.request('getnetworkinfo')).result as { subversion?: unknown } | null;
-        if (info && typeof info.subversion === 'string')
+        if (info && typeof info === 'object' && typeof info.subversion === 'string') {
           client = info.subversion.replace(/^\/|\/$/g, '').slice(0, 80);
+        } else {
+          clientUnknown = true;
+          emitError(
+            new SourceError({
+              code: 'invalid_response',
+              shortMessage: `getnetworkinfo from ${rpc.url}: no subversion (client unknown)`,
+            }),
+          );
+        }
       }
       const best = (await rpc.request('getbestblockhash')).result;
       if (typeof best !== 'string' || !HASH.test(best)) {
@@ -173,26 +184,30 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
       if (polls % tipsEveryPolls === 0) await pollTips(known.get(best) ?? 0);
     } catch (error) {
       recovering = true;
-      const e =
-        error instanceof SourceError
-          ? error
-          : new SourceError({
-              code: 'invalid_response',
-              shortMessage: `${rpc.url}: ${(error as Error).message}`,
-              cause: error,
-            });
-      const obs: Observation = {
-        type: 'error',
-        chain: parameters.chain,
-        node: parameters.node,
-        code: e.code,
-        message: e.shortMessage,
-        observedAtMs: clock.nowMs(),
-      };
-      if (client !== undefined) obs.client = client;
-      if (e.latencyMs !== undefined) obs.latencyMs = e.latencyMs;
-      emit(obs);
+      emitError(error);
     }
+  };
+
+  const emitError = (error: unknown) => {
+    const e =
+      error instanceof SourceError
+        ? error
+        : new SourceError({
+            code: 'invalid_response',
+            shortMessage: `${rpc.url}: ${(error as Error).message}`,
+            cause: error,
+          });
+    const obs: Observation = {
+      type: 'error',
+      chain: parameters.chain,
+      node: parameters.node,
+      code: e.code,
+      message: e.shortMessage,
+      observedAtMs: clock.nowMs(),
+    };
+    if (client !== undefined) obs.client = client;
+    if (e.latencyMs !== undefined) obs.latencyMs = e.latencyMs;
+    emit(obs);
   };
 
   const pollTips = async (bestHeight: number) => {
