@@ -83,20 +83,32 @@ export function detectFinalizedConflict(chain: ChainState, node: NodeView): Dive
     if (other === node) continue;
     const theirs = other.checkpoints.finalized;
     if (!theirs || !conflicts(chain, mine, theirs)) continue;
-    const height = mine.number ?? theirs.number;
+    // The first height at which the two finalized histories differ: above their common ancestor
+    // when the tree holds both, else the lower of the two heights.
+    const mineBlock = chain.blocks.get(mine.hash);
+    const theirBlock = chain.blocks.get(theirs.hash);
+    const ancestor = mineBlock && theirBlock ? findCommonAncestor(chain, mineBlock, theirBlock) : undefined;
+    const lower =
+      mine.number !== undefined && theirs.number !== undefined
+        ? mine.number < theirs.number
+          ? mine.number
+          : theirs.number
+        : (mine.number ?? theirs.number);
+    const forkHeight = ancestor ? ancestor.number + 1n : lower;
     const signal: DivergenceSignal = {
       kind: 'divergence',
       chain: chain.name,
       node: node.name,
       severity: 'safety',
       atMs: chain.nowMs,
-      forkHeight: height === undefined ? -1 : Number(height),
+      forkHeight: forkHeight === undefined ? -1 : Number(forkHeight),
       nodeBranchLength: 0,
       canonicalBranchLength: 0,
       divergedForMs: 0,
       conflictingFinalized: true,
       message: `safety failure: node ${node.name} finalized ${describe(mine)} but node ${other.name} finalized ${describe(theirs)}`,
     };
+    if (ancestor) signal.commonAncestor = toBlockRef(ancestor);
     if (node.client !== undefined) signal.client = node.client;
     return raiseCondition(chain, node.keys.finalizedConflict, signal) as DivergenceSignal | undefined;
   }

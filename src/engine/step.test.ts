@@ -154,13 +154,20 @@ describe('step', () => {
   it('behavior: conflicting finalized blocks are a safety failure and hold settlement', () => {
     const s = createScript();
     s.fork('b', 'a2');
+    const b3 = { ...(s.head('n2', 'b3', 6) as Observation & { type: 'head' }), type: 'block' as const };
     const obs = [
       ...inStep(s, ['n1', 'n2'], 'a', 1, 5),
-      s.finalized('n1', 'a3', 6),
+      b3,
+      s.finalized('n1', 'a4', 6),
       s.finalized('n2', 'b3', 6),
     ];
     const result = runObservations(devnet, obs);
     assert.deepEqual(kinds(result.signals), ['divergence:safety:n2']);
+    const safety = result.signals[0];
+    assert.ok(safety?.kind === 'divergence');
+    // a4 and b3 fork after a2: the finalized histories first differ at height 3.
+    assert.equal(safety.forkHeight, 3);
+    assert.equal(safety.commonAncestor?.number, 2n);
     assert.equal(result.transitions.at(-1)?.to, 'settlement_hold');
   });
 
