@@ -1,6 +1,7 @@
 import type { Transition } from '../breaker/levels.ts';
 import { isLevel } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
+import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
@@ -20,9 +21,34 @@ export const storeCodec = {
       : JSON.stringify(event.command);
   },
 
-  /** Reads an event body back; throws a `store_corrupt` {@link StoreError} on a malformed one. */
+  /**
+   * Reads an event body back; throws a `store_corrupt` {@link StoreError} on a malformed one. The
+   * store wrote these lines itself from checked observations, so the fast path only parses the JSON
+   * and turns `number` back into a bigint; a line of unexpected shape gets the full check of
+   * `parseObservation` and its message.
+   */
   toEvent(type: string, body: string, seq: number): EventRecord {
     if (type === 'observation') {
+      let value: Record<string, unknown> | undefined;
+      try {
+        value = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        value = undefined;
+      }
+      if (
+        value !== null &&
+        typeof value === 'object' &&
+        typeof value.type === 'string' &&
+        typeof value.observedAtMs === 'number' &&
+        (value.number === undefined || typeof value.number === 'number' || typeof value.number === 'string')
+      ) {
+        try {
+          if (value.number !== undefined) value.number = BigInt(value.number as number | string);
+          return { type: 'observation', observation: value as unknown as Observation };
+        } catch {
+          // Not an integer: the full check below names the problem.
+        }
+      }
       const parsed = parseObservation(body, seq);
       if (!parsed.ok) {
         throw new StoreError('store_corrupt', `event ${seq} is not a valid observation`, {

@@ -67,6 +67,7 @@ export async function openSqliteStore(parameters: OpenSqliteStoreParameters = {}
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${parameters.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
     db.exec('BEGIN EXCLUSIVE; COMMIT;');
   } catch (cause) {
     db.close();
