@@ -41,11 +41,21 @@ async function waitForLevel(page: Page, breaker: string, level: string): Promise
   );
 }
 
-test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then an override', {
-  skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: run scripts/install-peers.sh`,
-}, async (t) => {
-  const service = createTestService('reorg-7');
-  const breaker = () => service.guard.state.breakers.get('ethereum')!;
+type Dashboard = {
+  page: Page;
+  service: TestService;
+  server: HttpServer;
+  dir: string;
+  requests: string[];
+  pageErrors: string[];
+};
+
+const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: run scripts/install-peers.sh`;
+
+/** Runs `body` with a simulated scenario behind the real HTTP server on a free 127.0.0.1 port and a
+ * fresh headless Chromium; closes both whatever happens. */
+async function withDashboard(scenario: string, body: (d: Dashboard) => Promise<void>): Promise<void> {
+  const service = createTestService(scenario);
   const app = createApp({
     view: service.view,
     metrics: service.metrics,
@@ -79,7 +89,26 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
     page.on('request', (request) => requests.push(request.url()));
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(0);
+    await body({ page, service, server, dir, requests, pageErrors });
+    const origin = new URL(server.url).origin;
+    assert.deepEqual(
+      requests.filter((url) => new URL(url).origin !== origin),
+      [],
+      'no request leaves the server',
+    );
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context?.close().catch(() => undefined);
+    await server?.close();
+    if (!process.env.KEEP_DASHBOARD_SCREENSHOT) await rm(dir, { recursive: true, force: true });
+  }
+}
 
+test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then an override', {
+  skip,
+}, async (t) => {
+  await withDashboard('reorg-7', async ({ page, service, server, dir }) => {
+    const breaker = () => service.guard.state.breakers.get('ethereum')!;
     let next = await play(
       service,
       0,
@@ -152,17 +181,30 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
     await page.getByRole('button', { name: 'Resume breaker ethereum' }).click();
     await page.locator('[data-breaker="ethereum"] .resume-button').waitFor({ state: 'detached' });
     assert.equal(breaker().override, undefined);
+  });
+});
 
-    const origin = new URL(server.url).origin;
-    assert.deepEqual(
-      requests.filter((url) => new URL(url).origin !== origin),
-      [],
-      'no request leaves the server',
-    );
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await context?.close().catch(() => undefined);
-    await server?.close();
-    if (!process.env.KEEP_DASHBOARD_SCREENSHOT) await rm(dir, { recursive: true, force: true });
-  }
+test('dashboard in Chromium: a full halt shows the liveness failure and the halt, then the recovery', {
+  skip,
+}, async () => {
+  await withDashboard('full-halt', async ({ page, service, server }) => {
+    const name = 'solana';
+    const breaker = () => service.guard.state.breakers.get(name)!;
+    let next = await play(service, 0, (i) => i >= 300);
+    await page.goto(server.url);
+    await waitForLevel(page, name, 'normal');
+    next = await play(service, next, () => breaker().level === 'halt');
+    assert.equal(breaker().level, 'halt');
+    await waitForLevel(page, name, 'halt');
+    await page.locator(`[data-chain="${name}"] .status`, { hasText: 'status: critical' }).waitFor();
+    await page.locator(`[data-chain="${name}"] .conditions li`, { hasText: 'liveness critical' }).waitFor();
+    await page.locator('.timeline li[data-kind="liveness"]', { hasText: 'chain halted' }).waitFor();
+    await page
+      .locator('.timeline li[data-type="transition"]', { hasText: 'caution → halt (auto)' })
+      .waitFor();
+    next = await play(service, next, () => false);
+    assert.equal(breaker().level, 'normal');
+    await waitForLevel(page, name, 'normal');
+    await page.locator(`[data-chain="${name}"] .status`, { hasText: 'status: ok' }).waitFor();
+  });
 });
