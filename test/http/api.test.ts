@@ -245,6 +245,39 @@ describe('http api', () => {
     }
   });
 
+  test('behavior: observe counts node errors and RPC latency; /api/nodes shows the last latency and error', async () => {
+    const { app, service } = setup();
+    service.feed(0, 50);
+    const base = {
+      chain: 'ethereum',
+      node: 'teku-1',
+      observedAtMs: service.guard.state.chains.get('ethereum')!.nowMs,
+    };
+    for (const observation of [
+      { ...base, type: 'error' as const, code: 'timeout', message: 'no answer in 5 s', latencyMs: 5000 },
+      { ...base, type: 'error' as const, code: 'unreachable', message: 'ECONNREFUSED' },
+    ]) {
+      service.guard.push(observation);
+    }
+    const text = await (await app.request('/metrics')).text();
+    assert.match(text, /^consensus_guard_node_errors_total\{chain="ethereum",node="teku-1"\} 2$/m);
+    assert.match(
+      text,
+      /^consensus_guard_node_rpc_latency_seconds_bucket\{le="2",chain="ethereum",node="teku-1"\} (\d+)$/m,
+    );
+    const below = Number(
+      /node_rpc_latency_seconds_bucket\{le="2",chain="ethereum",node="teku-1"\} (\d+)/.exec(text)![1],
+    );
+    const at5 = Number(
+      /node_rpc_latency_seconds_bucket\{le="5",chain="ethereum",node="teku-1"\} (\d+)/.exec(text)![1],
+    );
+    assert.equal(at5 - below, 1, 'the 5 s timeout lands in the 5 s bucket');
+    const { nodes } = (await (await app.request('/api/nodes')).json()) as { nodes: NodeJson[] };
+    const teku = nodes.find((n) => n.name === 'teku-1')!;
+    assert.equal(teku.lastLatencyMs, 5000);
+    assert.equal(teku.lastError, 'unreachable: ECONNREFUSED');
+  });
+
   test('behavior: each app has its own registry', async () => {
     const a = setup();
     const b = setup();
