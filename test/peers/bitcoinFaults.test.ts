@@ -100,7 +100,9 @@ describe('bitcoin source against a misbehaving server', () => {
         requestTimeoutMs: 500,
       });
       await source.start((o) => observations.push(o));
-      const error = await waitFor('an error observation', () => observations.find((o) => o.type === 'error'));
+      const error = await waitFor('an error observation of the expected code', () =>
+        observations.find((o) => o.type === 'error' && o.code === expectedCode[name]),
+      );
       await source.stop();
       assert.ok(error.type === 'error');
       assert.equal(error.code, expectedCode[name]);

@@ -65,7 +65,7 @@ describe('EVM source: a misbehaving node over WebSocket', () => {
         node: 'fakews',
         url: fake.url,
         httpUrl: false,
-        requestTimeoutMs: 1_000,
+        requestTimeoutMs: 3_000,
         reconnectMinMs: 20,
         reconnectMaxMs: 100,
       }),
