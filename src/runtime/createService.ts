@@ -78,7 +78,7 @@ export type Service = ServiceView & {
   push(observation: Observation): void;
   /** Resolves once everything taken so far is committed to the store. */
   flush(): Promise<void>;
-  /** Resolves once every sink's outbox has nothing pending that is due (tests, shutdown). */
+  /** Resolves once everything taken is committed and no sink has a pending action (tests). */
   drained(): Promise<void>;
   stats(): ServiceStats;
 };
@@ -120,7 +120,9 @@ export function createService(parameters: CreateServiceParameters): Service {
     maxAttempts: parameters.retry?.maxAttempts,
     random: parameters.retry?.random ?? Math.random,
   };
-  if (new Set(sinkNames).size !== sinkNames.length) throw new Error('sink names must be unique');
+  if (new Set(sinkNames).size !== sinkNames.length) {
+    throw new ServiceError('duplicate_sink', `sink names must be unique: ${sinkNames.join(', ')}`);
+  }
 
   const state: EngineState = createEngineState(parameters.engine);
   const recentSignals: Signal[] = [];
@@ -410,7 +412,7 @@ export function createService(parameters: CreateServiceParameters): Service {
     drained,
     stats: () => ({ ...stats }),
     async start() {
-      if (phase !== 'new') throw new Error('start() may be called once');
+      if (phase !== 'new') throw new ServiceError('already_started', 'start() may be called once');
       phase = 'starting';
       await replay();
       for (const sink of sinks) dispatchers.push(dispatch(sink));

@@ -2,8 +2,10 @@
  * Codes of {@link ServiceError}:
  * - `unknown_breaker`: an override or resume names no breaker of the engine.
  * - `not_started`: a command arrived before `start()` finished or after `stop()`.
+ * - `already_started`: `start()` was called a second time.
+ * - `duplicate_sink`: two sinks have the same name (the outbox key).
  */
-export type ServiceErrorCode = 'unknown_breaker' | 'not_started';
+export type ServiceErrorCode = 'unknown_breaker' | 'not_started' | 'already_started' | 'duplicate_sink';
 
 /** An error of the durable guard's commands; the HTTP layer maps `code` to a status. */
 export class ServiceError extends Error {

@@ -74,12 +74,16 @@ describe('restart in the middle of an incident', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cg-restart-'));
     const seen = new Set<string>();
     const accepted: string[] = [];
+    let down = false;
+    let phase: 'first' | 'second' = 'first';
     const inner = createWebhookReceiver({
       secret: SECRET,
       seen,
-      onAccepted: (_b, key) => accepted.push(key),
+      onAccepted: (_b, key) => {
+        accepted.push(key);
+        if (phase === 'first') down = true;
+      },
     });
-    let down = false;
     let refused = 0;
     const server = createServer((req, res) => {
       if (!down) {
@@ -107,8 +111,7 @@ describe('restart in the middle of an incident', () => {
       await first.waitFor((r) => r.type === 'ready');
       await first.waitFor((r) => r.type === 'transition');
       for (let i = 0; accepted.length === 0 && i < 6000; i += 1) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(accepted.length, 1, 'the first transition reached the receiver');
-      down = true;
+      assert.equal(accepted.length, 1, 'the first transition reached the receiver, then it went down');
       await first.waitFor((r) => r.type === 'transition' && r.to === 'reduce_only');
       for (let i = 0; refused === 0 && i < 6000; i += 1) await new Promise((r) => setTimeout(r, 10));
       await kill(first.process, 'SIGKILL');
@@ -128,6 +131,7 @@ describe('restart in the middle of an incident', () => {
       assert.ok(pendingAtKill >= 1, 'actions were pending at the kill');
       assert.ok(refused >= 1);
 
+      phase = 'second';
       down = false;
       const second = startChild(args);
       const ready = await second.waitFor((r) => r.type === 'ready');
