@@ -7,6 +7,11 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
+import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
+import { RiskError } from '../risk/contagion/riskError.ts';
+import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
+import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
+import { toAssessVenueRiskParameters } from '../risk/margin/toAssessVenueRiskParameters.ts';
 import type { ServiceEvent, ServiceView } from '../runtime/serviceView.ts';
 import { checkBearer } from './checkBearer.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
@@ -175,6 +180,23 @@ export function createApp(parameters: CreateAppParameters): App {
     view.resume(name, body.actor, body.reason);
     log({ level: 'info', message: `resume ${name} by ${body.actor}: ${body.reason}` });
     return json(c, { breaker: toBreakerView(view, name, 20) });
+  });
+
+  const limitRiskBody = bodyLimit({
+    maxSize: limits.maxBodyBytes * 64,
+    onError: () => {
+      throw new HttpError('payload_too_large', `portfolio larger than ${limits.maxBodyBytes * 64} bytes`);
+    },
+  });
+  app.post('/api/risk', limitRiskBody, async (c) => {
+    const body = await readJson(c);
+    try {
+      const status = parseRiskStatus({ chains: toChainSummaries(view.engine()) });
+      return json(c, assessVenueRisk(toAssessVenueRiskParameters(parsePortfolioFile(body), status)));
+    } catch (error) {
+      if (error instanceof RiskError) throw new HttpError('bad_request', error.message, { cause: error });
+      throw error;
+    }
   });
 
   app.notFound((c) => toErrorResponse(c, new HttpError('not_found', 'no such route: see docs/http.md')));

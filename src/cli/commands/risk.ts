@@ -7,6 +7,7 @@ import { RiskError } from '../../risk/contagion/riskError.ts';
 import type { RiskStatus } from '../../risk/contagion/toSourceHazards.ts';
 import { type AssessVenueRiskReturnType, assessVenueRisk } from '../../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../../risk/margin/parsePortfolioFile.ts';
+import { toAssessVenueRiskParameters } from '../../risk/margin/toAssessVenueRiskParameters.ts';
 import { CliError, usageError } from '../errors.ts';
 import { type Output, processOutput } from '../output.ts';
 
@@ -194,19 +195,7 @@ export function registerRisk(program: Command, output: Output = processOutput): 
       let result: AssessVenueRiskReturnType;
       try {
         const file = parsePortfolioFile(readStructured(flags.portfolio, 'portfolio'));
-        const parameters: Parameters<typeof assessVenueRisk>[0] = {
-          portfolio: file.portfolio,
-          policy: file.policy,
-        };
-        if (status) parameters.status = status;
-        if (file.cover) {
-          const { policies, capitalUsd, ...rest } = file.cover;
-          parameters.cover = {
-            capitalUsd,
-            policies: policies.map((p) => ({ asset: p.asset, insuredUsd: p.insuredUsd })),
-            ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-          };
-        }
+        const parameters = toAssessVenueRiskParameters(file, status);
         result = assessVenueRisk(parameters);
       } catch (error) {
         if (error instanceof RiskError)
