@@ -206,4 +206,39 @@ describe('createService', () => {
     assert.match(failed?.lastError ?? '', /refused/);
     await store.close();
   });
+
+  it('behavior: a failed store write is retried and logged; nothing is published before the commit', async () => {
+    const store = await openSqliteStore({ dataDir: await newDir(), synchronous: 'normal' });
+    let failures = 2;
+    const flaky = {
+      ...store,
+      appendEvents: (parameters: Parameters<typeof store.appendEvents>[0]) => {
+        if (failures > 0) {
+          failures -= 1;
+          return Promise.reject(Object.assign(new Error('disk I/O error'), { code: 'store_write_failed' }));
+        }
+        return store.appendEvents(parameters);
+      },
+    };
+    const logs: ServiceLogEntry[] = [];
+    const heard: ServiceEvent[] = [];
+    const service = createService({
+      engine,
+      sources: [],
+      store: flaky,
+      tickIntervalMs: 0,
+      log: (e) => logs.push(e),
+    });
+    await service.start();
+    service.subscribe((e) => heard.push(e));
+    const transition = service.override(breaker, 'halt', 'alice', 'drill');
+    assert.equal(heard.length, 0);
+    await service.flush();
+    assert.deepEqual(heard, [{ type: 'transition', transition }]);
+    assert.equal(logs.filter((l) => l.code === 'store_write_failed').length, 2);
+    assert.equal(service.stats().storeWriteFailures, 2);
+    assert.deepEqual(await store.listTransitions(), [transition]);
+    await service.stop();
+    await store.close();
+  });
 });
