@@ -83,8 +83,6 @@ export type Service = ServiceView & {
   stats(): ServiceStats;
 };
 
-type Pending = EventEntry & { resolve?: () => void };
-
 const WRITE_BATCH = 1000;
 
 /**
@@ -140,7 +138,7 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   let phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let timer: ReturnType<typeof setInterval> | undefined;
-  let pending: Pending[] = [];
+  let pending: EventEntry[] = [];
   let writing: Promise<void> | undefined;
   const dispatchers: Array<Promise<void>> = [];
   const wakers = new Map<string, () => void>();
@@ -206,7 +204,6 @@ export function createService(parameters: CreateServiceParameters): Service {
           remember(recentTransitions, transition);
           publish({ type: 'transition', transition });
         }
-        entry.resolve?.();
       }
       if (transitions > 0) for (const wake of wakers.values()) wake();
     }
@@ -229,7 +226,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         } catch (error) {
           log({
             level: 'warn',
-            code: 'replay_command_skipped',
+            code: 'replay_event_skipped',
             message: (error as Error).message,
             seq: stored.seq,
           });
@@ -374,7 +371,11 @@ export function createService(parameters: CreateServiceParameters): Service {
       log({ level: 'warn', code: 'observation_dropped', message: parsed.error.message });
       return;
     }
-    take({ type: 'observation', observation: parsed.observation });
+    try {
+      take({ type: 'observation', observation: parsed.observation });
+    } catch (error) {
+      log({ level: 'error', code: 'step_failed', message: (error as Error).message });
+    }
   };
 
   const assertRunning = () => {
