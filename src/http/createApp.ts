@@ -169,6 +169,7 @@ export function createApp(parameters: CreateAppParameters): App {
     const body = parseBody(overrideBody, await readJson(c));
     requireBreaker(view, name);
     const transition = view.override(name, body.level, body.actor, body.reason);
+    await view.flush?.();
     log({ level: 'info', message: `override ${name} to ${body.level} by ${body.actor}: ${body.reason}` });
     return json(c, { breaker: toBreakerView(view, name, 20), transition: transition ?? null });
   });
@@ -178,6 +179,7 @@ export function createApp(parameters: CreateAppParameters): App {
     const body = parseBody(resumeBody, await readJson(c));
     requireBreaker(view, name);
     view.resume(name, body.actor, body.reason);
+    await view.flush?.();
     log({ level: 'info', message: `resume ${name} by ${body.actor}: ${body.reason}` });
     return json(c, { breaker: toBreakerView(view, name, 20) });
   });

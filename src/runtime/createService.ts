@@ -49,6 +49,8 @@ export type CreateServiceParameters = {
   retry?: RetryPolicy;
   /** Structured log lines. Default: warnings and errors as JSON lines on stderr. */
   log?: (entry: ServiceLogEntry) => void;
+  /** Called with each live observation once the engine has stepped it (e.g. metrics). */
+  onObservation?: (observation: Observation) => void;
   /** Signals and transitions kept in memory for {@link ServiceView} reads. Default 1000 each. */
   historyLimit?: number;
   /** Events read per batch when the log is replayed at start. Default 10000. */
@@ -375,6 +377,12 @@ export function createService(parameters: CreateServiceParameters): Service {
       take({ type: 'observation', observation: parsed.observation });
     } catch (error) {
       log({ level: 'error', code: 'step_failed', message: (error as Error).message });
+      return;
+    }
+    try {
+      parameters.onObservation?.(parsed.observation);
+    } catch (error) {
+      log({ level: 'error', code: 'listener_failed', message: (error as Error).message });
     }
   };
 

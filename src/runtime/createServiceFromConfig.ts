@@ -18,6 +18,7 @@ export type CreateServiceFromConfigParameters = {
   clock?: Clock;
   tickIntervalMs?: number;
   log?: CreateServiceParameters['log'];
+  onObservation?: CreateServiceParameters['onObservation'];
 };
 
 export type CreateServiceFromConfigReturnType = {
@@ -66,6 +67,7 @@ export async function createServiceFromConfig(
   if (parameters.clock !== undefined) serviceParameters.clock = parameters.clock;
   if (parameters.tickIntervalMs !== undefined) serviceParameters.tickIntervalMs = parameters.tickIntervalMs;
   if (parameters.log !== undefined) serviceParameters.log = parameters.log;
+  if (parameters.onObservation !== undefined) serviceParameters.onObservation = parameters.onObservation;
   try {
     service = createService(serviceParameters);
   } catch (error) {

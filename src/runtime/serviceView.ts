@@ -31,4 +31,7 @@ export type ServiceView = {
   override(breaker: string, level: Level, actor: string, reason: string): Transition | undefined;
   /** Releases a manual override; the rules decide again from the next evaluation. */
   resume(breaker: string, actor: string, reason: string): void;
+  /** Resolves once every command and observation taken so far is durable (a store commit); absent
+   * where nothing is stored. The API awaits it before it answers a command. */
+  flush?(): Promise<void>;
 };
