@@ -8,10 +8,18 @@ import {
 } from '../../runtime/createServiceFromConfig.ts';
 import { StoreError } from '../../store/storeError.ts';
 import { CliError, usageError } from '../errors.ts';
+import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatSignal, formatTransition, type Output, toEventLine } from '../output.ts';
 
-type ServeOptions = { config?: string; dataDir?: string; json?: boolean; tickMs: string };
+type ServeOptions = {
+  config?: string;
+  dataDir?: string;
+  json?: boolean;
+  tickMs: string;
+  http?: string;
+  tokenEnv?: string;
+};
 
 /** What `serve` runs, for layers that attach to it (the HTTP API). */
 export type ServeHooks = {
@@ -38,18 +46,29 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
     )
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
+    .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
+    .option('--token-env <name>', 'environment variable holding the bearer token for override and resume')
     .addHelpText(
       'after',
-      '\nExample:\n  consensus-guard serve --config guard.yaml --data-dir /var/lib/consensus-guard',
+      '\nExamples:\n' +
+        '  consensus-guard serve --config guard.yaml --data-dir /var/lib/consensus-guard\n' +
+        '  GUARD_TOKEN=... consensus-guard serve --config guard.yaml --http 127.0.0.1:8080 --token-env GUARD_TOKEN',
     )
     .action(async (options: ServeOptions) => {
       if (options.config === undefined) throw usageError('serve needs --config FILE');
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
+      const address = options.http === undefined ? undefined : toHostPort(options.http);
+      const token = toToken(options);
       const config = await readConfig(options.config);
       let running: CreateServiceFromConfigReturnType;
+      let http: CliHttp | undefined;
       try {
-        const parameters: Parameters<typeof createServiceFromConfig>[0] = { config, tickIntervalMs };
+        const parameters: Parameters<typeof createServiceFromConfig>[0] = {
+          config,
+          tickIntervalMs,
+          onObservation: (observation) => http?.metrics.observe(observation),
+        };
         if (options.dataDir !== undefined) parameters.dataDir = options.dataDir;
         running = await createServiceFromConfig(parameters);
       } catch (error) {
@@ -103,8 +122,17 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         `sinks: ${config.sinks.map((s) => `${s.name} (${s.shape}, ${s.displayUrl})`).join(', ') || 'none'}\n`,
       );
       output.err(`serving; breakers: ${levels || 'none yet'}\n`);
+      if (address) {
+        try {
+          http = await startCliHttp({ view: service, address, token, output });
+        } catch (error) {
+          await running.close();
+          throw error;
+        }
+      }
       await hooks.onStarted?.(service);
       await stopRequested;
+      await http?.close();
       await running.close();
       output.err('stopped\n');
     });

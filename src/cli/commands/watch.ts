@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Registry } from 'prom-client';
 import type { Transition } from '../../breaker/levels.ts';
 import { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from '../../config/parseConfig.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toRunSummary } from '../../engine/run.ts';
-import { createApp } from '../../http/createApp.ts';
-import { createMetrics, type Metrics } from '../../http/createMetrics.ts';
-import { type HttpServer, startHttpServer } from '../../http/startHttpServer.ts';
 import { createGuard } from '../../runtime/createGuard.ts';
 import { createMemoryServiceView, type MemoryServiceView } from '../../runtime/createMemoryServiceView.ts';
 import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
 import { CliError, usageError } from '../errors.ts';
+import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toEventLine } from '../output.ts';
 
@@ -79,7 +76,7 @@ export function registerWatch(program: Command, output: Output): void {
       const config = await toGuardConfig(options);
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
-      const http = options.http === undefined ? undefined : toHostPort(options.http);
+      const address = options.http === undefined ? undefined : toHostPort(options.http);
       const token = toToken(options);
       const sources: Source[] = Object.entries(config.nodes).flatMap(([chain, nodes]) =>
         createSources(chain, nodes),
@@ -99,7 +96,7 @@ export function registerWatch(program: Command, output: Output): void {
       const transitions: Transition[] = [];
       let startMs: number | undefined;
       let view: MemoryServiceView | undefined;
-      let metrics: Metrics | undefined;
+      let http: CliHttp | undefined;
       const guard = createGuard({
         engine: config.engine,
         sources,
@@ -107,7 +104,7 @@ export function registerWatch(program: Command, output: Output): void {
         onObservation: (observation) => {
           startMs ??= observation.observedAtMs;
           if (recorder && !recordError) recorder.write(observation);
-          metrics?.observe(observation);
+          http?.metrics.observe(observation);
         },
         onSignal: (signal) => {
           signals.push(signal);
@@ -133,15 +130,8 @@ export function registerWatch(program: Command, output: Output): void {
           `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
         );
       }
-      let server: HttpServer | undefined;
-      if (http) {
-        view = createMemoryServiceView(guard, {
-          onAudit: (entry) =>
-            output.err(
-              `audit: ${entry.action} ${entry.breaker}${entry.level ? ` to ${entry.level}` : ''} by ${entry.actor}: ${entry.reason}\n`,
-            ),
-        });
-        metrics = createMetrics({ registry: new Registry(), view });
+      if (address) {
+        view = createMemoryServiceView(guard);
         view.subscribe((event) => {
           if (event.type !== 'transition' || event.transition.mode !== 'manual') return;
           const transition = event.transition;
@@ -153,15 +143,7 @@ export function registerWatch(program: Command, output: Output): void {
           );
         });
         view.setReady(false);
-        const app = createApp({ view, metrics, token, log: () => undefined });
-        try {
-          server = await startHttpServer(app, http);
-        } catch (error) {
-          throw new CliError(`${(error as Error).message}: choose another --http address`, { cause: error });
-        }
-        output.err(
-          `dashboard and API on ${server.url}/ (metrics ${server.url}/metrics)${token ? '' : '; override disabled: give --token-env'}\n`,
-        );
+        http = await startCliHttp({ view, address, token, output });
       }
       await guard.start();
       view?.setReady(true);
@@ -170,34 +152,12 @@ export function registerWatch(program: Command, output: Output): void {
         process.once('SIGTERM', resolve);
       });
       view?.setReady(false);
-      await server?.close();
-      metrics?.close();
+      await http?.close();
       await guard.stop();
       await recorder?.close().catch(() => undefined);
       if (!options.json) output.out(`\n${formatSummary(toRunSummary(guard.state, signals, transitions))}`);
       output.err('stopped\n');
     });
-}
-
-/** Parses `--http host:port` (`[::1]:8080` for IPv6). */
-function toHostPort(value: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65535)
-    throw usageError(`--http must be host:port, e.g. 127.0.0.1:8080 (got "${value}")`);
-  return { host: match[1] ?? match[2]!, port };
-}
-
-function toToken(options: WatchOptions): string | undefined {
-  if (options.tokenEnv === undefined) return undefined;
-  if (options.http === undefined) throw usageError('--token-env needs --http');
-  const token = process.env[options.tokenEnv];
-  if (token === undefined || token.length < 16) {
-    throw usageError(
-      `--token-env ${options.tokenEnv}: set that environment variable to a token of at least 16 characters`,
-    );
-  }
-  return token;
 }
 
 /** Replaces the relative offset of a timeline line with the wall-clock time. */
