@@ -1,10 +1,9 @@
 import { writeSync } from 'node:fs';
-import type { Observation } from '../../src/core/observation.ts';
 import { createService } from '../../src/runtime/createService.ts';
+import { createPlaybackSource } from '../../src/sim/createPlaybackSource.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
 import { createWebhookSink } from '../../src/sinks/webhook/createWebhookSink.ts';
-import type { Clock, Source } from '../../src/sources/source.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 
 /**
@@ -37,57 +36,26 @@ const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const report = (value: unknown) => writeSync(1, `${JSON.stringify(value)}\n`);
 
 const { scenario, observations } = simulate(args.scenario, { seed: args.seed });
-const simStartMs = observations[0]?.observedAtMs ?? 0;
-const toSimMs = (wallMs: number) => simStartMs + (wallMs - args.t0) * args.speed;
-const clock: Clock = { nowMs: () => Math.max(simStartMs, toSimMs(Date.now())) };
-
 let finished: () => void = () => undefined;
 const played = new Promise<void>((resolve) => {
   finished = resolve;
 });
-
-function createPacedSource(list: readonly Observation[]): Source {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  let stopped = false;
-  return {
-    name: 'simulated',
-    async start(emit) {
-      let next = list.findIndex((o) => o.observedAtMs >= clock.nowMs());
-      if (next === -1) next = list.length;
-      const pump = () => {
-        if (stopped) return;
-        const nowSimMs = toSimMs(Date.now());
-        while (next < list.length && list[next]!.observedAtMs <= nowSimMs) {
-          emit(list[next]!);
-          next += 1;
-        }
-        if (next >= list.length) {
-          clearInterval(ticker);
-          finished();
-          return;
-        }
-        const waitMs = (list[next]!.observedAtMs - nowSimMs) / args.speed;
-        timer = setTimeout(pump, Math.max(1, Math.min(waitMs, 100)));
-      };
-      timer = setTimeout(pump, 1);
-      ticker = setInterval(() => emit({ type: 'tick', observedAtMs: clock.nowMs() }), args.tickMs);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      clearInterval(ticker);
-    },
-  };
-}
+const source = createPlaybackSource({
+  name: 'simulated',
+  observations,
+  speed: args.speed,
+  anchor: { wallMs: args.t0, simMs: observations[0]?.observedAtMs ?? 0 },
+  tickMs: args.tickMs,
+  onFinished: () => finished(),
+});
 
 const store = await openSqliteStore({ dataDir: args.dataDir });
 const service = createService({
   engine: toEngineConfig(scenario),
-  sources: [createPacedSource(observations)],
+  sources: [source],
   sinks: [createWebhookSink({ name: 'hook', url: args.url, secret: args.secret, timeoutMs: 10_000 })],
   store,
-  clock,
+  clock: source.clock,
   tickIntervalMs: 0,
   retry: { baseMs: 20, maxMs: 250 },
   log: (entry) => {
