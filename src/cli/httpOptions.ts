@@ -47,6 +47,8 @@ export async function startCliHttp(parameters: {
   address: HostPort;
   token: string | undefined;
   output: Output;
+  /** Say where it listens on stderr. Default true. */
+  announce?: boolean;
 }): Promise<CliHttp> {
   const { view, output } = parameters;
   const metrics = createMetrics({ registry: new Registry(), view });
@@ -66,9 +68,11 @@ export async function startCliHttp(parameters: {
     metrics.close();
     throw new CliError(`${(error as Error).message}: choose another --http address`, { cause: error });
   }
-  output.err(
-    `dashboard and API on ${server.url}/ (metrics ${server.url}/metrics)${parameters.token ? '' : '; override disabled: give --token-env'}\n`,
-  );
+  if (parameters.announce !== false) {
+    output.err(
+      `dashboard and API on ${server.url}/ (metrics ${server.url}/metrics)${parameters.token ? '' : '; override disabled: give --token-env'}\n`,
+    );
+  }
   return {
     server,
     metrics,

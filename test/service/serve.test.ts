@@ -8,11 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 
 const children = new Set<ChildProcess>();
+const TOKEN = 'serve-test-token-0123456789';
 
 function startServe(args: string[]) {
   const child = spawn(process.execPath, ['bin/consensus-guard.js', 'serve', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SERVE_TEST_SECRET: 'serve-secret' },
+    env: { ...process.env, SERVE_TEST_SECRET: 'serve-secret', SERVE_TEST_TOKEN: TOKEN },
   });
   children.add(child);
   let stderr = '';
@@ -109,6 +110,56 @@ store:
     );
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
+  });
+
+  it('behavior: --http serves the API; an override answered 200 is stored, and the restarted guard resumes it', async () => {
+    const dataDir = join(dir, 'data-http');
+    const args = ['--config', configPath, '--data-dir', dataDir, '--http', '127.0.0.1:0'];
+    const first = startServe([...args, '--token-env', 'SERVE_TEST_TOKEN', '--tick-ms', '50']);
+    const url = (await first.waitForErr(/dashboard and API on (http:\/\/127\.0\.0\.1:\d+)/)).split(
+      ' on ',
+    )[1]!;
+    await first.waitForErr(/serving/);
+    const chains = (await (await fetch(`${url}/api/chains`)).json()) as { chains: Array<{ name: string }> };
+    assert.deepEqual(
+      chains.chains.map((c) => c.name),
+      ['devnet'],
+    );
+    const refused = await fetch(`${url}/api/breakers/devnet/override`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 'halt', actor: 'mallory', reason: 'no token' }),
+    });
+    assert.equal(refused.status, 401);
+    const accepted = await fetch(`${url}/api/breakers/devnet/override`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ level: 'halt', actor: 'carol', reason: 'exchange maintenance' }),
+    });
+    assert.equal(accepted.status, 200);
+    await first.waitForErr(/audit: override devnet to halt by carol: exchange maintenance/);
+    // Killed without a clean stop: what the API answered 200 for must be in the store.
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = startServe(args);
+    await second.waitForErr(/serving; breakers: devnet halt/);
+    const url2 = (await second.waitForErr(/dashboard and API on (http:\/\/127\.0\.0\.1:\d+)/)).split(
+      ' on ',
+    )[1]!;
+    const breakers = (await (await fetch(`${url2}/api/breakers`)).json()) as {
+      breakers: Array<{ name: string; level: string; override: { actor: string } | null }>;
+    };
+    assert.equal(breakers.breakers[0]?.level, 'halt');
+    assert.equal(breakers.breakers[0]?.override?.actor, 'carol');
+    const noToken = await fetch(`${url2}/api/breakers/devnet/resume`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ actor: 'carol', reason: 'done' }),
+    });
+    assert.equal(noToken.status, 403, 'without --token-env commands are disabled');
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
   });
 
   it('error: serve without --config is a usage error', async () => {

@@ -1,83 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toRunSummary } from '../../engine/run.ts';
-import { createEngineState, step } from '../../engine/step.ts';
+import type { EngineState } from '../../engine/step.ts';
+import { createService, type Service } from '../../runtime/createService.ts';
+import { createPlaybackSource } from '../../sim/createPlaybackSource.ts';
 import { listScenarios, simulate } from '../../sim/simulate.ts';
 import { toEngineConfig } from '../../sim/toEngineConfig.ts';
-import { usageError } from '../errors.ts';
-import { toInteger, toPositiveNumber } from '../options.ts';
-import { formatOffset, formatSignal, formatSummary, formatTransition, type Output } from '../output.ts';
+import { createWebhookReceiver } from '../../sinks/webhook/createWebhookReceiver.ts';
+import { createWebhookSink } from '../../sinks/webhook/createWebhookSink.ts';
+import { openSqliteStore } from '../../store/sqlite/openSqliteStore.ts';
+import type { Store } from '../../store/store.ts';
+import { StoreError } from '../../store/storeError.ts';
+import { CliError, toStoreCliError, usageError } from '../errors.ts';
+import { type CliHttp, startCliHttp, toHostPort } from '../httpOptions.ts';
+import { toPositiveNumber } from '../options.ts';
+import {
+  formatOffset,
+  formatSignal,
+  formatSummary,
+  formatTransition,
+  type Output,
+  toEventLine,
+} from '../output.ts';
 
-type DemoOptions = { scenario: string; seed: string; seconds: string };
+type DemoOptions = {
+  scenario: string;
+  seed: string;
+  seconds: string;
+  http?: string;
+  dataDir?: string;
+  exit?: boolean;
+  json?: boolean;
+};
+
+const DEFAULT_HTTP = '127.0.0.1:8080';
+const STATUS_EVERY_MS = 5000;
 
 /**
- * `demo`: plays a simulated incident in accelerated real time and prints the timeline as it
- * happens, with a status line every two seconds. Ends at the end of the scenario or on Ctrl-C.
+ * `demo`: the whole guard on a simulated multi-client network with a scripted incident. The
+ * incident plays in accelerated real time through a playback source into the durable service
+ * (SQLite in a fresh data directory), whose transitions go through the outbox to a local webhook
+ * receiver that verifies their signatures, with the API and the live dashboard on a printed
+ * localhost URL and a generated token for the override button. Ends on Ctrl-C, or with `--exit`
+ * once the incident is played and every webhook delivered.
  */
 export function registerDemo(program: Command, output: Output): void {
   program
     .command('demo')
-    .description('Watch a simulated multi-client incident live, in accelerated time (Ctrl-C to stop)')
-    .option('--scenario <name>', 'scenario to play', 'client-split')
+    .description(
+      'Run the whole guard on a simulated multi-client incident: store, webhooks, API and live dashboard (Ctrl-C to stop)',
+    )
+    .option('--scenario <name>', 'scenario to play (see `consensus-guard scenarios`)', 'client-split')
     .option('--seed <n>', 'seed of the simulation', '1')
-    .option('--seconds <n>', 'real seconds the whole scenario takes', '20')
+    .option('--seconds <n>', 'real seconds the whole incident takes', '60')
+    .option(
+      '--http <host:port>',
+      `address of the dashboard and API (default ${DEFAULT_HTTP}, or a free port)`,
+    )
+    .option(
+      '--data-dir <dir>',
+      'keep the store in this directory (default: a temporary one, removed at exit)',
+    )
+    .option('--exit', 'stop once the incident is played and every webhook delivered')
+    .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  consensus-guard demo                                  # open the printed URL in a browser\n' +
+        '  consensus-guard demo --scenario full-halt --seconds 30\n' +
+        '  consensus-guard demo --data-dir ./demo-data           # Ctrl-C, run again: it resumes',
+    )
     .action(async (options: DemoOptions) => {
       const known = listScenarios().map((s) => s.name);
       if (!known.includes(options.scenario)) {
         throw usageError(`unknown scenario "${options.scenario}": use one of ${known.join(', ')}`);
       }
-      const seed = toInteger(options.seed, '--seed');
+      if (!/^\d+$/.test(options.seed))
+        throw usageError(`--seed must be a non-negative integer, got "${options.seed}"`);
       const seconds = toPositiveNumber(options.seconds, '--seconds');
-      const { scenario, observations } = simulate(options.scenario, { seed });
-      const state = createEngineState(toEngineConfig(scenario));
-      const startMs = observations[0]?.observedAtMs ?? 0;
-      const spanMs = Math.max(1, (observations.at(-1)?.observedAtMs ?? startMs) - startMs);
+      const address = toHostPort(options.http ?? DEFAULT_HTTP);
+      const { scenario, observations } = simulate(options.scenario, { seed: Number(options.seed) });
+      const simStartMs = observations[0]?.observedAtMs ?? 0;
+      const spanMs = Math.max(1, (observations.at(-1)?.observedAtMs ?? simStartMs) - simStartMs);
       const speed = spanMs / (seconds * 1000);
-      output.out(
-        `consensus-guard demo: scenario ${scenario.name}, ${observations.length} observations over ${formatOffset(startMs + spanMs, startMs)} of chain time, played ${speed.toFixed(0)}x\n${scenario.description}\n\n`,
-      );
-      let interrupted = false;
-      const onSignal = () => {
-        interrupted = true;
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const signals: Signal[] = [];
-      const transitions: Transition[] = [];
-      const realStart = Date.now();
-      let nextStatus = realStart + 2000;
+      const info = (line: string) => output.err(`${line}\n`);
+
+      const temporary = options.dataDir === undefined;
+      const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'consensus-guard-demo-')));
+      const resources = createResources();
+      resources.add(async () => {
+        if (temporary) await rm(dataDir, { recursive: true, force: true });
+      });
       try {
-        for (const observation of observations) {
-          if (interrupted) break;
-          const dueReal = realStart + (observation.observedAtMs - startMs) / speed;
-          const waitMs = dueReal - Date.now();
-          if (waitMs > 5) await new Promise((resolve) => setTimeout(resolve, waitMs));
-          const out = step(state, observation);
-          for (const s of out.signals) {
-            signals.push(s);
-            output.out(formatSignal(s, startMs));
-          }
-          for (const t of out.transitions) {
-            transitions.push(t);
-            output.out(formatTransition(t, startMs));
-          }
-          if (Date.now() >= nextStatus) {
-            nextStatus += 2000;
-            output.out(`${statusLine(state, observation.observedAtMs, startMs)}\n`);
+        let store: Store;
+        try {
+          store = await openSqliteStore({ dataDir });
+        } catch (error) {
+          if (error instanceof StoreError) throw toStoreCliError(error);
+          throw error;
+        }
+        resources.add(() => store.close());
+
+        const secret = randomBytes(24).toString('base64url');
+        const token = randomBytes(18).toString('base64url');
+        const receiver = createWebhookReceiver({
+          secret,
+          onAccepted: (body) => {
+            const t = (body as { transition: Transition }).transition;
+            if (!options.json) {
+              output.out(
+                `${formatOffset(t.atMs, simStartMs)}  webhook   ${t.breaker} ${t.from} -> ${t.to} received, signature verified\n`,
+              );
+            }
+          },
+        });
+        receiver.listen(0, '127.0.0.1');
+        await once(receiver, 'listening');
+        resources.add(
+          () =>
+            new Promise<void>((resolve) => {
+              receiver.close(() => resolve());
+              receiver.closeAllConnections();
+            }),
+        );
+        const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+
+        let finished: () => void = () => undefined;
+        const played = new Promise<void>((resolve) => {
+          finished = resolve;
+        });
+        let service: Service | undefined;
+        const source = createPlaybackSource({
+          name: 'simulation',
+          observations,
+          speed,
+          from: () => service?.engine().observations ?? 0,
+          onFinished: () => finished(),
+        });
+        let http: CliHttp | undefined;
+        const signals: Signal[] = [];
+        const transitions: Transition[] = [];
+        service = createService({
+          engine: toEngineConfig(scenario),
+          sources: [source],
+          sinks: [createWebhookSink({ name: 'demo-receiver', url: receiverUrl, secret })],
+          store,
+          clock: source.clock,
+          tickIntervalMs: 0,
+          retry: { baseMs: 100, maxMs: 2000 },
+          onObservation: (observation) => http?.metrics.observe(observation),
+          log: (entry) => {
+            if (entry.level !== 'info') info(`${entry.level}: ${entry.code}: ${entry.message}`);
+          },
+        });
+        const running = service;
+        resources.add(() => running.stop());
+        running.subscribe((event) => {
+          if (event.type === 'signal') signals.push(event.signal);
+          else transitions.push(event.transition);
+          if (options.json) output.out(toEventLine(event));
+          else if (event.type === 'signal') output.out(formatSignal(event.signal, simStartMs));
+          else output.out(formatTransition(event.transition, simStartMs));
+        });
+
+        try {
+          http = await startCliHttp({ view: running, address, token, output, announce: false });
+        } catch (error) {
+          if (options.http !== undefined || !(error instanceof CliError)) throw error;
+          http = await startCliHttp({
+            view: running,
+            address: { ...address, port: 0 },
+            token,
+            output,
+            announce: false,
+          });
+        }
+        const server = http;
+        resources.add(() => server.close());
+
+        info(
+          `consensus-guard demo: scenario ${scenario.name}, ${observations.length} observations over ${formatOffset(simStartMs + spanMs, simStartMs)} of chain time, played ${speed.toFixed(0)}x in ${seconds} s`,
+        );
+        info(scenario.description);
+        info('');
+        info(`dashboard  ${server.server.url}/`);
+        info(`token      ${token}   (for the dashboard's override button)`);
+        info(
+          `store      ${dataDir} (SQLite${temporary ? '; removed at exit, keep it with --data-dir' : '; run again to resume'})`,
+        );
+        info(`webhooks   every transition goes through the outbox to ${receiverUrl}, which verifies it`);
+        info(`${options.exit ? 'stops when the incident is played' : 'Ctrl-C to stop'}\n`);
+
+        let interrupted = false;
+        const stopRequested = new Promise<void>((resolve) => {
+          const onSignal = () => {
+            interrupted = true;
+            resolve();
+          };
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
+          resources.add(async () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+          });
+        });
+
+        await running.start();
+        const { replayedEvents } = running.stats();
+        if (replayedEvents > 0) {
+          info(
+            `resumed from the store: ${replayedEvents} events replayed, breakers ${levelsOf(running.engine())}\n`,
+          );
+        }
+        const status = setInterval(() => {
+          if (!options.json)
+            output.out(`${statusLine(running.engine(), source.clock.nowMs(), simStartMs)}\n`);
+        }, STATUS_EVERY_MS);
+        resources.add(async () => clearInterval(status));
+
+        await Promise.race([played, stopRequested]);
+        if (!interrupted) {
+          clearInterval(status);
+          if (options.exit) {
+            await Promise.race([running.drained(), stopRequested]);
+          } else {
+            info(
+              `\nthe incident is played to its end; the dashboard stays up at ${server.server.url}/ until Ctrl-C`,
+            );
+            await stopRequested;
           }
         }
+        await resources.closeAll();
+        if (!options.json) {
+          output.out(
+            `\n${interrupted ? 'stopped. ' : ''}${formatSummary(toRunSummary(running.engine(), signals, transitions))}`,
+          );
+        }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        await resources.closeAll();
       }
-      output.out(
-        `\n${interrupted ? 'stopped. ' : ''}${formatSummary(toRunSummary(state, signals, transitions))}`,
-      );
     });
 }
 
-function statusLine(state: ReturnType<typeof createEngineState>, atMs: number, startMs: number): string {
+/** Things to close, in reverse order of opening, once. */
+function createResources() {
+  const closers: Array<() => Promise<void>> = [];
+  return {
+    add(close: () => Promise<void>) {
+      closers.push(close);
+    },
+    async closeAll() {
+      while (closers.length > 0) {
+        await closers.pop()!().catch(() => undefined);
+      }
+    },
+  };
+}
+
+function levelsOf(state: EngineState): string {
+  return [...state.breakers.values()].map((b) => `${b.name} ${b.level}`).join(', ') || 'none';
+}
+
+function statusLine(state: EngineState, atMs: number, startMs: number): string {
   const parts: string[] = [];
   for (const chain of state.chains.values()) {
     const heads = [...chain.nodes.values()].map((n) => `${n.name} ${n.head?.number ?? '-'}`).join(', ');

@@ -7,7 +7,7 @@ import {
   createServiceFromConfig,
 } from '../../runtime/createServiceFromConfig.ts';
 import { StoreError } from '../../store/storeError.ts';
-import { CliError, usageError } from '../errors.ts';
+import { CliError, toStoreCliError, usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatSignal, formatTransition, type Output, toEventLine } from '../output.ts';
@@ -72,15 +72,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         if (options.dataDir !== undefined) parameters.dataDir = options.dataDir;
         running = await createServiceFromConfig(parameters);
       } catch (error) {
-        if (error instanceof StoreError) {
-          const hint =
-            error.code === 'store_locked'
-              ? ': stop the other guard, or give another --data-dir'
-              : error.code === 'store_corrupt'
-                ? ': move the file away and start again, or give another --data-dir'
-                : '';
-          throw new CliError(`${error.message}${hint}`, { code: error.code, cause: error });
-        }
+        if (error instanceof StoreError) throw toStoreCliError(error);
         throw error;
       }
       const { service } = running;
