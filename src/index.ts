@@ -1,7 +1,9 @@
 /**
  * consensus-guard, the library: the pure engine (observations in, signals and breaker
- * transitions out), the sources that turn real nodes into observations, the simulator, and the
- * risk library (pricing with consensus-failure jump risk, the hazard model).
+ * transitions out), the sources that turn real nodes into observations, the simulator, the
+ * durable service (store, outbox, sinks, HTTP API and metrics), and the risk library (pricing with
+ * consensus-failure jump risk, the hazard model, venue risk: settlement, oracles, contagion,
+ * margin, cover).
  */
 
 export { type BreakerState, overrideBreaker, reduceBreaker, resumeBreaker } from './breaker/breaker.ts';
@@ -60,12 +62,66 @@ export { toLivenessThresholds } from './detectors/liveness.ts';
 export type { ChainConfig, EngineConfig } from './engine/config.ts';
 export { type RunResult, type RunSummary, runObservations } from './engine/run.ts';
 export { createEngineState, type EngineState, type StepResult, step } from './engine/step.ts';
+export {
+  type App,
+  type CreateAppParameters,
+  createApp,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+} from './http/createApp.ts';
+export { type CreateMetricsParameters, createMetrics, type Metrics } from './http/createMetrics.ts';
+export { HttpError, type HttpErrorBody, type HttpErrorCode } from './http/httpError.ts';
+export { type HttpServer, type StartHttpServerParameters, startHttpServer } from './http/startHttpServer.ts';
 export * from './risk/hazard/index.ts';
+export * from './risk/index.ts';
 export * from './risk/pricing/index.ts';
 export { createGuard, type Guard } from './runtime/createGuard.ts';
+export {
+  createMemoryServiceView,
+  type MemoryServiceView,
+} from './runtime/createMemoryServiceView.ts';
+export {
+  type CreateServiceParameters,
+  createService,
+  type RetryPolicy,
+  type Service,
+  type ServiceLogEntry,
+  type ServiceStats,
+} from './runtime/createService.ts';
+export {
+  type CreateServiceFromConfigParameters,
+  type CreateServiceFromConfigReturnType,
+  createServiceFromConfig,
+} from './runtime/createServiceFromConfig.ts';
 export { createSources } from './runtime/createSources.ts';
+export { ServiceError, type ServiceErrorCode } from './runtime/serviceError.ts';
+export type { ServiceEvent, ServiceView } from './runtime/serviceView.ts';
+export {
+  type CreatePlaybackSourceParameters,
+  createPlaybackSource,
+  type PlaybackSource,
+} from './sim/createPlaybackSource.ts';
 export { listScenarios, simulate } from './sim/simulate.ts';
 export { toEngineConfig } from './sim/toEngineConfig.ts';
+export {
+  type CreateOnchainGuardSinkParameters,
+  createOnchainGuardSink,
+} from './sinks/onchain/createOnchainGuardSink.ts';
+export { deployExampleOptionsMarket } from './sinks/onchain/deployExampleOptionsMarket.ts';
+export { deployGuard } from './sinks/onchain/deployGuard.ts';
+export { OnchainGuardError, type OnchainGuardErrorCode } from './sinks/onchain/onchainGuardError.ts';
+export { toMarketId } from './sinks/onchain/toMarketId.ts';
+export type { Sink } from './sinks/sink.ts';
+export { createWebhookReceiver } from './sinks/webhook/createWebhookReceiver.ts';
+export { type CreateWebhookSinkParameters, createWebhookSink } from './sinks/webhook/createWebhookSink.ts';
+export { signWebhook } from './sinks/webhook/signWebhook.ts';
+export { WEBHOOK_SHAPES, type WebhookShape } from './sinks/webhook/toWebhookBody.ts';
+export {
+  type VerifyWebhookParameters,
+  type VerifyWebhookReturnType,
+  verifyWebhook,
+} from './sinks/webhook/verifyWebhook.ts';
+export { WebhookError, type WebhookErrorCode } from './sinks/webhook/webhookError.ts';
 export { createBeaconSource } from './sources/beacon/createBeaconSource.ts';
 export { createBitcoinSource } from './sources/bitcoin/createBitcoinSource.ts';
 export { createEvmSource } from './sources/evm/createEvmSource.ts';
@@ -76,3 +132,10 @@ export { readObservationLog } from './sources/replay/readObservationLog.ts';
 export { toObservationLine } from './sources/replay/toObservationLine.ts';
 export { writeObservationLog } from './sources/replay/writeObservationLog.ts';
 export { type Clock, type Source, SourceError, systemClock } from './sources/source.ts';
+export {
+  type OpenSqliteStoreParameters,
+  openSqliteStore,
+  SQLITE_FILE_NAME,
+} from './store/sqlite/openSqliteStore.ts';
+export type * from './store/store.ts';
+export { StoreError, type StoreErrorCode } from './store/storeError.ts';

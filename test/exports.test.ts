@@ -5,7 +5,7 @@ import * as api from '../src/index.ts';
 describe('public API', () => {
   it('default: the sorted runtime exports are the documented ones', () => {
     const names = Object.keys(api).sort();
-    // The engine, its inputs and outputs, the sources, the simulator and the risk library.
+    // The engine, its inputs and outputs, the sources, the simulator, the service and the risk library.
     for (const name of [
       'createEngineState',
       'step',
@@ -29,6 +29,22 @@ describe('public API', () => {
       'impliedVol',
       'hazardPerYear',
       'iterateReflexiveLoop',
+      'createService',
+      'createServiceFromConfig',
+      'openSqliteStore',
+      'createWebhookSink',
+      'createWebhookReceiver',
+      'verifyWebhook',
+      'createOnchainGuardSink',
+      'toMarketId',
+      'createApp',
+      'startHttpServer',
+      'createMetrics',
+      'createPlaybackSource',
+      'assessVenueRisk',
+      'aggregateOracle',
+      'reduceLedger',
+      'priceCover',
     ]) {
       assert.ok(names.includes(name), `missing export ${name}`);
     }
