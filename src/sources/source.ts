@@ -1,4 +1,4 @@
-import type { Observation } from '../core/observation.ts';
+import type { ErrorObservation, Observation } from '../core/observation.ts';
 
 /**
  * The source port: something that watches one node (or a recorded log) and turns what it sees into
@@ -84,4 +84,33 @@ export class SourceError extends Error {
     }
     return fn ? undefined : current;
   }
+}
+
+/**
+ * The `error` observation of a failure at a node: a {@link SourceError} with its code and short
+ * message, anything else as `invalid_response` with its message after `where` (the redacted URL).
+ */
+export function toErrorObservation(
+  error: unknown,
+  at: { chain: string; node: string; client: string | undefined; observedAtMs: number; where: string },
+): ErrorObservation {
+  const e =
+    error instanceof SourceError
+      ? error
+      : new SourceError({
+          code: 'invalid_response',
+          shortMessage: `${at.where}: ${(error as Error | undefined)?.message ?? 'error'}`,
+          cause: error,
+        });
+  const observation: ErrorObservation = {
+    type: 'error',
+    chain: at.chain,
+    node: at.node,
+    code: e.code,
+    message: e.shortMessage,
+    observedAtMs: at.observedAtMs,
+  };
+  if (at.client !== undefined) observation.client = at.client;
+  if (e.latencyMs !== undefined) observation.latencyMs = e.latencyMs;
+  return observation;
 }

@@ -1,7 +1,7 @@
 import type { Observation } from '../../core/observation.ts';
 import { toRedactedUrl } from '../evm/toRedactedUrl.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
-import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
+import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { readServerSentEvents } from './readServerSentEvents.ts';
 import {
   type BeaconHeader,
@@ -117,25 +117,15 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
 
   const emitError = (error: unknown) => {
     if (!running) return;
-    const e =
-      error instanceof SourceError
-        ? error
-        : new SourceError({
-            code: 'invalid_response',
-            shortMessage: `${redacted}: ${(error as Error)?.message ?? 'error'}`,
-            cause: error,
-          });
-    const obs: Observation = {
-      type: 'error',
-      chain: parameters.chain,
-      node: parameters.node,
-      code: e.code,
-      message: e.shortMessage,
-      observedAtMs: clock.nowMs(),
-    };
-    if (client !== undefined) obs.client = client;
-    if (e.latencyMs !== undefined) obs.latencyMs = e.latencyMs;
-    emit(obs);
+    emit(
+      toErrorObservation(error, {
+        chain: parameters.chain,
+        node: parameters.node,
+        client,
+        observedAtMs: clock.nowMs(),
+        where: redacted,
+      }),
+    );
   };
 
   const withClient = <T extends Observation>(obs: T): T => {

@@ -1,5 +1,5 @@
 import type { Observation } from '../../core/observation.ts';
-import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
+import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { toBitcoinHeader } from './bitcoinHeader.ts';
 import { type BitcoinRpcClient, createBitcoinRpcClient } from './createBitcoinRpcClient.ts';
 
@@ -189,25 +189,15 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   };
 
   const emitError = (error: unknown) => {
-    const e =
-      error instanceof SourceError
-        ? error
-        : new SourceError({
-            code: 'invalid_response',
-            shortMessage: `${rpc.url}: ${(error as Error).message}`,
-            cause: error,
-          });
-    const obs: Observation = {
-      type: 'error',
-      chain: parameters.chain,
-      node: parameters.node,
-      code: e.code,
-      message: e.shortMessage,
-      observedAtMs: clock.nowMs(),
-    };
-    if (client !== undefined) obs.client = client;
-    if (e.latencyMs !== undefined) obs.latencyMs = e.latencyMs;
-    emit(obs);
+    emit(
+      toErrorObservation(error, {
+        chain: parameters.chain,
+        node: parameters.node,
+        client,
+        observedAtMs: clock.nowMs(),
+        where: rpc.url,
+      }),
+    );
   };
 
   const pollTips = async (bestHeight: number) => {
