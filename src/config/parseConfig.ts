@@ -1,16 +1,18 @@
+import { type Address, getAddress, type Hex } from 'viem';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
 import { PRESETS, toChainParams } from '../core/params.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
+import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
  * Every error names its path and reason. Credentials come from environment variables
- * (`${NAME}` inside a URL, or `usernameEnv`/`passwordEnv`/`headersEnv`) and are never printed:
- * use {@link toRedactedUrl} for output.
+ * (`${NAME}` inside a URL, or `usernameEnv`/`passwordEnv`/`headersEnv`/`secretEnv`/`routingKeyEnv`/
+ * `privateKeyEnv`) and are never printed: use {@link toRedactedUrl} for output.
  */
 
 export const NODE_KINDS = ['evm', 'beacon', 'bitcoin'] as const;
@@ -46,7 +48,26 @@ export type WebhookSinkConfig = {
   timeoutMs?: number;
 };
 
-export type SinkConfig = WebhookSinkConfig;
+/** The keeper of an on-chain `ConsensusGuard`: writes every breaker transition into it (docs/onchain.md). */
+export type OnchainSinkConfig = {
+  name: string;
+  kind: 'onchain';
+  /** JSON-RPC URL of the guard's chain, environment variables expanded. May hold secrets: print `displayUrl`. */
+  rpcUrl: string;
+  displayUrl: string;
+  /** The `ConsensusGuard`'s address, with its EIP-55 checksum. */
+  guardAddress: Address;
+  /** Name of the environment variable that holds the keeper's key. */
+  privateKeyEnv: string;
+  /** The keeper's private key (32 bytes), from `privateKeyEnv`. Never print it. */
+  privateKey: Hex;
+  /** Breaker name -> market id (32 bytes). */
+  markets: Record<string, Hex>;
+  confirmations?: number;
+  timeoutMs?: number;
+};
+
+export type SinkConfig = WebhookSinkConfig | OnchainSinkConfig;
 
 export type GuardConfig = {
   engine: EngineConfig;
@@ -139,17 +160,46 @@ const ruleSchema = z.strictObject({
   scope: z.enum(['node', 'chain']).optional(),
 });
 
-const sinkSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only'),
+const sinkName = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
+
+const webhookSinkSchema = z.strictObject({
+  name: sinkName,
   kind: z.literal('webhook').default('webhook'),
   url: z.string().min(1),
   shape: z.enum(WEBHOOK_SHAPES).default('generic'),
   secretEnv: z.string().min(1).optional(),
   routingKeyEnv: z.string().min(1).optional(),
   timeoutMs: positiveInt.optional(),
+});
+
+/** A string that YAML would read as a number when unquoted (`0x…`). */
+const quotedHex = (what: string) =>
+  z.string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `write the ${what} in quotes: YAML reads an unquoted 0x… as a number`
+        : undefined,
+  });
+
+const onchainSinkSchema = z.strictObject({
+  name: sinkName,
+  kind: z.literal('onchain'),
+  rpcUrl: z.string().min(1),
+  guardAddress: quotedHex('address'),
+  privateKeyEnv: z.string().min(1),
+  markets: z
+    .record(z.string().min(1), quotedHex('market id').min(1))
+    .refine((markets) => Object.keys(markets).length > 0, 'at least one breaker -> market'),
+  confirmations: positiveInt.optional(),
+  timeoutMs: positiveInt.optional(),
+});
+
+const sinkSchema = z.discriminatedUnion('kind', [webhookSinkSchema, onchainSinkSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'unknown sink kind: use webhook (the default) or onchain' : undefined,
 });
 
 const configSchema = z.strictObject({
@@ -238,12 +288,15 @@ export function parseConfig(
     }
     engine.breaker = breaker;
   }
+  const breakerNames = toBreakerNames(Object.keys(parsed.data.chains), parsed.data.breaker?.breakers);
   const sinkNames = new Set<string>();
-  const sinks = (parsed.data.sinks ?? []).map((sink, i) => {
+  const sinks = (parsed.data.sinks ?? []).map((sink, i): SinkConfig => {
     const path = `sinks[${i}]`;
     if (sinkNames.has(sink.name)) issues.push(`${path}.name: duplicate sink name "${sink.name}"`);
     sinkNames.add(sink.name);
-    return toSinkConfig(sink, path, env, issues);
+    return sink.kind === 'onchain'
+      ? toOnchainSinkConfig(sink, path, env, breakerNames, issues)
+      : toWebhookSinkConfig(sink, path, env, issues);
   });
   const store: GuardConfig['store'] = {};
   if (parsed.data.store?.dataDir !== undefined) store.dataDir = parsed.data.store.dataDir;
@@ -257,11 +310,7 @@ function toNodeConfig(
   env: Record<string, string | undefined>,
   issues: string[],
 ): NodeConfig {
-  const url = node.url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) issues.push(`${path}.url: environment variable ${name} is not set`);
-    return value ?? '';
-  });
+  const url = expandEnv(node.url, `${path}.url`, env, issues);
   let displayUrl = toRedactedUrl(node.url);
   try {
     const parsedUrl = new URL(url);
@@ -299,17 +348,13 @@ function toNodeConfig(
   return out;
 }
 
-function toSinkConfig(
-  sink: z.infer<typeof sinkSchema>,
+function toWebhookSinkConfig(
+  sink: z.infer<typeof webhookSinkSchema>,
   path: string,
   env: Record<string, string | undefined>,
   issues: string[],
-): SinkConfig {
-  const url = sink.url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) issues.push(`${path}.url: environment variable ${name} is not set`);
-    return value ?? '';
-  });
+): WebhookSinkConfig {
+  const url = expandEnv(sink.url, `${path}.url`, env, issues);
   let displayUrl = '(invalid URL)';
   try {
     const parsedUrl = new URL(url);
@@ -320,7 +365,7 @@ function toSinkConfig(
   } catch {
     if (!sink.url.includes('${')) issues.push(`${path}.url: not a valid URL (${toRedactedUrl(sink.url)})`);
   }
-  const out: SinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
+  const out: WebhookSinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
   if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
   if (sink.secretEnv !== undefined) {
     const secret = env[sink.secretEnv];
@@ -345,15 +390,145 @@ function toSinkConfig(
   return out;
 }
 
+/** secp256k1's group order: a private key is in [1, n - 1]. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+function toOnchainSinkConfig(
+  sink: z.infer<typeof onchainSinkSchema>,
+  path: string,
+  env: Record<string, string | undefined>,
+  breakerNames: ReadonlySet<string> | undefined,
+  issues: string[],
+): OnchainSinkConfig {
+  const before = issues.length;
+  const rpcUrl = expandEnv(sink.rpcUrl, `${path}.rpcUrl`, env, issues);
+  let displayUrl = toRedactedUrl(sink.rpcUrl);
+  try {
+    const parsedUrl = new URL(rpcUrl);
+    if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
+      issues.push(
+        `${path}.rpcUrl: the on-chain guard takes http:// or https:// URLs, got ${parsedUrl.protocol}//`,
+      );
+    }
+    displayUrl = toRedactedUrl(sink.rpcUrl.includes('${') ? sink.rpcUrl : rpcUrl);
+  } catch {
+    if (issues.length === before) issues.push(`${path}.rpcUrl: not a valid URL (${displayUrl})`);
+  }
+
+  let guardAddress = sink.guardAddress as Address;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(sink.guardAddress)) {
+    issues.push(`${path}.guardAddress: not an address (0x and 40 hex digits): "${sink.guardAddress}"`);
+  } else {
+    const digits = sink.guardAddress.slice(2);
+    const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+    guardAddress = getAddress(sink.guardAddress);
+    if (mixedCase && guardAddress !== sink.guardAddress) {
+      issues.push(
+        `${path}.guardAddress: the mixed-case checksum (EIP-55) does not match: check the address, or write it in lower case`,
+      );
+    }
+  }
+
+  let privateKey = '0x' as Hex;
+  const key = env[sink.privateKeyEnv]?.trim();
+  const keyHex = key?.startsWith('0x') ? key : `0x${key ?? ''}`;
+  if (key === undefined || key === '') {
+    issues.push(
+      `${path}.privateKeyEnv: environment variable ${sink.privateKeyEnv} is not set: it must hold the keeper's private key`,
+    );
+  } else if (!/^0x[0-9a-fA-F]{64}$/.test(keyHex)) {
+    issues.push(
+      `${path}.privateKeyEnv: environment variable ${sink.privateKeyEnv} does not hold a private key (32 bytes of hex)`,
+    );
+  } else if (BigInt(keyHex) === 0n || BigInt(keyHex) >= SECP256K1_N) {
+    issues.push(
+      `${path}.privateKeyEnv: environment variable ${sink.privateKeyEnv} does not hold a valid secp256k1 private key`,
+    );
+  } else privateKey = keyHex as Hex;
+
+  const markets: Record<string, Hex> = {};
+  const breakerOfMarket = new Map<Hex, string>();
+  for (const [breaker, market] of Object.entries(sink.markets)) {
+    const field = `${path}.markets.${breaker}`;
+    if (breakerNames !== undefined && !breakerNames.has(breaker)) {
+      issues.push(`${field}: unknown breaker "${breaker}": the breakers are ${[...breakerNames].join(', ')}`);
+    }
+    let id: Hex;
+    if (/^0x[0-9a-fA-F]{64}$/.test(market)) id = market.toLowerCase() as Hex;
+    else if (/^0x[0-9a-fA-F]*$/.test(market)) {
+      issues.push(
+        `${field}: "${market}" is not a market id: give 32 bytes of hex (0x and 64 hex digits), or a market name`,
+      );
+      continue;
+    } else id = toMarketId(market);
+    const other = breakerOfMarket.get(id);
+    if (other !== undefined) {
+      issues.push(
+        `${field}: market "${market}" is already the market of breaker "${other}": each market follows one breaker`,
+      );
+    }
+    breakerOfMarket.set(id, breaker);
+    markets[breaker] = id;
+  }
+
+  const out: OnchainSinkConfig = {
+    name: sink.name,
+    kind: 'onchain',
+    rpcUrl,
+    displayUrl,
+    guardAddress,
+    privateKeyEnv: sink.privateKeyEnv,
+    privateKey,
+    markets,
+  };
+  if (sink.confirmations !== undefined) out.confirmations = sink.confirmations;
+  if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
+  return out;
+}
+
+/**
+ * The names of the breakers the engine will have: those of `breaker.breakers`, and one per chain that
+ * none of them covers, named after the chain (see `createEngineState`). Undefined when the file
+ * declares neither chains nor breakers.
+ */
+function toBreakerNames(
+  chains: readonly string[],
+  breakers: ReadonlyArray<{ name: string; chains: readonly string[] }> = [],
+): ReadonlySet<string> | undefined {
+  if (chains.length === 0 && breakers.length === 0) return undefined;
+  const names = new Set(breakers.map((b) => b.name));
+  const covered = new Set(breakers.flatMap((b) => b.chains));
+  for (const chain of chains) if (!covered.has(chain)) names.add(chain);
+  return names;
+}
+
+/** Replaces each `${NAME}` in `text` with the environment variable; an unset one is an issue at `path`. */
+function expandEnv(
+  text: string,
+  path: string,
+  env: Record<string, string | undefined>,
+  issues: string[],
+): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) issues.push(`${path}: environment variable ${name} is not set`);
+    return value ?? '';
+  });
+}
+
 /** A URL safe to print: no user or password, no query string, `${VAR}` placeholders kept. */
 export function toRedactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     const auth = parsed.username || parsed.password ? '***@' : '';
     const query = parsed.search ? '?***' : '';
-    return `${parsed.protocol}//${auth}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}${query}`;
+    const path =
+      parsed.pathname === '/'
+        ? ''
+        : parsed.pathname.replace(/\$%7B(\w+)%7D/g, (_, name: string) => `\${${name}}`);
+    return `${parsed.protocol}//${auth}${parsed.host}${path}${query}`;
   } catch {
-    return url.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
+    return url.replace(/^([^/?#@]*\/\/)?[^/?#@]*@/, '$1***@').replace(/\?.*$/, '?***');
   }
 }
 

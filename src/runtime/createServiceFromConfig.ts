@@ -1,4 +1,8 @@
-import type { GuardConfig } from '../config/parseConfig.ts';
+import type { GuardConfig, OnchainSinkConfig } from '../config/parseConfig.ts';
+import {
+  type CreateOnchainGuardSinkParameters,
+  createOnchainGuardSink,
+} from '../sinks/onchain/createOnchainGuardSink.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { createWebhookSink } from '../sinks/webhook/createWebhookSink.ts';
 import type { Clock, Source } from '../sources/source.ts';
@@ -13,10 +17,11 @@ export type CreateServiceFromConfigParameters = {
   dataDir?: string;
   /** Sources to watch instead of the config's nodes (the demo, tests). */
   sources?: Source[];
-  /** Sinks beside the configured webhooks (e.g. the on-chain guard). */
+  /** Sinks beside the configured ones. */
   extraSinks?: Sink[];
   clock?: Clock;
   tickIntervalMs?: number;
+  /** The service's log; it also receives the on-chain keeper's entries. */
   log?: CreateServiceParameters['log'];
   onObservation?: CreateServiceParameters['onObservation'];
 };
@@ -31,22 +36,20 @@ export type CreateServiceFromConfigReturnType = {
 
 /**
  * The durable guard of a configuration file: the SQLite store in the data directory, the
- * configured nodes as sources and the configured webhooks as sinks (each told the chains of the
- * breaker it reports). Not started: call `service.start()`. Throws a `StoreError` when the store
- * cannot be opened (`store_locked` when another guard holds it).
+ * configured nodes as sources and the configured sinks: webhooks (each told the chains of the
+ * breaker it reports) and on-chain guard keepers. Not started: call `service.start()`. Throws an
+ * `OnchainGuardError` (`config`) when a keeper cannot be built, before the store is opened, and a
+ * `StoreError` when the store cannot be opened (`store_locked` when another guard holds it).
  */
 export async function createServiceFromConfig(
   parameters: CreateServiceFromConfigParameters,
 ): Promise<CreateServiceFromConfigReturnType> {
   const { config } = parameters;
   const dataDir = parameters.dataDir ?? config.store.dataDir ?? './.data';
-  const store = await openSqliteStore({ dataDir });
-  const sources =
-    parameters.sources ??
-    Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
   let service: Service | undefined;
   const chainsOf = (breaker: string) => service?.engine().breakers.get(breaker)?.chains ?? [breaker];
   const sinks: Sink[] = config.sinks.map((sink) => {
+    if (sink.kind === 'onchain') return toOnchainSink(sink, parameters.log);
     const webhook: Parameters<typeof createWebhookSink>[0] = {
       name: sink.name,
       url: sink.url,
@@ -58,6 +61,10 @@ export async function createServiceFromConfig(
     if (sink.timeoutMs !== undefined) webhook.timeoutMs = sink.timeoutMs;
     return createWebhookSink(webhook);
   });
+  const store = await openSqliteStore({ dataDir });
+  const sources =
+    parameters.sources ??
+    Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
   const serviceParameters: CreateServiceParameters = {
     engine: config.engine,
     sources,
@@ -87,4 +94,59 @@ export async function createServiceFromConfig(
       }
     },
   };
+}
+
+/** The keeper of a configured on-chain guard; its entries go to the service's `log` when there is one. */
+function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['log']): Sink {
+  const onchain: CreateOnchainGuardSinkParameters = {
+    name: sink.name,
+    rpcUrl: sink.rpcUrl,
+    guardAddress: sink.guardAddress,
+    privateKeyEnv: sink.privateKeyEnv,
+    env: { [sink.privateKeyEnv]: sink.privateKey },
+    markets: sink.markets,
+  };
+  if (sink.confirmations !== undefined) onchain.confirmations = sink.confirmations;
+  if (sink.timeoutMs !== undefined) onchain.timeoutMs = sink.timeoutMs;
+  if (log !== undefined) {
+    onchain.log = (entry) => {
+      switch (entry.type) {
+        case 'applied':
+          log({
+            level: 'info',
+            code: 'onchain_applied',
+            message: `${entry.breaker} at level ${entry.level} on ${sink.guardAddress} (seq ${entry.seq})`,
+            sink: sink.name,
+            breaker: entry.breaker,
+            market: entry.market,
+            seq: entry.seq,
+            txHash: entry.txHash,
+            blockNumber: Number(entry.blockNumber),
+          });
+          break;
+        case 'already_applied':
+          log({
+            level: 'info',
+            code: 'onchain_already_applied',
+            message: `${entry.breaker} seq ${entry.seq} or a later transition is already on ${sink.guardAddress}`,
+            sink: sink.name,
+            breaker: entry.breaker,
+            market: entry.market,
+            seq: entry.seq,
+          });
+          break;
+        case 'unmapped':
+          log({
+            level: 'warn',
+            code: 'onchain_unmapped',
+            message: `breaker ${entry.breaker} has no market in sink ${sink.name}: transition seq ${entry.seq} not written on chain`,
+            sink: sink.name,
+            breaker: entry.breaker,
+            seq: entry.seq,
+          });
+          break;
+      }
+    };
+  }
+  return createOnchainGuardSink(onchain);
 }

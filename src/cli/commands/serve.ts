@@ -110,9 +110,12 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
           `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
         );
       }
-      output.err(
-        `sinks: ${config.sinks.map((s) => `${s.name} (${s.shape}, ${s.displayUrl})`).join(', ') || 'none'}\n`,
+      const sinks = config.sinks.map((s) =>
+        s.kind === 'onchain'
+          ? `${s.name} (onchain, ${s.displayUrl}, ${s.guardAddress.slice(0, 5)}…)`
+          : `${s.name} (${s.shape}, ${s.displayUrl})`,
       );
+      output.err(`sinks: ${sinks.join(', ') || 'none'}\n`);
       output.err(`serving; breakers: ${levels || 'none yet'}\n`);
       if (address) {
         try {
