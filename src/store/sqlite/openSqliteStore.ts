@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Transition } from '../../breaker/levels.ts';
 import type {
   AuditEntry,
@@ -13,8 +11,10 @@ import type {
   StoredSignal,
 } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
-import { StoreError, type StoreErrorCode } from '../storeError.ts';
+import { StoreError } from '../storeError.ts';
+import { openSqliteDatabase } from './openSqliteDatabase.ts';
 import { type Migration, sqliteMigrations } from './sqliteMigrations.ts';
+import { toStoreError } from './toStoreError.ts';
 
 export type OpenSqliteStoreParameters = {
   /** Directory of the database file `consensus-guard.sqlite`; created if missing. */
@@ -44,68 +44,15 @@ type Row = Record<string, unknown>;
  * const store = await openSqliteStore({ dataDir: './.data' });
  */
 export async function openSqliteStore(parameters: OpenSqliteStoreParameters = {}): Promise<Store> {
-  const path = parameters.path ?? join(parameters.dataDir ?? './.data', SQLITE_FILE_NAME);
-  if (parameters.path === undefined) {
-    const dir = parameters.dataDir ?? './.data';
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (cause) {
-      throw new StoreError('store_open_failed', `cannot create the data directory ${dir}`, {
-        details: (cause as Error).message,
-        cause,
-      });
-    }
-  }
-  let db: Database.Database;
-  try {
-    db = new Database(path, { timeout: 0 });
-  } catch (cause) {
-    throw toStoreError(cause, 'store_open_failed', `cannot open the store ${path}`);
-  }
-  try {
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${parameters.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -65536');
-    db.exec('BEGIN EXCLUSIVE; COMMIT;');
-  } catch (cause) {
-    db.close();
-    throw toStoreError(cause, 'store_open_failed', `cannot open the store ${path}`);
-  }
-  try {
-    migrate(db, parameters.migrations ?? sqliteMigrations);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openSqliteDatabase({
+    dataDir: parameters.dataDir,
+    path: parameters.path,
+    fileName: SQLITE_FILE_NAME,
+    synchronous: parameters.synchronous,
+    migrations: parameters.migrations ?? sqliteMigrations,
+    label: 'the store',
+  });
   return createSqliteStore(db);
-}
-
-function migrate(db: Database.Database, migrations: readonly Migration[]): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
-  );
-  const current =
-    (db.prepare('SELECT MAX(version) AS v FROM migrations').get() as { v: number | null }).v ?? 0;
-  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  if (current > latest) {
-    throw new StoreError('store_schema_newer', `the store is at schema version ${current}`, {
-      details: `this program knows versions up to ${latest}: upgrade consensus-guard`,
-    });
-  }
-  const insert = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= current) continue;
-    try {
-      db.transaction(() => {
-        db.exec(migration.sql);
-        insert.run(migration.version, migration.name, Date.now());
-      })();
-    } catch (cause) {
-      throw toStoreError(cause, 'store_migration_failed', `migration ${migration.version} failed`);
-    }
-  }
 }
 
 function createSqliteStore(db: Database.Database): Store {
@@ -409,27 +356,4 @@ function createSqliteStore(db: Database.Database): Store {
       }
     },
   };
-}
-
-const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_SNAPSHOT']);
-const CORRUPT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
-
-function toStoreError(cause: unknown, fallback: StoreErrorCode, shortMessage: string): StoreError {
-  const sqliteCode = (cause as { code?: unknown }).code;
-  const details = cause instanceof Error ? cause.message : String(cause);
-  let code = fallback;
-  if (typeof sqliteCode === 'string') {
-    if (LOCKED.has(sqliteCode)) code = 'store_locked';
-    else if (CORRUPT.has(sqliteCode) || sqliteCode.startsWith('SQLITE_CORRUPT')) code = 'store_corrupt';
-  }
-  const hint =
-    code === 'store_locked'
-      ? 'another process holds this store (one guard per data directory)'
-      : code === 'store_corrupt'
-        ? 'the file is not a consensus-guard store or is damaged'
-        : details;
-  return new StoreError(code, shortMessage, {
-    details: code === fallback ? details : `${hint} (${details})`,
-    cause,
-  });
 }

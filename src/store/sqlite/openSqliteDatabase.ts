@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../storeError.ts';
+import type { Migration } from './sqliteMigrations.ts';
+import { toStoreError } from './toStoreError.ts';
+
+export type OpenSqliteDatabaseParameters = {
+  /** Directory of the file `fileName`; created if missing. Default `./.data`. */
+  dataDir?: string | undefined;
+  /** Path of the database file (instead of `dataDir`); `:memory:` for a throwaway database. */
+  path?: string | undefined;
+  /** The file's name inside `dataDir`. */
+  fileName: string;
+  /** `full` (default) syncs the log at every commit; `normal` survives a process crash only. */
+  synchronous?: 'full' | 'normal' | undefined;
+  /** Numbered migrations, applied once each in version order. */
+  migrations: readonly Migration[];
+  /** What the file is, for error messages: `the store`, `the ledger`. */
+  label: string;
+};
+
+/**
+ * Opens a SQLite file of consensus-guard, creating and migrating it as needed: WAL journal, the
+ * chosen `synchronous` level, an exclusive lock held while open (a second process gets
+ * `store_locked`; the OS releases the lock when the process dies, even by `kill -9`), and the
+ * numbered `migrations` recorded in a `migrations` table (a file migrated by a newer version is
+ * refused with `store_schema_newer`). Errors are {@link StoreError}s with the driver's error as
+ * `cause`.
+ */
+export function openSqliteDatabase(parameters: OpenSqliteDatabaseParameters): Database.Database {
+  const { label } = parameters;
+  const dir = parameters.dataDir ?? './.data';
+  const path = parameters.path ?? join(dir, parameters.fileName);
+  if (parameters.path === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (cause) {
+      throw new StoreError('store_open_failed', `cannot create the data directory ${dir}`, {
+        details: (cause as Error).message,
+        cause,
+      });
+    }
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: 0 });
+  } catch (cause) {
+    throw toStoreError(cause, 'store_open_failed', `cannot open ${label} ${path}`);
+  }
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${parameters.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+  } catch (cause) {
+    db.close();
+    throw toStoreError(cause, 'store_open_failed', `cannot open ${label} ${path}`);
+  }
+  try {
+    migrate(db, parameters.migrations, label);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[], label: string): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+  );
+  const current =
+    (db.prepare('SELECT MAX(version) AS v FROM migrations').get() as { v: number | null }).v ?? 0;
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) {
+    throw new StoreError('store_schema_newer', `${label} is at schema version ${current}`, {
+      details: `this program knows versions up to ${latest}: upgrade consensus-guard`,
+    });
+  }
+  const insert = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        insert.run(migration.version, migration.name, Date.now());
+      })();
+    } catch (cause) {
+      throw toStoreError(cause, 'store_migration_failed', `migration ${migration.version} failed`);
+    }
+  }
+}
