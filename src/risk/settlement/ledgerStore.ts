@@ -4,8 +4,9 @@ import type { LedgerFact } from './ledgerTypes.ts';
 /**
  * Where the ledger's facts persist. The ledger is event-sourced: the store keeps the facts in the
  * order they were reduced, and `replayLedger` rebuilds the state from them after a restart.
- * An adapter for the SQL store needs one table `(seq integer primary key, body text)` holding
- * {@link toLedgerLine} output: `append` inserts in one transaction, `load` selects by `seq`.
+ * Adapters: `createMemoryLedgerStore`, `createJsonLinesLedgerStore` and, for SQLite,
+ * `openSqliteLedgerStore` (src/store/sqlite: one row `(seq, body)` of {@link toLedgerLine} output
+ * per fact).
  */
 export type LedgerStore = {
   /** Appends facts durably, in order; resolves once they are written. */
@@ -22,8 +23,11 @@ export function toLedgerLine(fact: LedgerFact): string {
   );
 }
 
-/** Parses a line written by {@link toLedgerLine}. */
-export function parseLedgerLine(line: string, lineNumber = 1): LedgerFact {
+/**
+ * Parses a line written by {@link toLedgerLine}; a bad line is an `invalid_input` {@link RiskError}
+ * naming it by `unit` and `position` (`line.3` in a file, `seq.3` in a table).
+ */
+export function parseLedgerLine(line: string, position = 1, unit: 'line' | 'seq' = 'line'): LedgerFact {
   try {
     const fact = JSON.parse(line, (_key, value) =>
       value !== null &&
@@ -39,10 +43,8 @@ export function parseLedgerLine(line: string, lineNumber = 1): LedgerFact {
   } catch (error) {
     throw new RiskError(
       'invalid_input',
-      `ledger line ${lineNumber} is not a ledger fact: ${(error as Error).message}`,
-      {
-        field: `line.${lineNumber}`,
-      },
+      `ledger ${unit} ${position} is not a ledger fact: ${(error as Error).message}`,
+      { field: `${unit}.${position}` },
     );
   }
 }

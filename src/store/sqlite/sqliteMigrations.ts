@@ -66,3 +66,21 @@ CREATE INDEX audit_breaker ON audit (breaker, id);
 `,
   },
 ];
+
+/**
+ * The schema of the settlement ledger's own file `ledger.sqlite` (`openSqliteLedgerStore`), as
+ * numbered migrations applied by the same mechanism, recorded in that file's `migrations` table.
+ * Never edit a released migration: add the next number.
+ */
+export const sqliteLedgerMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'settlement ledger facts',
+    sql: `
+CREATE TABLE ledger (
+  seq INTEGER PRIMARY KEY,
+  body TEXT NOT NULL
+);
+`,
+  },
+];
