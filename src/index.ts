@@ -133,6 +133,11 @@ export { toObservationLine } from './sources/replay/toObservationLine.ts';
 export { writeObservationLog } from './sources/replay/writeObservationLog.ts';
 export { type Clock, type Source, SourceError, systemClock } from './sources/source.ts';
 export {
+  type OpenSqliteLedgerStoreParameters,
+  openSqliteLedgerStore,
+  SQLITE_LEDGER_FILE_NAME,
+} from './store/sqlite/openSqliteLedgerStore.ts';
+export {
   type OpenSqliteStoreParameters,
   openSqliteStore,
   SQLITE_FILE_NAME,

@@ -32,6 +32,7 @@ describe('public API', () => {
       'createService',
       'createServiceFromConfig',
       'openSqliteStore',
+      'openSqliteLedgerStore',
       'createWebhookSink',
       'createWebhookReceiver',
       'verifyWebhook',
