@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
-import { ConfigError, parseConfig } from '../../config/parseConfig.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import type { EngineConfig } from '../../engine/config.ts';
@@ -12,6 +10,7 @@ import { readObservationLogBatches } from '../../sources/replay/readObservationL
 import { ReplayError } from '../../sources/replay/replayError.ts';
 import { CliError, usageError } from '../errors.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toRunDocument } from '../output.ts';
+import { readConfigFile } from '../readConfigFile.ts';
 
 type ReplayOptions = { preset?: string; config?: string; json?: boolean };
 
@@ -80,24 +79,11 @@ async function toReplayConfig(options: ReplayOptions): Promise<EngineConfig> {
     throw usageError('give either --preset or --config, not both');
   }
   if (options.config !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(options.config, 'utf8');
-    } catch (error) {
-      throw new CliError(`cannot read config ${options.config}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    try {
-      const config = parseConfig(text, options.config, process.env);
-      return {
-        ...config.engine,
-        defaultPreset: Object.values(config.engine.chains)[0]?.preset ?? 'ethereum',
-      };
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
-      throw error;
-    }
+    const config = await readConfigFile(options.config);
+    return {
+      ...config.engine,
+      defaultPreset: Object.values(config.engine.chains)[0]?.preset ?? 'ethereum',
+    };
   }
   const preset = options.preset ?? 'ethereum';
   if (!isPresetName(preset))

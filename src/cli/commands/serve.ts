@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ConfigError, type GuardConfig, parseConfig } from '../../config/parseConfig.ts';
 import type { Service } from '../../runtime/createService.ts';
 import {
   type CreateServiceFromConfigReturnType,
@@ -11,6 +9,7 @@ import { CliError, toStoreCliError, usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatSignal, formatTransition, type Output, toEventLine } from '../output.ts';
+import { readConfigFile } from '../readConfigFile.ts';
 
 type ServeOptions = {
   config?: string;
@@ -60,7 +59,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
       const address = options.http === undefined ? undefined : toHostPort(options.http);
       const token = toToken(options);
-      const config = await readConfig(options.config);
+      const config = await readConfigFile(options.config);
       let running: CreateServiceFromConfigReturnType;
       let http: CliHttp | undefined;
       try {
@@ -131,19 +130,4 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       await running.close();
       output.err('stopped\n');
     });
-}
-
-async function readConfig(path: string): Promise<GuardConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read config ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return parseConfig(text, path, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
-    throw error;
-  }
 }

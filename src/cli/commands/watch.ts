@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
 import { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from '../../config/parseConfig.ts';
@@ -10,10 +9,11 @@ import { createMemoryServiceView, type MemoryServiceView } from '../../runtime/c
 import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
-import { CliError, usageError } from '../errors.ts';
+import { usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toEventLine } from '../output.ts';
+import { readConfigFile } from '../readConfigFile.ts';
 
 type WatchOptions = {
   config?: string;
@@ -170,22 +170,7 @@ async function toGuardConfig(options: WatchOptions): Promise<GuardConfig> {
     options.node.length + options.bitcoin.length + options.beacon.length > 0 || options.preset !== undefined;
   if (options.config !== undefined && quick)
     throw usageError('give either --config, or --preset with node URLs, not both');
-  if (options.config !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(options.config, 'utf8');
-    } catch (error) {
-      throw new CliError(`cannot read config ${options.config}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    try {
-      return parseConfig(text, options.config, process.env);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message, { code: error.code });
-      throw error;
-    }
-  }
+  if (options.config !== undefined) return readConfigFile(options.config);
   if (!quick) throw usageError('nothing to watch: give --config FILE, or --preset NAME with --node URL');
   const preset = options.preset ?? 'ethereum';
   if (!isPresetName(preset))
