@@ -110,6 +110,8 @@ describe('toRedactedUrl', () => {
     [`https://rpc.example/v3/\${RPC_KEY}`, `https://rpc.example/v3/\${RPC_KEY}`],
     [`\${SCHEME}://user:pass@h/x?k=v`, `\${SCHEME}://***@h/x?***`],
     ['::user:pass@?k=v', '***@?***'],
+    ['https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef', 'https://mainnet.infura.io/v3/***'],
+    ['https://rpc.example/eth-mainnet/short', 'https://rpc.example/eth-mainnet/short'],
   ];
   for (const [url, expected] of cases)
     it(`args: ${expected}`, () => assert.equal(toRedactedUrl(url), expected));

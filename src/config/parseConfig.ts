@@ -516,7 +516,11 @@ function expandEnv(
   });
 }
 
-/** A URL safe to print: no user or password, no query string, `${VAR}` placeholders kept. */
+/**
+ * A URL safe to print: no user or password, no query string, path segments that look like API
+ * keys (16 or more letters, digits, `-` and `_`, as in `/v3/<key>`) as `***`, `${VAR}`
+ * placeholders kept.
+ */
 export function toRedactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -525,7 +529,11 @@ export function toRedactedUrl(url: string): string {
     const path =
       parsed.pathname === '/'
         ? ''
-        : parsed.pathname.replace(/\$%7B(\w+)%7D/g, (_, name: string) => `\${${name}}`);
+        : parsed.pathname
+            .split('/')
+            .map((segment) => (segment.length >= 16 && /^[\w-]+$/.test(segment) ? '***' : segment))
+            .join('/')
+            .replace(/\$%7B(\w+)%7D/g, (_, name: string) => `\${${name}}`);
     return `${parsed.protocol}//${auth}${parsed.host}${path}${query}`;
   } catch {
     return url.replace(/^([^/?#@]*\/\/)?[^/?#@]*@/, '$1***@').replace(/\?.*$/, '?***');
