@@ -6,7 +6,14 @@
  * margin, cover).
  */
 
-export { type BreakerState, overrideBreaker, reduceBreaker, resumeBreaker } from './breaker/breaker.ts';
+export {
+  type BreakerState,
+  type ExternalCondition,
+  overrideBreaker,
+  reduceBreaker,
+  resumeBreaker,
+  setExternalCondition,
+} from './breaker/breaker.ts';
 export { isLevel, LEVELS, type Level, levelRank, type Transition } from './breaker/levels.ts';
 export {
   type BreakerConfig,
@@ -75,6 +82,7 @@ export { type HttpServer, type StartHttpServerParameters, startHttpServer } from
 export * from './risk/hazard/index.ts';
 export * from './risk/index.ts';
 export * from './risk/pricing/index.ts';
+export { applyOracleResult } from './runtime/applyOracleResult.ts';
 export { createGuard, type Guard } from './runtime/createGuard.ts';
 export {
   createMemoryServiceView,
@@ -83,6 +91,7 @@ export {
 export {
   type CreateServiceParameters,
   createService,
+  type ExternalConditionInput,
   type RetryPolicy,
   type Service,
   type ServiceLogEntry,

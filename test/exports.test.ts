@@ -46,6 +46,7 @@ describe('public API', () => {
       'aggregateOracle',
       'reduceLedger',
       'priceCover',
+      'applyOracleResult',
     ]) {
       assert.ok(names.includes(name), `missing export ${name}`);
     }

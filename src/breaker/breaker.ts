@@ -17,7 +17,20 @@ export type BreakerState = {
   /** Since when a lower level has been asked for. */
   clearedSinceMs?: number | undefined;
   override?: { level: Level; actor: string; reason: string; atMs: number } | undefined;
+  /** Conditions raised from outside the chain view (an unobservable oracle price), by key: each
+   * asks for its level until it is cleared, like a detector's condition. */
+  external?: Map<string, ExternalCondition> | undefined;
   changedAtMs: number;
+};
+
+/** A condition raised on a breaker from outside the chain view. */
+export type ExternalCondition = {
+  level: Level;
+  /** One line: why, e.g. `oracle critical: ETH-USD unobservable: 1 of 3 sources valid`. */
+  reason: string;
+  /** What it is, for `Transition.causes`, e.g. `oracle`. */
+  cause: string;
+  atMs: number;
 };
 
 /** What the rules ask for at one evaluation. */
@@ -63,6 +76,16 @@ export function reduceBreaker(
     return move(breaker, request.level, nowMs, reason, request.causes, 'auto');
   }
   return undefined;
+}
+
+/** Raises the external condition `key` on the breaker, or clears it (`condition` undefined). */
+export function setExternalCondition(
+  breaker: BreakerState,
+  key: string,
+  condition: ExternalCondition | undefined,
+): void {
+  if (condition) (breaker.external ??= new Map()).set(key, condition);
+  else if (breaker.external?.delete(key) && breaker.external.size === 0) breaker.external = undefined;
 }
 
 /** Pins the breaker at `level` until {@link resumeBreaker}. Audited: who and why. */

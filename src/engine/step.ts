@@ -4,7 +4,7 @@ import {
   type LevelRequest,
   reduceBreaker,
 } from '../breaker/breaker.ts';
-import { levelRank, type Transition } from '../breaker/levels.ts';
+import { type Level, levelRank, type Transition } from '../breaker/levels.ts';
 import {
   type BreakerRule,
   DEFAULT_RECOVERY,
@@ -334,6 +334,7 @@ function evaluateBreakers(
 }
 
 function hasDemands(state: EngineState, breaker: BreakerState): boolean {
+  if (breaker.external) return true;
   for (const name of breaker.chains) {
     const chain = state.chains.get(name);
     if (chain && (chain.conditions.size > 0 || chain.holds.length > 0)) return true;
@@ -341,21 +342,34 @@ function hasDemands(state: EngineState, breaker: BreakerState): boolean {
   return false;
 }
 
-/** The highest level that the rules ask for, over the breaker's chains' conditions and holds. */
+/**
+ * The highest level asked for: by the rules over the breaker's chains' conditions and holds, and
+ * by the breaker's external conditions.
+ */
 export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs: number): LevelRequest {
   let best: LevelRequest = { level: 'normal', reason: 'no active condition', causes: [] };
   let bestRank = 0;
-  const consider = (signal: Signal) => {
-    const { level } = toRequestedLevel(state.rules, signal);
+  const ask = (level: Level, reason: () => string, cause: string) => {
     const rank = levelRank(level);
     if (rank === 0) return;
     if (rank > bestRank) {
-      best = { level, reason: `${signal.kind} ${signal.severity}: ${signal.message}`, causes: [signal.kind] };
+      best = { level, reason: reason(), causes: [cause] };
       bestRank = rank;
-    } else if (rank === bestRank && !best.causes.includes(signal.kind)) {
-      best.causes.push(signal.kind);
+    } else if (rank === bestRank && !best.causes.includes(cause)) {
+      best.causes.push(cause);
     }
   };
+  const consider = (signal: Signal) =>
+    ask(
+      toRequestedLevel(state.rules, signal).level,
+      () => `${signal.kind} ${signal.severity}: ${signal.message}`,
+      signal.kind,
+    );
+  if (breaker.external) {
+    for (const condition of breaker.external.values()) {
+      ask(condition.level, () => condition.reason, condition.cause);
+    }
+  }
   for (const name of breaker.chains) {
     const chain = state.chains.get(name);
     if (!chain) continue;

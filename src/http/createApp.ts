@@ -264,6 +264,7 @@ function toBreakerView(view: ServiceView, name: string, history: number) {
     seq: breaker.seq,
     changedAtMs: breaker.changedAtMs,
     override: breaker.override ?? null,
+    conditions: [...(breaker.external ?? [])].map(([key, condition]) => ({ key, ...condition })),
     history: view.transitions(history, name),
   };
 }

@@ -1,7 +1,7 @@
-import { overrideBreaker, resumeBreaker } from '../breaker/breaker.ts';
+import { overrideBreaker, reduceBreaker, resumeBreaker, setExternalCondition } from '../breaker/breaker.ts';
 import type { Transition } from '../breaker/levels.ts';
 import type { Signal } from '../core/signal.ts';
-import { type EngineState, step } from '../engine/step.ts';
+import { type EngineState, step, toLevelRequest } from '../engine/step.ts';
 import type { EventRecord } from '../store/store.ts';
 import { ServiceError } from './serviceError.ts';
 
@@ -9,7 +9,8 @@ const NONE: Signal[] = [];
 
 /**
  * One entry of the event log applied to the engine: an observation goes through `step`, a manual
- * command through `overrideBreaker` / `resumeBreaker` at the command's own time. Live and replay
+ * command through `overrideBreaker` / `resumeBreaker`, an external condition through
+ * `setExternalCondition` and one evaluation of the breaker, each at the command's own time. Live and replay
  * both go through here, so the same log gives the same transitions. Throws a
  * {@link ServiceError} `unknown_breaker` for a command on a breaker the engine does not have.
  */
@@ -29,6 +30,20 @@ export function applyEvent(
   if (command.type === 'resume') {
     resumeBreaker(breaker);
     return { signals: NONE, transitions: [] };
+  }
+  if (command.type === 'condition') {
+    setExternalCondition(
+      breaker,
+      command.key,
+      command.level === undefined
+        ? undefined
+        : { level: command.level, reason: command.reason, cause: command.cause, atMs: command.atMs },
+    );
+    // Raising escalates at once; clearing lets the breaker recover through the usual hysteresis
+    // (this evaluation does not count as a healthy one).
+    const request = toLevelRequest(state, breaker, command.atMs);
+    const transition = reduceBreaker(breaker, request, command.atMs, state.recovery, false);
+    return { signals: NONE, transitions: transition ? [transition] : [] };
   }
   const transition = overrideBreaker(breaker, command.level, command.actor, command.reason, command.atMs);
   return { signals: NONE, transitions: transition ? [transition] : [] };

@@ -7,7 +7,7 @@ import type { Sink } from '../sinks/sink.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
 import { type Clock, type Source, systemClock } from '../sources/source.ts';
-import type { EventEntry, EventRecord, OutboxAction, Store } from '../store/store.ts';
+import type { BreakerCommand, EventEntry, EventRecord, OutboxAction, Store } from '../store/store.ts';
 import { applyEvent } from './applyEvent.ts';
 import { ServiceError } from './serviceError.ts';
 import type { ServiceEvent, ServiceView } from './serviceView.ts';
@@ -78,11 +78,32 @@ export type Service = ServiceView & {
   stop(): Promise<void>;
   /** Takes one observation, as a source does. */
   push(observation: Observation): void;
+  /**
+   * Raises (with `level`) or clears (without) the external condition `key` on every breaker that
+   * protects one of `chains` (clearing without `chains`: every breaker that has it). A raised
+   * condition holds its breakers at `level` or above, like a detector's condition: escalation at
+   * once, recovery through the usual hysteresis once it is cleared. Each change is stored and
+   * replayed like a manual command; repeating the current state stores nothing. Returns the
+   * transitions it caused. {@link applyOracleResult} drives it from an oracle aggregation.
+   */
+  setCondition(condition: ExternalConditionInput): Transition[];
   /** Resolves once everything taken so far is committed to the store. */
   flush(): Promise<void>;
   /** Resolves once everything taken is committed and no sink has a pending action (tests). */
   drained(): Promise<void>;
   stats(): ServiceStats;
+};
+
+export type ExternalConditionInput = {
+  /** The condition's key, e.g. `oracle:ETH-USD`. */
+  key: string;
+  /** What it is, for `Transition.causes`, e.g. `oracle`. */
+  cause: string;
+  chains?: readonly string[];
+  /** The level asked for while raised; absent to clear. */
+  level?: Level;
+  actor: string;
+  reason: string;
 };
 
 const WRITE_BATCH = 1000;
@@ -415,6 +436,36 @@ export function createService(parameters: CreateServiceParameters): Service {
     resume(breaker: string, actor: string, reason: string) {
       assertRunning();
       take({ type: 'command', command: { type: 'resume', breaker, actor, reason, atMs: clock.nowMs() } });
+    },
+    setCondition(input) {
+      assertRunning();
+      const { key, cause, level, actor, reason } = input;
+      const targets = new Set<string>();
+      if (input.chains === undefined) {
+        for (const breaker of state.breakers.values())
+          if (breaker.external?.has(key)) targets.add(breaker.name);
+      } else {
+        for (const chain of input.chains) {
+          for (const breaker of state.breakersOfChain.get(chain) ?? []) targets.add(breaker.name);
+        }
+      }
+      const out: Transition[] = [];
+      for (const name of targets) {
+        const current = state.breakers.get(name)?.external?.get(key);
+        if (level === undefined ? current === undefined : current?.level === level) continue;
+        const command: BreakerCommand = {
+          type: 'condition',
+          breaker: name,
+          key,
+          cause,
+          actor,
+          reason,
+          atMs: clock.nowMs(),
+        };
+        if (level !== undefined) command.level = level;
+        out.push(...take({ type: 'command', command }));
+      }
+      return out;
     },
     push,
     flush,

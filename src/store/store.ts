@@ -13,13 +13,31 @@ import type { Signal } from '../core/signal.ts';
  *   commands, in order, each with a sequence number from 1;
  * - the signals and breaker transitions each event produced;
  * - the action outbox: one row per transition per sink, unique on (sink, idempotency key);
- * - the audit log of manual overrides and resumes (who, why, when).
+ * - the audit log of manual overrides and resumes (who, why, when); external conditions are in
+ *   the event log only.
  */
 
-/** A manual command on a breaker; kept in the event log so that a restart replays it. */
+/**
+ * A command on a breaker, kept in the event log so that a restart replays it: a manual override
+ * or resume (audited), or an external condition raised or cleared by a check outside the chain
+ * view, such as an unobservable oracle price (`level` present: raised; absent: cleared).
+ */
 export type BreakerCommand =
   | { type: 'override'; breaker: string; level: Level; actor: string; reason: string; atMs: number }
-  | { type: 'resume'; breaker: string; actor: string; reason: string; atMs: number };
+  | { type: 'resume'; breaker: string; actor: string; reason: string; atMs: number }
+  | {
+      type: 'condition';
+      breaker: string;
+      /** The condition's key, e.g. `oracle:ETH-USD`. */
+      key: string;
+      /** What it is, for `Transition.causes`, e.g. `oracle`. */
+      cause: string;
+      /** The level it asks for while raised; absent when it is cleared. */
+      level?: Level;
+      actor: string;
+      reason: string;
+      atMs: number;
+    };
 
 /** One entry of the event log. */
 export type EventRecord =

@@ -109,6 +109,15 @@ function toCommand(body: string, seq: number): BreakerCommand {
   }
   const base = { breaker: text('breaker'), actor: text('actor'), reason: text('reason'), atMs };
   if (command.type === 'resume') return { type: 'resume', ...base };
+  if (command.type === 'condition') {
+    const condition: BreakerCommand = { type: 'condition', key: text('key'), cause: text('cause'), ...base };
+    if (command.level !== undefined) {
+      if (!isLevel(command.level))
+        throw new StoreError('store_corrupt', `event ${seq}: condition with an invalid level`);
+      condition.level = command.level;
+    }
+    return condition;
+  }
   if (command.type === 'override') {
     const level = command.level;
     if (!isLevel(level))

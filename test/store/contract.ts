@@ -345,6 +345,43 @@ export function runStoreContract(name: string, createFixture: () => Promise<Stor
       assert.equal((await store.listAudit({ breaker: 'btc' })).length, 0);
     });
 
+    it('behavior: external conditions, raised and cleared, come back from the log as written and are not audited', async () => {
+      const raise = {
+        type: 'condition' as const,
+        breaker: 'eth',
+        key: 'oracle:ETH-USD',
+        cause: 'oracle',
+        level: 'reduce_only' as const,
+        actor: 'oracle',
+        reason: 'oracle critical: ETH-USD unobservable',
+        atMs: T0,
+      };
+      const clear = {
+        type: 'condition' as const,
+        breaker: 'eth',
+        key: 'oracle:ETH-USD',
+        cause: 'oracle',
+        actor: 'oracle',
+        reason: 'price observable',
+        atMs: T0 + 1000,
+      };
+      await store.appendEvents({
+        entries: [
+          { event: { type: 'command', command: raise }, signals: [], transitions: [] },
+          { event: { type: 'command', command: clear }, signals: [], transitions: [] },
+        ],
+        sinks: [],
+        nowMs: T0,
+      });
+      const events = [];
+      for await (const batch of store.readEvents()) events.push(...batch);
+      assert.deepEqual(events, [
+        { seq: 1, type: 'command', command: raise },
+        { seq: 2, type: 'command', command: clear },
+      ]);
+      assert.deepEqual(await store.listAudit(), []);
+    });
+
     it('args: limits keep the newest, oldest first; a breaker filter', async () => {
       const ts = [1, 2, 3]
         .map((s) => transition('eth', s, 'normal', 'halt'))

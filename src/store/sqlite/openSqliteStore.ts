@@ -181,7 +181,7 @@ function createSqliteStore(db: Database.Database): Store {
             statements.insertEvent.run(event.type, atMs, storeCodec.toEventBody(event)).lastInsertRowid,
           );
           seqs.push(seq);
-          if (event.type === 'command') {
+          if (event.type === 'command' && event.command.type !== 'condition') {
             const c = event.command;
             statements.insertAudit.run(
               seq,
