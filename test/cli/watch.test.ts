@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.ts';
 import { type RunningNode, startAnvil } from '../peers/nodes.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-watch-'));
 const children: ChildProcess[] = [];
@@ -35,16 +36,6 @@ function startWatch(args: string[]) {
   return { child, lines, exited, stderr: () => stderr };
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('consensus-guard watch', () => {
   it('behavior: reports an Anvil reorg as JSON lines, stops cleanly on SIGINT, and the recording replays to the same signals', async () => {
     const anvil = await startAnvil({ blockTimeS: 1 });
@@ -54,8 +45,10 @@ describe('consensus-guard watch', () => {
     // Let the watcher follow a few blocks before the reorg, so that the common ancestor is known.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await anvil.rpc('anvil_reorg', [3, []]);
-    const reorg = await waitFor('the reorg signal', () =>
-      watch.lines.find((l) => l.type === 'signal' && l.kind === 'reorg' && l.scope === 'chain'),
+    const reorg = await waitFor(
+      'the reorg signal',
+      () => watch.lines.find((l) => l.type === 'signal' && l.kind === 'reorg' && l.scope === 'chain'),
+      60_000,
     );
     assert.equal(reorg.depth, 3);
     watch.child.kill('SIGINT');

@@ -24,6 +24,7 @@ import { deployGuard } from '../../src/sinks/onchain/deployGuard.ts';
 import { toMarketId } from '../../src/sinks/onchain/toMarketId.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 import { type RunningNode, startAnvil } from '../peers/nodes.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const guardAbi = consensusGuardArtifact.abi;
 const marketAbi = exampleOptionsMarketArtifact.abi;
@@ -31,14 +32,8 @@ const ownerKey = generatePrivateKey();
 const keeperKey = generatePrivateKey();
 const traderKey = generatePrivateKey();
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 6_000; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+const until = <T>(what: string, check: () => T | undefined | Promise<T | undefined>) =>
+  waitFor(what, check, 150_000, 25);
 
 /** The custom error a call reverted with, decoded from the ABI; rethrows anything else. */
 async function revertOf(call: Promise<unknown>): Promise<{ name: string; args: readonly unknown[] }> {

@@ -10,17 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { createWebhookReceiver } from '../../examples/webhookReceiver.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 import { type RunningNode, startAnvil } from '../peers/nodes.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const SECRET = 'anvil-serve-secret';
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 12_000; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+const until = <T>(what: string, check: () => T | undefined | Promise<T | undefined>) =>
+  waitFor(what, check, 120_000, 10);
 
 describe('serve on a real node', () => {
   let anvil: RunningNode;
