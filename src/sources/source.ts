@@ -1,4 +1,5 @@
 import type { ErrorObservation, Observation } from '../core/observation.ts';
+import { walkCause } from '../core/walkCause.ts';
 
 /**
  * The source port: something that watches one node (or a recorded log) and turns what it sees into
@@ -73,16 +74,7 @@ export class SourceError extends Error {
 
   /** Walks the `cause` chain; returns the deepest error, or the first for which `fn` is true. */
   walk(fn?: (error: unknown) => boolean): unknown {
-    let current: unknown = this;
-    const seen = new Set<unknown>();
-    while (current !== undefined && current !== null && !seen.has(current)) {
-      if (fn?.(current)) return current;
-      seen.add(current);
-      const next: unknown = (current as { cause?: unknown }).cause;
-      if (next === undefined || next === null) return fn ? undefined : current;
-      current = next;
-    }
-    return fn ? undefined : current;
+    return walkCause(this, fn);
   }
 }
 

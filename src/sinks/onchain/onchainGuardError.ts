@@ -1,3 +1,5 @@
+import { walkCause } from '../../core/walkCause.ts';
+
 /**
  * Codes of {@link OnchainGuardError}:
  * - `config`: the keeper's configuration is unusable (missing or malformed key, bad address or id).
@@ -47,15 +49,6 @@ export class OnchainGuardError extends Error {
 
   /** Walks the `cause` chain; returns the deepest error, or the first for which `fn` is true. */
   walk(fn?: (error: unknown) => boolean): unknown {
-    let current: unknown = this;
-    const seen = new Set<unknown>();
-    while (current !== undefined && current !== null && !seen.has(current)) {
-      if (fn?.(current)) return current;
-      seen.add(current);
-      const next: unknown = (current as { cause?: unknown }).cause;
-      if (next === undefined || next === null) return fn ? undefined : current;
-      current = next;
-    }
-    return fn ? undefined : current;
+    return walkCause(this, fn);
   }
 }
