@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import { LEVELS, levelRank } from '../breaker/levels.ts';
+import type { ChainState, NodeView } from '../core/chainView.ts';
 import type { Observation } from '../core/observation.ts';
 import type { ServiceView } from '../runtime/serviceView.ts';
 
@@ -41,68 +42,73 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
   const latencies = new Map<string, number>();
   const nodeKey = (chain: string, node: string) => `${chain}\u0000${node}`;
 
-  new Gauge({
-    name: `${PREFIX}node_head_height`,
-    help: 'Height of the head block each node follows.',
-    labelNames: ['chain', 'node'] as const,
-    registers,
-    collect() {
-      this.reset();
+  /** A gauge read from the engine at each scrape: one series per value that `fill` sets. */
+  const engineGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (set: (labels: Record<L, string>, value: number) => void) => void,
+  ) =>
+    new Gauge({
+      name: `${PREFIX}${name}`,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        fill((labels, value) => this.set(labels, value));
+      },
+    });
+  const nodeGauge = (
+    name: string,
+    help: string,
+    read: (chain: ChainState, node: NodeView) => number | undefined,
+  ) =>
+    engineGauge(name, help, ['chain', 'node'], (set) => {
       for (const chain of view.engine().chains.values())
-        for (const node of chain.nodes.values())
-          if (node.head) this.set({ chain: chain.name, node: node.name }, Number(node.head.number));
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}node_lag_blocks`,
-    help: 'Canonical head height minus the node head height (0 when on or ahead of it).',
-    labelNames: ['chain', 'node'] as const,
-    registers,
-    collect() {
-      this.reset();
+        for (const node of chain.nodes.values()) {
+          const value = read(chain, node);
+          if (value !== undefined) set({ chain: chain.name, node: node.name }, value);
+        }
+    });
+  const chainGauge = (name: string, help: string, read: (chain: ChainState) => number | undefined) =>
+    engineGauge(name, help, ['chain'], (set) => {
       for (const chain of view.engine().chains.values()) {
-        const canonical = chain.canonical;
-        if (!canonical) continue;
-        for (const node of chain.nodes.values()) {
-          if (!node.head) continue;
-          const lag = canonical.number - node.head.number;
-          this.set({ chain: chain.name, node: node.name }, lag > 0n ? Number(lag) : 0);
-        }
+        const value = read(chain);
+        if (value !== undefined) set({ chain: chain.name }, value);
       }
+    });
+
+  nodeGauge('node_head_height', 'Height of the head block each node follows.', (_, node) =>
+    node.head ? Number(node.head.number) : undefined,
+  );
+  nodeGauge(
+    'node_lag_blocks',
+    'Canonical head height minus the node head height (0 when on or ahead of it).',
+    (chain, node) => {
+      if (!chain.canonical || !node.head) return undefined;
+      const lag = chain.canonical.number - node.head.number;
+      return lag > 0n ? Number(lag) : 0;
     },
-  });
-  new Gauge({
-    name: `${PREFIX}node_head_minus_finalized_blocks`,
-    help: 'Node head height minus the height of the finalized checkpoint it reports.',
-    labelNames: ['chain', 'node'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        for (const node of chain.nodes.values()) {
-          const finalized = node.checkpoints.finalized?.number;
-          if (node.head && finalized !== undefined)
-            this.set({ chain: chain.name, node: node.name }, Number(node.head.number - finalized));
-        }
+  );
+  nodeGauge(
+    'node_head_minus_finalized_blocks',
+    'Node head height minus the height of the finalized checkpoint it reports.',
+    (_, node) => {
+      const finalized = node.checkpoints.finalized?.number;
+      return node.head && finalized !== undefined ? Number(node.head.number - finalized) : undefined;
     },
-  });
-  new Gauge({
-    name: `${PREFIX}node_up`,
-    help: '1 when the node takes part in the canonical choice (reachable, no integrity failure), else 0.',
-    labelNames: ['chain', 'node'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        for (const node of chain.nodes.values()) {
-          const down =
-            node.integrityFailedAtMs !== undefined ||
-            (node.failingSinceMs !== undefined &&
-              chain.nowMs - node.failingSinceMs >= chain.params.lag.graceMs);
-          this.set({ chain: chain.name, node: node.name }, down ? 0 : 1);
-        }
+  );
+  nodeGauge(
+    'node_up',
+    '1 when the node takes part in the canonical choice (reachable, no integrity failure), else 0.',
+    (chain, node) => {
+      const down =
+        node.integrityFailedAtMs !== undefined ||
+        (node.failingSinceMs !== undefined && chain.nowMs - node.failingSinceMs >= chain.params.lag.graceMs);
+      return down ? 0 : 1;
     },
-  });
+  );
   const rpcLatency = new Histogram({
     name: `${PREFIX}node_rpc_latency_seconds`,
     help: 'Round trip of the requests made to each node.',
@@ -116,63 +122,27 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
     labelNames: ['chain', 'node'] as const,
     registers,
   });
-  new Gauge({
-    name: `${PREFIX}chain_head_height`,
-    help: 'Height of the canonical head.',
-    labelNames: ['chain'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        if (chain.canonical) this.set({ chain: chain.name }, Number(chain.canonical.number));
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}chain_finalized_height`,
-    help: 'Height of the finalized checkpoint.',
-    labelNames: ['chain'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        if (chain.finalized?.number !== undefined)
-          this.set({ chain: chain.name }, Number(chain.finalized.number));
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}chain_seconds_since_last_head`,
-    help: 'Time since the canonical head last advanced (engine time), seconds.',
-    labelNames: ['chain'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        this.set({ chain: chain.name }, Math.max(0, chain.nowMs - chain.canonicalAdvancedAtMs) / 1000);
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}chain_finality_age_seconds`,
-    help: 'Time since the finalized checkpoint last advanced (engine time), seconds.',
-    labelNames: ['chain'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        if (chain.finalized)
-          this.set({ chain: chain.name }, Math.max(0, chain.nowMs - chain.finalizedAdvancedAtMs) / 1000);
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}chain_conditions_active`,
-    help: 'Conditions currently raised on the chain (liveness, finality, divergence, lag).',
-    labelNames: ['chain'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const chain of view.engine().chains.values())
-        this.set({ chain: chain.name }, chain.conditions.size);
-    },
-  });
+  chainGauge('chain_head_height', 'Height of the canonical head.', (chain) =>
+    chain.canonical ? Number(chain.canonical.number) : undefined,
+  );
+  chainGauge('chain_finalized_height', 'Height of the finalized checkpoint.', (chain) =>
+    chain.finalized?.number !== undefined ? Number(chain.finalized.number) : undefined,
+  );
+  chainGauge(
+    'chain_seconds_since_last_head',
+    'Time since the canonical head last advanced (engine time), seconds.',
+    (chain) => Math.max(0, chain.nowMs - chain.canonicalAdvancedAtMs) / 1000,
+  );
+  chainGauge(
+    'chain_finality_age_seconds',
+    'Time since the finalized checkpoint last advanced (engine time), seconds.',
+    (chain) => (chain.finalized ? Math.max(0, chain.nowMs - chain.finalizedAdvancedAtMs) / 1000 : undefined),
+  );
+  chainGauge(
+    'chain_conditions_active',
+    'Conditions currently raised on the chain (liveness, finality, divergence, lag).',
+    (chain) => chain.conditions.size,
+  );
   const reorgDepth = new Histogram({
     name: `${PREFIX}chain_reorg_depth_blocks`,
     help: 'Depth of reorganizations (blocks replaced), of the canonical chain (scope chain) or a node.',
@@ -180,40 +150,33 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
     buckets: REORG_DEPTH_BUCKETS_BLOCKS,
     registers,
   });
-  new Gauge({
-    name: `${PREFIX}breaker_level`,
-    help: `Breaker level as its rank: ${LEVELS.map((level, rank) => `${rank} ${level}`).join(', ')}.`,
-    labelNames: ['breaker'] as const,
-    registers,
-    collect() {
-      this.reset();
+  engineGauge(
+    'breaker_level',
+    `Breaker level as its rank: ${LEVELS.map((level, rank) => `${rank} ${level}`).join(', ')}.`,
+    ['breaker'],
+    (set) => {
       for (const breaker of view.engine().breakers.values())
-        this.set({ breaker: breaker.name }, levelRank(breaker.level));
+        set({ breaker: breaker.name }, levelRank(breaker.level));
     },
-  });
-  new Gauge({
-    name: `${PREFIX}breaker_state`,
-    help: '1 for the level each breaker is at, 0 for the other levels.',
-    labelNames: ['breaker', 'level'] as const,
-    registers,
-    collect() {
-      this.reset();
+  );
+  engineGauge(
+    'breaker_state',
+    '1 for the level each breaker is at, 0 for the other levels.',
+    ['breaker', 'level'],
+    (set) => {
       for (const breaker of view.engine().breakers.values())
-        for (const level of LEVELS)
-          this.set({ breaker: breaker.name, level }, breaker.level === level ? 1 : 0);
+        for (const level of LEVELS) set({ breaker: breaker.name, level }, breaker.level === level ? 1 : 0);
     },
-  });
-  new Gauge({
-    name: `${PREFIX}breaker_overridden`,
-    help: '1 while a manual override pins the breaker, else 0.',
-    labelNames: ['breaker'] as const,
-    registers,
-    collect() {
-      this.reset();
+  );
+  engineGauge(
+    'breaker_overridden',
+    '1 while a manual override pins the breaker, else 0.',
+    ['breaker'],
+    (set) => {
       for (const breaker of view.engine().breakers.values())
-        this.set({ breaker: breaker.name }, breaker.override ? 1 : 0);
+        set({ breaker: breaker.name }, breaker.override ? 1 : 0);
     },
-  });
+  );
   const signals = new Counter({
     name: `${PREFIX}signals_total`,
     help: 'Signals raised, by chain, kind and severity.',
