@@ -1,5 +1,5 @@
+import { CodedError, type CodedErrorParameters } from '../core/codedError.ts';
 import type { ErrorObservation, Observation } from '../core/observation.ts';
-import { walkCause } from '../core/walkCause.ts';
 
 /**
  * The source port: something that watches one node (or a recorded log) and turns what it sees into
@@ -43,38 +43,19 @@ export const SOURCE_ERROR_CODES = [
 ] as const;
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
-export type SourceErrorParameters = {
-  code: SourceErrorCode;
-  /** One line for humans, without credentials. */
-  shortMessage: string;
-  details?: string;
-  cause?: unknown;
+export type SourceErrorParameters = CodedErrorParameters<SourceErrorCode> & {
   /** Round trip of the failed request, in milliseconds, when measured. */
   latencyMs?: number;
 };
 
 /** The error type of every source: a code, a one-line message, the library error as `cause`. */
-export class SourceError extends Error {
+export class SourceError extends CodedError<SourceErrorCode> {
   override name = 'SourceError';
-  readonly code: SourceErrorCode;
-  readonly shortMessage: string;
-  readonly details: string | undefined;
   readonly latencyMs: number | undefined;
 
-  constructor({ code, shortMessage, details, cause, latencyMs }: SourceErrorParameters) {
-    super(
-      details ? `${shortMessage}: ${details}` : shortMessage,
-      cause === undefined ? undefined : { cause },
-    );
-    this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = details;
+  constructor({ latencyMs, ...rest }: SourceErrorParameters) {
+    super(rest);
     this.latencyMs = latencyMs;
-  }
-
-  /** Walks the `cause` chain; returns the deepest error, or the first for which `fn` is true. */
-  walk(fn?: (error: unknown) => boolean): unknown {
-    return walkCause(this, fn);
   }
 }
 

@@ -1,4 +1,4 @@
-import { walkCause } from '../../core/walkCause.ts';
+import { CodedError, type CodedErrorParameters } from '../../core/codedError.ts';
 
 /**
  * Codes of {@link OnchainGuardError}:
@@ -18,37 +18,18 @@ export const ONCHAIN_GUARD_ERROR_CODES = [
 ] as const;
 export type OnchainGuardErrorCode = (typeof ONCHAIN_GUARD_ERROR_CODES)[number];
 
-export type OnchainGuardErrorParameters = {
-  code: OnchainGuardErrorCode;
-  /** One line for humans, without credentials. */
-  shortMessage: string;
-  details?: string;
-  cause?: unknown;
+export type OnchainGuardErrorParameters = CodedErrorParameters<OnchainGuardErrorCode> & {
   /** The contract error's name when the guard reverted, e.g. `NotKeeper`. */
   errorName?: string;
 };
 
 /** The error of the on-chain guard's keeper: a code, a one-line message, the library error as `cause`. */
-export class OnchainGuardError extends Error {
+export class OnchainGuardError extends CodedError<OnchainGuardErrorCode> {
   override name = 'OnchainGuardError';
-  readonly code: OnchainGuardErrorCode;
-  readonly shortMessage: string;
-  readonly details: string | undefined;
   readonly errorName: string | undefined;
 
-  constructor({ code, shortMessage, details, cause, errorName }: OnchainGuardErrorParameters) {
-    super(
-      details ? `${shortMessage}: ${details}` : shortMessage,
-      cause === undefined ? undefined : { cause },
-    );
-    this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = details;
+  constructor({ errorName, ...rest }: OnchainGuardErrorParameters) {
+    super(rest);
     this.errorName = errorName;
-  }
-
-  /** Walks the `cause` chain; returns the deepest error, or the first for which `fn` is true. */
-  walk(fn?: (error: unknown) => boolean): unknown {
-    return walkCause(this, fn);
   }
 }
