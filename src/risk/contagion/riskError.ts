@@ -1,3 +1,5 @@
+import { FieldError, type FieldErrorDetails } from '../fieldError.ts';
+
 /**
  * The one error type of the venue-risk modules (contagion, oracle, margin, cover, settlement).
  * Pure code throws only on broken input or a broken invariant; expected anomalies (a stale oracle,
@@ -14,24 +16,10 @@ export type RiskErrorCode =
   /** A ledger fact contradicts the ledger (e.g. the same execution recorded twice differently). */
   | 'ledger_conflict';
 
-export type RiskErrorDetails = {
-  /** Dotted path of the offending input, e.g. `accounts.3.positions.0.strike`. */
-  field: string;
-  value?: unknown;
-};
+export type RiskErrorDetails = FieldErrorDetails;
 
-export class RiskError extends Error {
+export class RiskError extends FieldError<RiskErrorCode> {
   override readonly name = 'RiskError';
-  readonly code: RiskErrorCode;
-  readonly field: string;
-  readonly value: unknown;
-
-  constructor(code: RiskErrorCode, message: string, details: RiskErrorDetails) {
-    super(message);
-    this.code = code;
-    this.field = details.field;
-    this.value = details.value;
-  }
 }
 
 /** Throws `invalid_input` unless `value` is a finite number within `[min, max]`. */

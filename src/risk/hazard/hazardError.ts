@@ -1,3 +1,5 @@
+import { FieldError, type FieldErrorDetails } from '../fieldError.ts';
+
 /**
  * The one error type of the hazard model. Pure code throws only on broken input: a price that is
  * not a positive finite number, a malformed incident record, an empty observation window. Every
@@ -14,25 +16,10 @@ export type HazardErrorCode =
   /** No base rate is known for the chain and none was given. */
   | 'unknown_chain';
 
-export type HazardErrorDetails = {
-  /** Dotted path of the offending input, e.g. `security.priceUsd`. */
-  field: string;
-  /** The offending value, for logs. */
-  value?: unknown;
-};
+export type HazardErrorDetails = FieldErrorDetails;
 
-export class HazardError extends Error {
+export class HazardError extends FieldError<HazardErrorCode> {
   override readonly name = 'HazardError';
-  readonly code: HazardErrorCode;
-  readonly field: string;
-  readonly value: unknown;
-
-  constructor(code: HazardErrorCode, message: string, details: HazardErrorDetails) {
-    super(message);
-    this.code = code;
-    this.field = details.field;
-    this.value = details.value;
-  }
 }
 
 /** Throws `invalid_input` unless `value` is a finite number. */
