@@ -5,15 +5,23 @@ import { StoreError } from '../storeError.ts';
 import type { Migration } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
 
-export type OpenSqliteDatabaseParameters = {
-  /** Directory of the file `fileName`; created if missing. Default `./.data`. */
+/** Where and how to open one SQLite file of consensus-guard (the store, the ledger). */
+export type SqliteFileParameters = {
+  /** Directory of the file; created if missing. Default `./.data`. */
   dataDir?: string | undefined;
-  /** Path of the database file (instead of `dataDir`); `:memory:` for a throwaway database. */
+  /** Path of the file (instead of `dataDir`); `:memory:` for a throwaway database. */
   path?: string | undefined;
+  /** `full` (default) syncs the log at every commit, so a commit survives a power loss;
+   * `normal` survives a process crash only, and commits faster. */
+  synchronous?: 'full' | 'normal' | undefined;
+  /** Migrations to apply instead of the file's own (tests use this to check the refusal of a
+   * newer schema). */
+  migrations?: readonly Migration[];
+};
+
+export type OpenSqliteDatabaseParameters = SqliteFileParameters & {
   /** The file's name inside `dataDir`. */
   fileName: string;
-  /** `full` (default) syncs the log at every commit; `normal` survives a process crash only. */
-  synchronous?: 'full' | 'normal' | undefined;
   /** Numbered migrations, applied once each in version order. */
   migrations: readonly Migration[];
   /** What the file is, for error messages: `the store`, `the ledger`. */

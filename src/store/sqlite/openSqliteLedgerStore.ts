@@ -2,21 +2,12 @@ import { RiskError } from '../../risk/contagion/riskError.ts';
 import { type LedgerStore, parseLedgerLine, toLedgerLine } from '../../risk/settlement/ledgerStore.ts';
 import type { LedgerFact } from '../../risk/settlement/ledgerTypes.ts';
 import { StoreError } from '../storeError.ts';
-import { openSqliteDatabase } from './openSqliteDatabase.ts';
-import { type Migration, sqliteLedgerMigrations } from './sqliteMigrations.ts';
+import { openSqliteDatabase, type SqliteFileParameters } from './openSqliteDatabase.ts';
+import { sqliteLedgerMigrations } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
 
-export type OpenSqliteLedgerStoreParameters = {
-  /** Directory of the ledger file `ledger.sqlite`; created if missing. Default `./.data`. */
-  dataDir?: string;
-  /** Path of the ledger file (instead of `dataDir`); `:memory:` for a throwaway ledger. */
-  path?: string;
-  /** `full` (default) syncs the log at every commit, so an appended fact survives a power loss;
-   * `normal` survives a process crash only, and commits faster. */
-  synchronous?: 'full' | 'normal';
-  /** Migrations to apply (tests use this to check the refusal of a newer schema). */
-  migrations?: readonly Migration[];
-};
+/** Where and how to open the file `ledger.sqlite`. */
+export type OpenSqliteLedgerStoreParameters = SqliteFileParameters;
 
 /** The file name of the ledger inside its data directory. */
 export const SQLITE_LEDGER_FILE_NAME = 'ledger.sqlite';

@@ -12,21 +12,12 @@ import type {
 } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
 import { StoreError } from '../storeError.ts';
-import { openSqliteDatabase } from './openSqliteDatabase.ts';
-import { type Migration, sqliteMigrations } from './sqliteMigrations.ts';
+import { openSqliteDatabase, type SqliteFileParameters } from './openSqliteDatabase.ts';
+import { sqliteMigrations } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
 
-export type OpenSqliteStoreParameters = {
-  /** Directory of the database file `consensus-guard.sqlite`; created if missing. */
-  dataDir?: string;
-  /** Path of the database file (instead of `dataDir`); `:memory:` for a throwaway store. */
-  path?: string;
-  /** `full` (default) syncs the log at every commit, so a commit survives a power loss;
-   * `normal` survives a process crash only, and commits faster. */
-  synchronous?: 'full' | 'normal';
-  /** Migrations to apply (tests use this to check the refusal of a newer schema). */
-  migrations?: readonly Migration[];
-};
+/** Where and how to open the file `consensus-guard.sqlite`. */
+export type OpenSqliteStoreParameters = SqliteFileParameters;
 
 /** The file name of the store inside its data directory. */
 export const SQLITE_FILE_NAME = 'consensus-guard.sqlite';
