@@ -1,7 +1,6 @@
 import { getHttpRpcClient } from 'viem/utils';
+import { timeRpcRequest } from './timeRpcRequest.ts';
 import { toRedactedUrl } from './toRedactedUrl.ts';
-import { toRpcResult } from './toRpcResult.ts';
-import { toSourceError } from './toSourceError.ts';
 
 /** A JSON-RPC channel to one node; every failure is thrown as a `SourceError`. */
 export type EvmRpcClient = {
@@ -42,20 +41,13 @@ export function createEvmHttpClient({
   let nextId = 1;
   return {
     url: redacted,
-    async request(method, params) {
+    request(method, params) {
       const id = nextId++;
-      const startedAt = performance.now();
-      try {
-        const answer: unknown = await client.request({ body: { id, method, params: [...params] } });
-        const latencyMs = Math.round(performance.now() - startedAt);
-        return {
-          result: toRpcResult(answer, { operation: method, url: redacted, id, latencyMs }),
-          latencyMs,
-        };
-      } catch (error) {
-        const latencyMs = Math.round(performance.now() - startedAt);
-        throw toSourceError(error, { operation: method, url: redacted, latencyMs });
-      }
+      return timeRpcRequest(() => client.request({ body: { id, method, params: [...params] } }), {
+        method,
+        url: redacted,
+        id,
+      });
     },
     close() {},
   };

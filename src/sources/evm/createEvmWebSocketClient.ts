@@ -2,6 +2,7 @@ import { TimeoutError } from 'viem';
 import { getWebSocketRpcClient } from 'viem/utils';
 import { SourceError } from '../source.ts';
 import type { EvmRpcClient } from './createEvmHttpClient.ts';
+import { timeRpcRequest } from './timeRpcRequest.ts';
 import { toRedactedUrl } from './toRedactedUrl.ts';
 import { toRpcResult } from './toRpcResult.ts';
 import { toSourceError } from './toSourceError.ts';
@@ -118,25 +119,16 @@ export async function createEvmWebSocketClient({
   return {
     url: redacted,
     subscriptionId,
-    async request(method, params) {
+    request(method, params) {
       const id = nextId++;
-      const startedAt = performance.now();
-      try {
-        if (closed)
-          throw new SourceError({ code: 'unreachable', shortMessage: `${method} to ${redacted}: closed` });
-        const answer: unknown = await socket.requestAsync({
-          body: { id, method, params: [...params] },
-          timeout: timeoutMs,
-        });
-        const latencyMs = Math.round(performance.now() - startedAt);
-        return {
-          result: toRpcResult(answer, { operation: method, url: redacted, id, latencyMs }),
-          latencyMs,
-        };
-      } catch (error) {
-        const latencyMs = Math.round(performance.now() - startedAt);
-        throw toSourceError(error, { operation: method, url: redacted, latencyMs });
-      }
+      return timeRpcRequest(
+        async () => {
+          if (closed)
+            throw new SourceError({ code: 'unreachable', shortMessage: `${method} to ${redacted}: closed` });
+          return socket.requestAsync({ body: { id, method, params: [...params] }, timeout: timeoutMs });
+        },
+        { method, url: redacted, id },
+      );
     },
     close() {
       if (closed) return;
