@@ -23,6 +23,21 @@ export function toEventLine(
   return `${toJson(event.type === 'signal' ? { type: 'signal', ...event.signal } : { type: 'transition', ...event.transition })}\n`;
 }
 
+/**
+ * One event of a live run (`watch`, `serve`): its JSON line, or its timeline line stamped with
+ * the event's wall-clock time instead of an offset.
+ */
+export function formatLiveEvent(
+  event: { type: 'signal'; signal: Signal } | { type: 'transition'; transition: Transition },
+  json: boolean | undefined,
+): string {
+  if (json) return toEventLine(event);
+  const atMs = event.type === 'signal' ? event.signal.atMs : event.transition.atMs;
+  const line =
+    event.type === 'signal' ? formatSignal(event.signal, atMs) : formatTransition(event.transition, atMs);
+  return line.replace(/^\+\S+/, new Date(atMs).toISOString());
+}
+
 const SEVERITY_MARK: Record<Signal['severity'], string> = {
   info: 'info    ',
   warning: 'WARNING ',

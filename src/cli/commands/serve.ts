@@ -8,7 +8,7 @@ import { StoreError } from '../../store/storeError.ts';
 import { CliError, toStoreCliError, usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
-import { formatSignal, formatTransition, type Output, toEventLine } from '../output.ts';
+import { formatLiveEvent, type Output } from '../output.ts';
 import { readConfigFile } from '../readConfigFile.ts';
 
 type ServeOptions = {
@@ -75,20 +75,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         throw error;
       }
       const { service } = running;
-      let startMs: number | undefined;
-      service.subscribe((event) => {
-        if (options.json) {
-          output.out(toEventLine(event));
-          return;
-        }
-        const atMs = event.type === 'signal' ? event.signal.atMs : event.transition.atMs;
-        startMs ??= atMs;
-        const line =
-          event.type === 'signal'
-            ? formatSignal(event.signal, startMs)
-            : formatTransition(event.transition, startMs);
-        output.out(line.replace(/^\+\S+/, new Date(atMs).toISOString()));
-      });
+      service.subscribe((event) => output.out(formatLiveEvent(event, options.json)));
       const stopRequested = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

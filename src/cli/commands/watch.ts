@@ -12,7 +12,7 @@ import type { Source } from '../../sources/source.ts';
 import { usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
-import { formatSignal, formatSummary, formatTransition, type Output, toEventLine } from '../output.ts';
+import { formatLiveEvent, formatSummary, type Output } from '../output.ts';
 import { readConfigFile } from '../readConfigFile.ts';
 
 type WatchOptions = {
@@ -94,7 +94,6 @@ export function registerWatch(program: Command, output: Output): void {
             });
       const signals: Signal[] = [];
       const transitions: Transition[] = [];
-      let startMs: number | undefined;
       let view: MemoryServiceView | undefined;
       let http: CliHttp | undefined;
       const guard = createGuard({
@@ -102,27 +101,18 @@ export function registerWatch(program: Command, output: Output): void {
         sources,
         tickIntervalMs,
         onObservation: (observation) => {
-          startMs ??= observation.observedAtMs;
           if (recorder && !recordError) recorder.write(observation);
           http?.metrics.observe(observation);
         },
         onSignal: (signal) => {
           signals.push(signal);
           view?.onSignal(signal);
-          output.out(
-            options.json
-              ? toEventLine({ type: 'signal', signal })
-              : stamp(formatSignal(signal, startMs ?? signal.atMs), signal.atMs),
-          );
+          output.out(formatLiveEvent({ type: 'signal', signal }, options.json));
         },
         onTransition: (transition) => {
           transitions.push(transition);
           view?.onTransition(transition);
-          output.out(
-            options.json
-              ? toEventLine({ type: 'transition', transition })
-              : stamp(formatTransition(transition, startMs ?? transition.atMs), transition.atMs),
-          );
+          output.out(formatLiveEvent({ type: 'transition', transition }, options.json));
         },
       });
       for (const [chain, nodes] of Object.entries(config.nodes)) {
@@ -136,11 +126,7 @@ export function registerWatch(program: Command, output: Output): void {
           if (event.type !== 'transition' || event.transition.mode !== 'manual') return;
           const transition = event.transition;
           transitions.push(transition);
-          output.out(
-            options.json
-              ? toEventLine({ type: 'transition', transition })
-              : stamp(formatTransition(transition, startMs ?? transition.atMs), transition.atMs),
-          );
+          output.out(formatLiveEvent({ type: 'transition', transition }, options.json));
         });
         view.setReady(false);
         http = await startCliHttp({ view, address, token, output });
@@ -158,11 +144,6 @@ export function registerWatch(program: Command, output: Output): void {
       if (!options.json) output.out(`\n${formatSummary(toRunSummary(guard.state, signals, transitions))}`);
       output.err('stopped\n');
     });
-}
-
-/** Replaces the relative offset of a timeline line with the wall-clock time. */
-function stamp(line: string, atMs: number): string {
-  return line.replace(/^\+\S+/, new Date(atMs).toISOString());
 }
 
 async function toGuardConfig(options: WatchOptions): Promise<GuardConfig> {
