@@ -1,5 +1,5 @@
 import { type Level, levelRank } from '../breaker/levels.ts';
-import type { ChainState } from '../core/chainView.ts';
+import type { ChainState, Checkpoint } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 import { type Severity, severityRank } from '../core/signal.ts';
 import type { EngineState } from '../engine/step.ts';
@@ -7,11 +7,23 @@ import type { EngineState } from '../engine/step.ts';
 /** `ok`, or the severity of the highest active condition or held event signal. */
 export type ChainStatus = 'ok' | Severity;
 
+/** A finalized checkpoint as the API shows it: its hash, and its height and epoch when known. */
+export type CheckpointSummary = { number?: bigint; epoch?: number; hash: Hash };
+
+export function toCheckpointSummary(checkpoint: Checkpoint | undefined): CheckpointSummary | null {
+  if (!checkpoint) return null;
+  return {
+    hash: checkpoint.hash,
+    ...(checkpoint.number === undefined ? {} : { number: checkpoint.number }),
+    ...(checkpoint.epoch === undefined ? {} : { epoch: checkpoint.epoch }),
+  };
+}
+
 export type ChainSummary = {
   name: string;
   preset: string;
   canonicalHead: { number: bigint; hash: Hash; timestamp: number } | null;
-  finalized: { number?: bigint; epoch?: number; hash: Hash } | null;
+  finalized: CheckpointSummary | null;
   status: ChainStatus;
   conditions: Array<{ key: string; kind: string; severity: Severity; message: string; atMs: number }>;
   /** Event signals (reorg, integrity, latency) still holding a breaker level, until `untilMs`. */
@@ -72,13 +84,7 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
     name: chain.name,
     preset: chain.params.preset,
     canonicalHead: head ? { number: head.number, hash: head.hash, timestamp: head.timestamp } : null,
-    finalized: finalized
-      ? {
-          hash: finalized.hash,
-          ...(finalized.number === undefined ? {} : { number: finalized.number }),
-          ...(finalized.epoch === undefined ? {} : { epoch: finalized.epoch }),
-        }
-      : null,
+    finalized: toCheckpointSummary(finalized),
     status,
     conditions,
     holds,

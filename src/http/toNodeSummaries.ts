@@ -1,6 +1,7 @@
 import { type ChainState, isHealthy, type NodeView } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 import type { EngineState } from '../engine/step.ts';
+import { type CheckpointSummary, toCheckpointSummary } from './toChainSummaries.ts';
 
 export type NodeSummary = {
   chain: string;
@@ -20,7 +21,7 @@ export type NodeSummary = {
   failingSinceMs: number | null;
   /** This node's head height minus its finalized checkpoint's height. */
   headMinusFinalized: number | null;
-  finalized: { number?: bigint; epoch?: number; hash: Hash } | null;
+  finalized: CheckpointSummary | null;
   /** Engine time since the node's head last changed, seconds. */
   secondsSinceHeadChange: number;
 };
@@ -61,13 +62,7 @@ function toNodeSummary(chain: ChainState, node: NodeView, latencyMs: number | un
     lastError: node.lastError ?? null,
     failingSinceMs: node.failingSinceMs ?? null,
     headMinusFinalized,
-    finalized: finalized
-      ? {
-          hash: finalized.hash,
-          ...(finalized.number === undefined ? {} : { number: finalized.number }),
-          ...(finalized.epoch === undefined ? {} : { epoch: finalized.epoch }),
-        }
-      : null,
+    finalized: toCheckpointSummary(finalized),
     secondsSinceHeadChange: Math.max(0, chain.nowMs - node.headChangedAtMs) / 1000,
   };
 }
