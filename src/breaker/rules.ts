@@ -28,6 +28,8 @@ export type RecoveryPolicy = {
 
 export type BreakerConfig = {
   rules?: BreakerRule[];
+  /** The highest level an uncorroborated signal (one node's word, or no quorum) asks for; `caution`. */
+  uncorroboratedLevel?: Level;
   recovery?: Partial<RecoveryPolicy>;
   breakers?: BreakerDefinition[];
 };
@@ -47,6 +49,7 @@ export const DEFAULT_RULES: readonly BreakerRule[] = Object.freeze([
   { kind: 'divergence', minSeverity: 'critical', level: 'reduce_only' },
   { kind: 'divergence', minSeverity: 'safety', level: 'settlement_hold' },
   { kind: 'integrity', minSeverity: 'critical', level: 'caution', holdMs: FIVE_MINUTES_MS },
+  { kind: 'quorum', minSeverity: 'warning', level: 'caution' },
 ]);
 
 export const DEFAULT_RECOVERY: RecoveryPolicy = Object.freeze({ healthyEvaluations: 3, graceMs: 60_000 });

@@ -126,6 +126,11 @@ const paramsSchema = z
       .partial()
       .optional(),
     pruneDepth: positiveInt.min(16).optional(),
+    quorum: z
+      .strictObject({ fraction: z.number().min(0).max(0.99), minNodes: positiveInt, toleranceMs: durationMs })
+      .partial()
+      .optional(),
+    maxAheadBlocks: positiveInt.optional(),
   })
   .optional();
 
@@ -209,6 +214,7 @@ const configSchema = z.strictObject({
   breaker: z
     .strictObject({
       rules: z.array(ruleSchema).optional(),
+      uncorroboratedLevel: z.enum(LEVELS).optional(),
       recovery: z.strictObject({ healthyEvaluations: positiveInt, graceMs: durationMs }).partial().optional(),
       breakers: z
         .array(z.strictObject({ name: z.string().min(1), chains: z.array(z.string()).min(1) }))
@@ -271,12 +277,14 @@ export function parseConfig(
     } catch (error) {
       issues.push(`chains.${chainName}.preset: ${(error as Error).message}`);
     }
-    engine.chains[chainName] = { preset: chain.preset, params };
+    engine.chains[chainName] = { preset: chain.preset, params, nodes: chain.nodes.map((node) => node.name) };
   }
   if (parsed.data.breaker) {
     const breaker: NonNullable<EngineConfig['breaker']> = {};
     if (parsed.data.breaker.rules) breaker.rules = parsed.data.breaker.rules.map(stripUndefined);
     if (parsed.data.breaker.recovery) breaker.recovery = stripUndefined(parsed.data.breaker.recovery);
+    if (parsed.data.breaker.uncorroboratedLevel)
+      breaker.uncorroboratedLevel = parsed.data.breaker.uncorroboratedLevel;
     if (parsed.data.breaker.breakers) {
       breaker.breakers = parsed.data.breaker.breakers;
       parsed.data.breaker.breakers.forEach((b, i) => {

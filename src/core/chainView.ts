@@ -1,6 +1,7 @@
 import type { CheckpointKind, Hash } from './observation.ts';
 import type { ChainParams } from './params.ts';
 import type { BlockRef, Signal } from './signal.ts';
+import { toLivenessThresholds } from './toLivenessThresholds.ts';
 
 /**
  * The chain view: per chain, one block tree merged from every node, each node's head and
@@ -54,6 +55,15 @@ export type NodeView = {
   propagationOutlier: boolean;
 };
 
+/** The canonical branch's backing: healthy nodes (weight and count) and those on the branch. */
+export type Quorum = {
+  ok: boolean;
+  supportWeight: number;
+  supportNodes: number;
+  healthyWeight: number;
+  healthyNodes: number;
+};
+
 /** Active conditions and their signal, by key (e.g. `liveness`, `lag:nodeA`). */
 export type Conditions = Map<string, Signal>;
 
@@ -71,7 +81,16 @@ export type ChainState = {
   /** When the canonical head last moved to a higher block, ms. */
   canonicalAdvancedAtMs: number;
   nodes: Map<string, NodeView>;
-  /** Highest finalized checkpoint reported by a healthy node. */
+  /** Nodes the config lists for this chain (0 when it lists none): they count before they speak. */
+  configuredNodes: number;
+  /** Whether the canonical branch holds the quorum, and the weights behind it. */
+  quorum: Quorum;
+  /** Since when the chain has had no quorum. */
+  noQuorumSinceMs?: number | undefined;
+  /**
+   * The highest finalized checkpoint that healthy nodes holding more than the quorum fraction of
+   * the reporting weight have reached; it never moves back.
+   */
   finalized?: Checkpoint;
   /** When `finalized` last advanced (or when watching started). */
   finalizedAdvancedAtMs: number;
@@ -82,7 +101,15 @@ export type ChainState = {
   conditions: Conditions;
   /** Event signals holding a breaker level until `untilMs`. */
   holds: Array<{ signal: Signal; untilMs: number }>;
-  counts: { heads: number; blocks: number; checkpoints: number; errors: number; ticks: number };
+  counts: {
+    heads: number;
+    blocks: number;
+    checkpoints: number;
+    errors: number;
+    ticks: number;
+    /** Parent links followed by walks over the tree: the engine's work, bounded per step. */
+    walked: number;
+  };
 };
 
 export function createChainState(name: string, params: ChainParams, nowMs: number): ChainState {
@@ -94,12 +121,14 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     canonicalByHeight: new Map(),
     canonicalAdvancedAtMs: nowMs,
     nodes: new Map(),
+    configuredNodes: 0,
+    quorum: { ok: true, supportWeight: 0, supportNodes: 0, healthyWeight: 0, healthyNodes: 0 },
     finalizedAdvancedAtMs: nowMs,
     nowMs,
     startedAtMs: nowMs,
     conditions: new Map(),
     holds: [],
-    counts: { heads: 0, blocks: 0, checkpoints: 0, errors: 0, ticks: 0 },
+    counts: { heads: 0, blocks: 0, checkpoints: 0, errors: 0, ticks: 0, walked: 0 },
   };
 }
 
@@ -130,12 +159,13 @@ export function toBlockRef(block: { number: bigint; hash: Hash }): BlockRef {
 }
 
 /**
- * Adds a block to the tree, or returns the stored one. When the hash is known with other
- * contents, returns `conflict` (a node contradicts what was reported before).
+ * Adds a block to the tree (unless `store` is false), or returns the stored one. When the hash is
+ * known with other contents, returns `conflict` (a node contradicts what was reported before).
  */
 export function addBlock(
   chain: ChainState,
   block: Block,
+  store = true,
 ): { block: Block; added: boolean; conflict?: Block } {
   const known = chain.blocks.get(block.hash);
   if (known) {
@@ -144,8 +174,8 @@ export function addBlock(
     }
     return { block: known, added: false };
   }
-  if (chain.lowestHeight !== undefined && block.number < chain.lowestHeight) {
-    // Below the pruned horizon: keep it out of the tree, but let the caller use it.
+  if (!store || (chain.lowestHeight !== undefined && block.number < chain.lowestHeight)) {
+    // Below the pruned horizon, or not to be stored: keep it out of the tree, but let the caller use it.
     return { block, added: false };
   }
   chain.blocks.set(block.hash, block);
@@ -157,9 +187,15 @@ export function addBlock(
   return { block, added: true };
 }
 
-/** The parent block, when stored. */
+/**
+ * The parent block, when stored and lower than `block`. Every walk over the tree goes through
+ * here: heights strictly fall at each step, so a walk visits each stored block at most once and
+ * ends, whatever parents a node sends (cycles, self-parents, a parent stored at another height).
+ */
 export function parentOf(chain: ChainState, block: Block): Block | undefined {
-  return chain.blocks.get(block.parentHash);
+  chain.counts.walked += 1;
+  const parent = chain.blocks.get(block.parentHash);
+  return parent !== undefined && parent.number < block.number ? parent : undefined;
 }
 
 /** True when `block` is on the canonical line (an ancestor of, or, the canonical head). */
@@ -179,7 +215,7 @@ export function ancestorAt(chain: ChainState, block: Block, height: bigint): Blo
       const atHeight = hash === undefined ? undefined : chain.blocks.get(hash);
       if (atHeight) return atHeight;
     }
-    cursor = chain.blocks.get(cursor.parentHash);
+    cursor = parentOf(chain, cursor);
   }
   return cursor;
 }
@@ -201,11 +237,11 @@ export function findCommonAncestor(chain: ChainState, a: Block, b: Block): Block
   let x: Block | undefined = a;
   let y: Block | undefined = b;
   while (x && y && x.hash !== y.hash) {
-    if (x.number > y.number) x = chain.blocks.get(x.parentHash);
-    else if (y.number > x.number) y = chain.blocks.get(y.parentHash);
+    if (x.number > y.number) x = parentOf(chain, x);
+    else if (y.number > x.number) y = parentOf(chain, y);
     else {
-      x = chain.blocks.get(x.parentHash);
-      y = chain.blocks.get(y.parentHash);
+      x = parentOf(chain, x);
+      y = parentOf(chain, y);
     }
   }
   return x && y ? x : undefined;
@@ -217,7 +253,7 @@ export function branchAbove(chain: ChainState, head: Block, ancestorNumber: bigi
   let cursor: Block | undefined = head;
   while (cursor && cursor.number > ancestorNumber) {
     hashes.push(cursor.hash);
-    cursor = chain.blocks.get(cursor.parentHash);
+    cursor = parentOf(chain, cursor);
   }
   return hashes.reverse();
 }
@@ -228,19 +264,26 @@ export function branchAbove(chain: ChainState, head: Block, ancestorNumber: bigi
  */
 export function setCanonical(chain: ChainState, head: Block): void {
   const previous = chain.canonical;
-  if (previous) {
-    for (let h = head.number + 1n; h <= previous.number; h++) chain.canonicalByHeight.delete(h);
+  if (previous && previous.number > head.number) {
+    // Heights may be sparse or huge: walk what is stored rather than every height in between.
+    if (previous.number - head.number > BigInt(chain.canonicalByHeight.size)) {
+      for (const h of [...chain.canonicalByHeight.keys()])
+        if (h > head.number) chain.canonicalByHeight.delete(h);
+    } else {
+      for (let h = head.number + 1n; h <= previous.number; h++) chain.canonicalByHeight.delete(h);
+    }
   }
   let cursor: Block | undefined = head;
   let lowest = head;
   while (cursor && chain.canonicalByHeight.get(cursor.number) !== cursor.hash) {
     chain.canonicalByHeight.set(cursor.number, cursor.hash);
     lowest = cursor;
-    cursor = chain.blocks.get(cursor.parentHash);
+    cursor = parentOf(chain, cursor);
   }
   if (cursor === undefined) {
     // The line starts at a block whose parent is unknown: entries below it belong to an old line.
-    for (let h = lowest.number - 1n; chain.canonicalByHeight.delete(h); h--);
+    for (const h of [...chain.canonicalByHeight.keys()])
+      if (h < lowest.number) chain.canonicalByHeight.delete(h);
   }
   chain.canonical = head;
 }
@@ -254,6 +297,26 @@ export function isHealthy(chain: ChainState, node: NodeView): boolean {
   return true;
 }
 
+/** The latest time a healthy node's head moved. */
+export function latestHeadMoveMs(chain: ChainState): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const node of chain.nodes.values()) {
+    if (node.head && isHealthy(chain, node) && node.headChangedAtMs > latest) latest = node.headChangedAtMs;
+  }
+  return latest;
+}
+
+/**
+ * Whether a node counts in the canonical choice and the quorum: healthy, and not stale, that is
+ * its head has stood still for longer than the liveness warning threshold while another node's
+ * head moved within it (a node serving a frozen chain does not outvote one that advances).
+ */
+export function isCounted(chain: ChainState, node: NodeView, latestMoveMs: number): boolean {
+  if (!isHealthy(chain, node)) return false;
+  const { warningMs } = toLivenessThresholds(chain.params);
+  return !(chain.nowMs - node.headChangedAtMs >= warningMs && chain.nowMs - latestMoveMs < warningMs);
+}
+
 /**
  * Chooses the canonical head: among the leaf heads of healthy nodes, the one whose branch
  * (the leaf and its ancestors) holds the most node weight. Ties go to the current canonical
@@ -261,8 +324,9 @@ export function isHealthy(chain: ChainState, node: NodeView): boolean {
  */
 export function chooseCanonical(chain: ChainState): Block | undefined {
   const heads: Array<{ block: Block; weight: number }> = [];
+  const latestMoveMs = latestHeadMoveMs(chain);
   for (const node of chain.nodes.values()) {
-    if (!node.head || !isHealthy(chain, node)) continue;
+    if (!node.head || !isCounted(chain, node, latestMoveMs)) continue;
     const same = heads.find((h) => h.block.hash === node.head!.hash);
     if (same) same.weight += node.weight;
     else heads.push({ block: node.head, weight: node.weight });
@@ -320,15 +384,16 @@ export function prune(chain: ChainState): void {
   if (finalizedNumber !== undefined && finalizedNumber - 32n > below && finalizedNumber - 32n < head.number) {
     below = finalizedNumber - 32n;
   }
+  if (head.number < chain.lowestHeight) {
+    // The canonical head moved below the horizon (it switched to another, lower line): lower the
+    // horizon so that line's blocks enter the tree, and drop what sits implausibly far above it.
+    const ceiling = head.number + BigInt(chain.params.maxAheadBlocks);
+    for (const h of [...chain.byHeight.keys()]) if (h > ceiling) dropStoredHeight(chain, h);
+    chain.lowestHeight = below < 0n ? 0n : below;
+    return;
+  }
   if (below - chain.lowestHeight < 64n) return;
-  const dropHeight = (h: bigint): void => {
-    const hashes = chain.byHeight.get(h);
-    if (hashes) {
-      for (const hash of hashes) chain.blocks.delete(hash);
-      chain.byHeight.delete(h);
-    }
-    chain.canonicalByHeight.delete(h);
-  };
+  const dropHeight = (h: bigint): void => dropStoredHeight(chain, h);
   if (below - chain.lowestHeight > BigInt(4 * chain.byHeight.size)) {
     // Sparse heights: visit what is stored rather than every height in between.
     for (const h of [...chain.byHeight.keys()]) if (h < below) dropHeight(h);
@@ -337,4 +402,110 @@ export function prune(chain: ChainState): void {
     for (let h = chain.lowestHeight; h < below; h++) dropHeight(h);
   }
   chain.lowestHeight = below;
+}
+
+function dropStoredHeight(chain: ChainState, h: bigint): void {
+  const hashes = chain.byHeight.get(h);
+  if (hashes) {
+    for (const hash of hashes) chain.blocks.delete(hash);
+    chain.byHeight.delete(h);
+  }
+  chain.canonicalByHeight.delete(h);
+}
+
+/** True when `head` is on the canonical line or extends it. */
+export function isOnCanonicalBranch(chain: ChainState, head: Block): boolean {
+  const canonical = chain.canonical;
+  if (!canonical) return false;
+  if (isCanonical(chain, head)) return true;
+  return head.number > canonical.number && isAncestorOrSelf(chain, canonical, head) === true;
+}
+
+/**
+ * Whether `head` is on the canonical branch (`true`), off it (`false`), or the kept tree cannot
+ * tell (`undefined`: below the stored line, or above it with parents the tree does not hold).
+ */
+export function toCanonicalRelation(chain: ChainState, head: Block): boolean | undefined {
+  const canonical = chain.canonical;
+  if (!canonical) return undefined;
+  if (head.number <= canonical.number) {
+    const line = chain.canonicalByHeight.get(head.number);
+    return line === undefined ? undefined : line === head.hash;
+  }
+  return isAncestorOrSelf(chain, canonical, head);
+}
+
+/**
+ * Measures the quorum behind the canonical head: the weight and count of counted nodes whose head
+ * is on the canonical branch, against all counted nodes whose head the kept tree can place
+ * (a node too far behind to tell is the lag detector's business). `ok` when the branch holds
+ * strictly more than `params.quorum.fraction` of that weight (or no node is counted at all: then
+ * nothing disagrees, and liveness speaks).
+ */
+export function measureQuorum(chain: ChainState): Quorum {
+  const latestMoveMs = latestHeadMoveMs(chain);
+  let healthyWeight = 0;
+  let healthyNodes = 0;
+  let supportWeight = 0;
+  let supportNodes = 0;
+  for (const node of chain.nodes.values()) {
+    if (!node.head || !isCounted(chain, node, latestMoveMs)) continue;
+    const relation = toCanonicalRelation(chain, node.head);
+    if (relation === undefined) continue;
+    healthyWeight += node.weight;
+    healthyNodes += 1;
+    if (relation) {
+      supportWeight += node.weight;
+      supportNodes += 1;
+    }
+  }
+  const ok = healthyNodes === 0 || supportWeight > chain.params.quorum.fraction * healthyWeight;
+  chain.quorum = { ok, supportWeight, supportNodes, healthyWeight, healthyNodes };
+  if (ok) chain.noQuorumSinceMs = undefined;
+  else chain.noQuorumSinceMs ??= chain.nowMs;
+  return chain.quorum;
+}
+
+/**
+ * Whether `backers` nodes are enough to back a claim on this chain: at least
+ * `params.quorum.minNodes`, or every node the chain knows when it knows fewer.
+ */
+export function isCorroborated(chain: ChainState, backers: number): boolean {
+  return backers >= Math.min(chain.params.quorum.minNodes, Math.max(chain.nodes.size, chain.configuredNodes));
+}
+
+/** Whether the canonical head stands on a backed quorum: enough nodes, and more than the fraction. */
+export function isCanonicalBacked(chain: ChainState): boolean {
+  return chain.canonical !== undefined && chain.quorum.ok && isCorroborated(chain, chain.quorum.supportNodes);
+}
+
+/**
+ * The quorum's finalized checkpoint: among counted nodes that report one, the highest checkpoint
+ * that nodes holding strictly more than the quorum fraction of their weight have reached (by
+ * height, else by epoch). One node alone, with others reporting, cannot move it.
+ */
+export function toQuorumFinalized(chain: ChainState): Checkpoint | undefined {
+  const latestMoveMs = latestHeadMoveMs(chain);
+  const reports: Array<{ checkpoint: Checkpoint; weight: number }> = [];
+  let total = 0;
+  for (const node of chain.nodes.values()) {
+    const checkpoint = node.checkpoints.finalized;
+    if (!checkpoint || !isCounted(chain, node, latestMoveMs)) continue;
+    reports.push({ checkpoint, weight: node.weight });
+    total += node.weight;
+  }
+  reports.sort((a, b) => compareCheckpoints(b.checkpoint, a.checkpoint));
+  let reached = 0;
+  for (const report of reports) {
+    reached += report.weight;
+    if (reached > chain.params.quorum.fraction * total) return report.checkpoint;
+  }
+  return undefined;
+}
+
+/** Orders checkpoints by height when both have one, else by epoch. */
+export function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+  if (a.number !== undefined && b.number !== undefined)
+    return a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+  return (a.epoch ?? -1) - (b.epoch ?? -1);
 }

@@ -71,6 +71,27 @@ export type ChainParams = {
   };
   /** Blocks kept below the canonical head when no finality prunes them (memory bound). */
   pruneDepth: number;
+  quorum: {
+    /**
+     * Share of the healthy nodes' weight that the canonical branch, and the finalized checkpoint,
+     * must hold: strictly more than this (0.5, a majority). Without it the chain has no quorum.
+     */
+    fraction: number;
+    /**
+     * Nodes that must back a claim (a chain reorg, a halt, a finality stall, a divergence, a
+     * finalized conflict) before it moves a breaker above the uncorroborated level (`caution`).
+     * A chain watched through fewer nodes needs all of them.
+     */
+    minNodes: number;
+    /** Milliseconds without a quorum before the `quorum` signal (a one-block race is no loss). */
+    toleranceMs: number;
+  };
+  /**
+   * A head more than this many blocks above what the canonical head could have reached since it
+   * was seen (one block per slot, or per tenth of the mean proof-of-work interval) is refused as
+   * implausible: an `integrity` signal for that node, and the block stays out of the tree.
+   */
+  maxAheadBlocks: number;
   /** Weight of each node in the canonical head choice; nodes not listed weigh 1. */
   weights: Record<string, number>;
 };
@@ -85,6 +106,8 @@ export type ChainParamsOverrides = {
   lag?: Partial<ChainParams['lag']>;
   latency?: Partial<ChainParams['latency']>;
   pruneDepth?: number;
+  quorum?: Partial<ChainParams['quorum']>;
+  maxAheadBlocks?: number;
   weights?: Record<string, number>;
 };
 
@@ -104,6 +127,8 @@ const ethereum: ChainParams = {
   lag: { maxBlocks: 3, graceMs: 36_000 },
   latency: { rpcThresholdMs: 2_000, propagationThresholdMs: 4_000 },
   pruneDepth: 256,
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 36_000 },
+  maxAheadBlocks: 1_000,
   weights: {},
 };
 
@@ -117,6 +142,8 @@ const bitcoin: ChainParams = {
   lag: { maxBlocks: 1, graceMs: 1_200_000 },
   latency: { rpcThresholdMs: 5_000, propagationThresholdMs: 60_000 },
   pruneDepth: 288,
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 1_200_000 },
+  maxAheadBlocks: 1_000,
   weights: {},
 };
 
@@ -136,6 +163,8 @@ const devnet: ChainParams = {
   lag: { maxBlocks: 3, graceMs: 3_000 },
   latency: { rpcThresholdMs: 1_000, propagationThresholdMs: 2_000 },
   pruneDepth: 256,
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 3_000 },
+  maxAheadBlocks: 1_000,
   weights: {},
 };
 
@@ -162,6 +191,8 @@ export function toChainParams(presetName: string, overrides: ChainParamsOverride
     lag: { ...base.lag, ...overrides.lag },
     latency: { ...base.latency, ...overrides.latency },
     pruneDepth: overrides.pruneDepth ?? base.pruneDepth,
+    quorum: { ...base.quorum, ...overrides.quorum },
+    maxAheadBlocks: overrides.maxAheadBlocks ?? base.maxAheadBlocks,
     weights: { ...base.weights, ...overrides.weights },
   };
 }

@@ -18,6 +18,7 @@ export const SIGNAL_KINDS = [
   'lag',
   'latency',
   'integrity',
+  'quorum',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
@@ -35,6 +36,11 @@ type SignalBase = {
   atMs: number;
   /** One line for humans. */
   message: string;
+  /**
+   * Present when fewer nodes back the claim than the chain's quorum asks (one node of several, or a
+   * chain without a quorum): the signal then moves a breaker no higher than the uncorroborated level.
+   */
+  uncorroborated?: true;
 };
 
 /** A reorganization: a head moved to a block that does not descend from the previous head. */
@@ -117,8 +123,34 @@ export type LatencySignal = SignalBase & {
 export type IntegritySignal = SignalBase & {
   kind: 'integrity';
   code: string;
+  /**
+   * What failed: `header_hash` (the source recomputed the hash), `conflicting_header` (a known hash
+   * with other contents), `implausible_height` (a head far beyond what the chain can have reached),
+   * `foreign_chain` (the node's chain shares no block with the quorum's inside the kept tree).
+   */
+  check: IntegrityCheck;
   hash?: Hash;
   number?: bigint;
+};
+
+export const INTEGRITY_CHECKS = [
+  'header_hash',
+  'conflicting_header',
+  'implausible_height',
+  'foreign_chain',
+] as const;
+export type IntegrityCheck = (typeof INTEGRITY_CHECKS)[number];
+
+/**
+ * No quorum: no branch holds more than the quorum fraction of the healthy nodes' weight, so the
+ * chain follows no single node's word (condition `quorum`, `warning`).
+ */
+export type QuorumSignal = SignalBase & {
+  kind: 'quorum';
+  /** Weight of the healthy nodes on the best-supported branch, and of all healthy nodes. */
+  supportWeight: number;
+  healthyWeight: number;
+  fraction: number;
 };
 
 export type Signal =
@@ -128,7 +160,8 @@ export type Signal =
   | DivergenceSignal
   | LagSignal
   | LatencySignal
-  | IntegritySignal;
+  | IntegritySignal
+  | QuorumSignal;
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

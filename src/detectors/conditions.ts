@@ -3,7 +3,7 @@ import { type Signal, severityRank } from '../core/signal.ts';
 
 /**
  * Raises the condition `key` with `signal`. Returns the signal when the condition is new, its
- * severity rose, or `worsened` says it got worse at the same severity (that is when it is
+ * severity rose, its corroboration changed, or `worsened` says it got worse at the same severity (that is when it is
  * emitted and stored); `undefined` otherwise. The stored signal is the last one emitted.
  */
 export function raiseCondition(
@@ -14,7 +14,14 @@ export function raiseCondition(
 ): Signal | undefined {
   const active = chain.conditions.get(key);
   if (active && severityRank(active.severity) > severityRank(signal.severity)) return undefined;
-  if (active && active.severity === signal.severity && !worsened?.(active)) return undefined;
+  if (
+    active &&
+    active.severity === signal.severity &&
+    active.uncorroborated === signal.uncorroborated &&
+    !worsened?.(active)
+  ) {
+    return undefined;
+  }
   chain.conditions.set(key, signal);
   return signal;
 }

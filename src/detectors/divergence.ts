@@ -9,6 +9,7 @@ import {
 } from '../core/chainView.ts';
 import type { DivergenceSignal, Severity } from '../core/signal.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
+import { countBranchBackers, markBacking } from './corroboration.ts';
 import { formatDuration } from './liveness.ts';
 
 /**
@@ -67,6 +68,7 @@ export function detectDivergence(chain: ChainState, node: NodeView): DivergenceS
   };
   if (ancestor) signal.commonAncestor = toBlockRef(ancestor);
   if (node.client !== undefined) signal.client = node.client;
+  markBacking(chain, signal, countBranchBackers(chain, head));
   return raiseCondition(chain, key, signal) as DivergenceSignal | undefined;
 }
 
@@ -110,6 +112,9 @@ export function detectFinalizedConflict(chain: ChainState, node: NodeView): Dive
     };
     if (ancestor) signal.commonAncestor = toBlockRef(ancestor);
     if (node.client !== undefined) signal.client = node.client;
+    let backers = 0;
+    for (const peer of chain.nodes.values()) if (peer.checkpoints.finalized?.hash === mine.hash) backers += 1;
+    markBacking(chain, signal, backers);
     return raiseCondition(chain, node.keys.finalizedConflict, signal) as DivergenceSignal | undefined;
   }
   return undefined;

@@ -1,11 +1,12 @@
 import type { ChainState } from '../core/chainView.ts';
 import type { FinalitySignal, Severity } from '../core/signal.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
+import { countFinalityBackers, markBacking } from './corroboration.ts';
 import { formatDuration } from './liveness.ts';
 
 /**
- * Finality detector: the chain's finalized checkpoint (the highest one reported by a healthy node)
- * not advancing. Quiet until a first finalized checkpoint is seen, and on chains without finality.
+ * Finality detector: the chain's finalized checkpoint (the quorum's, see toQuorumFinalized) not
+ * advancing; uncorroborated when fewer nodes than the quorum asks are held back with it. Quiet until a first finalized checkpoint is seen, and on chains without finality.
  *
  * - Slot chains: `epochsWithoutFinality` = whole epochs since the finalized checkpoint last
  *   advanced, floor(age / (slotMs * slotsPerEpoch)); `warning` at `warningEpochs` (ethereum 3),
@@ -51,6 +52,7 @@ export function detectFinality(chain: ChainState): FinalitySignal | undefined {
     signal.finalized = { number: finalized.number, hash: finalized.hash };
     if (chain.canonical) signal.headMinusFinalized = Number(chain.canonical.number - finalized.number);
   }
+  markBacking(chain, signal, countFinalityBackers(chain));
   // Emitted again each time the stall grows by a whole epoch: every signal carries the count.
   return raiseCondition(
     chain,

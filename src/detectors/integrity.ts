@@ -1,6 +1,14 @@
-import type { Block, ChainState, NodeView } from '../core/chainView.ts';
+import {
+  type Block,
+  type ChainState,
+  isCorroborated,
+  isHealthy,
+  isOnCanonicalBranch,
+  type NodeView,
+  parentOf,
+} from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
-import type { IntegritySignal } from '../core/signal.ts';
+import type { IntegrityCheck, IntegritySignal } from '../core/signal.ts';
 
 /**
  * Integrity detector: a node served data that cannot be true. Two sources:
@@ -14,6 +22,7 @@ export function detectIntegrity(
   chain: ChainState,
   node: NodeView,
   code: string,
+  check: IntegrityCheck,
   message: string,
   block?: { hash: Hash; number: bigint },
 ): IntegritySignal {
@@ -25,6 +34,7 @@ export function detectIntegrity(
     severity: 'critical',
     atMs: chain.nowMs,
     code,
+    check,
     message: `node ${node.name}: ${message}`,
   };
   if (node.client !== undefined) signal.client = node.client;
@@ -37,4 +47,41 @@ export function detectIntegrity(
 
 export function describeConflict(known: Block, served: { number: bigint; parentHash: Hash }): string {
   return `served block ${known.hash.slice(0, 10)} as height ${served.number} with parent ${served.parentHash.slice(0, 10)}, but it is height ${known.number} with parent ${known.parentHash.slice(0, 10)}`;
+}
+
+/**
+ * A node that follows another chain: its head is off the canonical branch and its branch, walked
+ * down through the kept tree, shares no block with the canonical line while it disagrees with it
+ * at `params.divergence.criticalBlocks` heights or more. Checked only while the canonical branch
+ * holds a backed quorum, so the quorum decides who is foreign. An `integrity` signal
+ * (`foreign_chain`): the node is left out of the quorum, never supplies the canonical head or
+ * finality, and is not reported as a divergence.
+ */
+export function detectForeignChain(chain: ChainState, node: NodeView): IntegritySignal | undefined {
+  const head = node.head;
+  if (
+    !head ||
+    !chain.canonical ||
+    !chain.quorum.ok ||
+    !isCorroborated(chain, chain.quorum.supportNodes) ||
+    !isHealthy(chain, node) ||
+    isOnCanonicalBranch(chain, head)
+  ) {
+    return undefined;
+  }
+  let disagreeing = 0;
+  for (let cursor: Block | undefined = head; cursor; cursor = parentOf(chain, cursor)) {
+    const line = chain.canonicalByHeight.get(cursor.number);
+    if (line === cursor.hash) return undefined;
+    if (line !== undefined) disagreeing += 1;
+  }
+  if (disagreeing < chain.params.divergence.criticalBlocks) return undefined;
+  return detectIntegrity(
+    chain,
+    node,
+    'foreign_chain',
+    'foreign_chain',
+    `follows another chain: none of its ${disagreeing} blocks at heights the canonical line holds is on that line`,
+    head,
+  );
 }

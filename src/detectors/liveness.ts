@@ -1,47 +1,17 @@
+export { toLivenessThresholds } from '../core/toLivenessThresholds.ts';
+
 import type { ChainState } from '../core/chainView.ts';
-import type { ChainParams } from '../core/params.ts';
 import type { LivenessSignal, Severity } from '../core/signal.ts';
+import { toLivenessThresholds } from '../core/toLivenessThresholds.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
-
-/**
- * Liveness thresholds from the chain's block-time model, in milliseconds.
- * - Slots (proof of stake): `warning` after `maxMissedSlots` consecutive missed slots plus half a
- *   slot of propagation, `(maxMissedSlots + 1.5) * slotMs`; `critical` (a chain halt) after
- *   `criticalMissedSlots * slotMs`. Ethereum: 54 s and 384 s; devnet: 4.5 s and 8 s.
- * - Exponential arrivals (proof of work): a gap longer than t has probability exp(-t / mean), so
- *   the threshold for a false-alarm probability p is `mean * ln(1 / p)`. Bitcoin with p = 1e-6
- *   and 1e-9: 2.30 h and 3.45 h.
- */
-export function toLivenessThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
-  const cached = thresholdCache.get(params);
-  if (cached) return cached;
-  const thresholds = computeThresholds(params);
-  thresholdCache.set(params, thresholds);
-  return thresholds;
-}
-
-const thresholdCache = new WeakMap<ChainParams, { warningMs: number; criticalMs: number }>();
-
-function computeThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
-  const model = params.blockTime;
-  if (model.kind === 'slots') {
-    return {
-      warningMs: (params.liveness.maxMissedSlots + 1.5) * model.slotMs,
-      criticalMs:
-        Math.max(params.liveness.criticalMissedSlots, params.liveness.maxMissedSlots + 2) * model.slotMs,
-    };
-  }
-  return {
-    warningMs: model.meanBlockMs * Math.log(1 / params.liveness.warningFalseAlarm),
-    criticalMs: model.meanBlockMs * Math.log(1 / params.liveness.criticalFalseAlarm),
-  };
-}
+import { markBacking } from './corroboration.ts';
 
 /**
  * Liveness detector: time since the canonical head last advanced, judged against
  * {@link toLivenessThresholds}. A stuck node while others advance does not stall the canonical
  * head, so it is node lag, not a chain halt. Raised as the condition `liveness`, cleared by the
- * next canonical head.
+ * next canonical head. Uncorroborated when fewer nodes than the quorum asks sit on the stalled
+ * canonical branch (see corroboration.ts).
  */
 export function detectLiveness(chain: ChainState): LivenessSignal | undefined {
   const stalledForMs = chain.nowMs - chain.canonicalAdvancedAtMs;
@@ -74,6 +44,9 @@ export function detectLiveness(chain: ChainState): LivenessSignal | undefined {
       Math.floor((fromSlot ? sinceSlotStartMs : stalledForMs) / model.slotMs) - 1,
     );
   }
+  // Backed by the nodes on the canonical branch; when no node is counted at all, every node has
+  // gone silent and nothing contradicts the halt.
+  if (chain.quorum.healthyNodes > 0) markBacking(chain, signal, chain.quorum.supportNodes);
   return raiseCondition(chain, 'liveness', signal) as LivenessSignal | undefined;
 }
 

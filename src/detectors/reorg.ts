@@ -7,6 +7,7 @@ import {
   toBlockRef,
 } from '../core/chainView.ts';
 import type { ReorgSignal, Severity } from '../core/signal.ts';
+import { markBacking } from './corroboration.ts';
 
 /**
  * Reorg detector. A head that does not descend from the previous head is a reorganization:
@@ -57,7 +58,9 @@ export function detectReorg(
     signal.node = node.name;
     if (node.client !== undefined) signal.client = node.client;
   }
-  return signal;
+  // A node's own reorg is its word alone; the canonical chain's is backed by the nodes on the new
+  // canonical branch (the quorum is measured after the move).
+  return markBacking(chain, signal, scope === 'node' ? 1 : chain.quorum.supportNodes);
 }
 
 function toReorgSeverity(chain: ChainState, depth: number, finalizedReverted: boolean): Severity {

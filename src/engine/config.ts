@@ -5,6 +5,11 @@ import type { ChainParamsOverrides } from '../core/params.ts';
 export type ChainConfig = {
   preset: string;
   params?: ChainParamsOverrides;
+  /**
+   * The nodes watched on this chain. When listed, observations of any other node are ignored and
+   * counted (a node removed from the config is gone after a restart, even from a stored log).
+   */
+  nodes?: readonly string[];
 };
 
 /** What the engine needs to know up front. Pure data: no URLs, no credentials. */

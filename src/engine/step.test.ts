@@ -127,6 +127,28 @@ describe('step', () => {
     assert.deepEqual(kinds(divergence), ['divergence:warning:n3', 'divergence:critical:n3']);
     assert.ok(divergence[0]?.kind === 'divergence');
     assert.equal(divergence[0].forkHeight, 4);
+    // One node of three on its own branch is that node's word: uncorroborated, at most caution.
+    assert.ok(divergence.every((x) => x.uncorroborated === true));
+    assert.equal(result.summary.maxLevels.test, 'caution');
+  });
+
+  it('behavior: two nodes of five on another branch are a backed divergence that asks reduce_only', () => {
+    const s = createScript();
+    s.fork('c', 'a3');
+    const obs = [...inStep(s, ['n1', 'n2', 'n3', 'n4', 'n5'], 'a', 1, 3)];
+    for (let h = 4; h <= 9; h++) {
+      for (const n of ['n1', 'n2', 'n3']) obs.push(s.head(n, `a${h}`, h));
+      for (const n of ['n4', 'n5']) obs.push(s.head(n, `c${h}`, h));
+    }
+    const result = runObservations(devnet, obs);
+    const divergence = result.signals.filter((x) => x.kind === 'divergence');
+    assert.deepEqual(kinds(divergence), [
+      'divergence:warning:n4',
+      'divergence:warning:n5',
+      'divergence:critical:n4',
+      'divergence:critical:n5',
+    ]);
+    assert.ok(divergence.every((x) => x.uncorroborated === undefined));
     assert.equal(result.summary.maxLevels.test, 'reduce_only');
   });
 
@@ -151,7 +173,7 @@ describe('step', () => {
     assert.equal(result.summary.maxLevels.test, 'reduce_only');
   });
 
-  it('behavior: conflicting finalized blocks are a safety failure and hold settlement', () => {
+  it('behavior: one node of two finalizing a conflicting block is a safety signal held at caution', () => {
     const s = createScript();
     s.fork('b', 'a2');
     const b3 = { ...(s.head('n2', 'b3', 6) as Observation & { type: 'head' }), type: 'block' as const };
@@ -168,6 +190,31 @@ describe('step', () => {
     // a4 and b3 fork after a2: the finalized histories first differ at height 3.
     assert.equal(safety.forkHeight, 3);
     assert.equal(safety.commonAncestor?.number, 2n);
+    // One node of two finalized b3: its word alone holds nothing above caution.
+    assert.equal(safety.uncorroborated, true);
+    assert.equal(result.transitions.at(-1)?.to, 'caution');
+  });
+
+  it('behavior: two groups of nodes finalizing conflicting blocks hold settlement', () => {
+    const s = createScript();
+    s.fork('b', 'a2');
+    const block = (node: string, label: string) => ({
+      ...(s.head(node, label, 6) as Observation & { type: 'head' }),
+      type: 'block' as const,
+    });
+    const obs = [
+      ...inStep(s, ['n1', 'n2', 'n3', 'n4', 'n5'], 'a', 1, 5),
+      block('n4', 'b3'),
+      s.finalized('n1', 'a4', 6),
+      s.finalized('n2', 'a4', 6),
+      s.finalized('n3', 'a4', 6),
+      s.finalized('n4', 'b3', 6),
+      s.finalized('n5', 'b3', 6),
+    ];
+    const result = runObservations(devnet, obs);
+    assert.deepEqual(kinds(result.signals), ['divergence:safety:n4', 'divergence:safety:n5']);
+    assert.equal(result.signals[0]?.uncorroborated, true);
+    assert.equal(result.signals[1]?.uncorroborated, undefined);
     assert.equal(result.transitions.at(-1)?.to, 'settlement_hold');
   });
 

@@ -18,13 +18,17 @@ import {
   type ChainState,
   type Checkpoint,
   chooseCanonical,
+  compareCheckpoints,
   createChainState,
   getOrCreateNode,
   isAncestorOrSelf,
+  isCanonicalBacked,
   isHealthy,
+  measureQuorum,
   type NodeView,
   prune,
   setCanonical,
+  toQuorumFinalized,
 } from '../core/chainView.ts';
 import type {
   BlockObservation,
@@ -36,12 +40,14 @@ import { type ChainParams, toChainParams } from '../core/params.ts';
 import type { Signal } from '../core/signal.ts';
 import { detectDivergence, detectFinalizedConflict } from '../detectors/divergence.ts';
 import { detectFinality } from '../detectors/finality.ts';
-import { describeConflict, detectIntegrity } from '../detectors/integrity.ts';
+import { describeConflict, detectForeignChain, detectIntegrity } from '../detectors/integrity.ts';
 import { detectLag } from '../detectors/lag.ts';
 import { detectPropagation, detectRpcLatency } from '../detectors/latency.ts';
 import { detectLiveness } from '../detectors/liveness.ts';
+import { detectQuorum } from '../detectors/quorum.ts';
 import { detectReorg } from '../detectors/reorg.ts';
 import type { EngineConfig } from './config.ts';
+import { isPlausibleHeight } from './isPlausibleHeight.ts';
 
 /**
  * The engine: `step(state, observation) -> { state, signals, transitions }`. It composes the
@@ -57,6 +63,10 @@ export type EngineState = {
   breakersOfChain: Map<string, BreakerState[]>;
   rules: readonly BreakerRule[];
   recovery: RecoveryPolicy;
+  /** The highest level an uncorroborated signal asks for. */
+  uncorroboratedLevel: Level;
+  /** Per configured chain, the nodes it watches, when the config lists them. */
+  nodesOfChain: Map<string, ReadonlySet<string>>;
   /** Observations taken, and those ignored (unknown chain without a default preset). */
   observations: number;
   ignored: number;
@@ -74,6 +84,8 @@ export function createEngineState(config: EngineConfig): EngineState {
     breakersOfChain: new Map(),
     rules: config.breaker?.rules ?? DEFAULT_RULES,
     recovery: { ...DEFAULT_RECOVERY, ...config.breaker?.recovery },
+    uncorroboratedLevel: config.breaker?.uncorroboratedLevel ?? 'caution',
+    nodesOfChain: new Map(),
     observations: 0,
     ignored: 0,
   };
@@ -89,6 +101,7 @@ export function createEngineState(config: EngineConfig): EngineState {
   for (const [name, chain] of Object.entries(config.chains)) {
     toChainParams(chain.preset, chain.params);
     ensureBreaker(state, name);
+    if (chain.nodes !== undefined) state.nodesOfChain.set(name, new Set(chain.nodes));
   }
   return state;
 }
@@ -111,7 +124,7 @@ export function step(state: EngineState, observation: Observation): StepResult {
     return { state, signals, transitions };
   }
   const chain = getChain(state, observation.chain, observation.observedAtMs);
-  if (!chain) {
+  if (!chain || state.nodesOfChain.get(chain.name)?.has(observation.node) === false) {
     state.ignored += 1;
     return { state, signals: NO_SIGNALS, transitions: NO_TRANSITIONS };
   }
@@ -147,6 +160,7 @@ function getChain(state: EngineState, name: string, nowMs: number): ChainState |
   else if (state.config.defaultPreset !== undefined) params = toChainParams(state.config.defaultPreset);
   else return undefined;
   const chain = createChainState(name, params, nowMs);
+  chain.configuredNodes = state.nodesOfChain.get(name)?.size ?? 0;
   state.chains.set(name, chain);
   ensureBreaker(state, name);
   return chain;
@@ -176,6 +190,25 @@ function tickChain(
 /** Returns true when the canonical head changed (a breaker evaluation that counts). */
 function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signals: Signal[]): boolean {
   const nowMs = chain.nowMs;
+  // A height beyond reach is refused against a backed canonical head; against one node's head it
+  // is kept out of the tree (memory stays bounded) and the quorum decides.
+  const plausible = isPlausibleHeight(chain, obs.number);
+  if (!plausible && isCanonicalBacked(chain)) {
+    chain.counts.errors += 1;
+    node.failingSinceMs ??= nowMs;
+    node.lastError = `integrity: implausible height ${obs.number}`;
+    signals.push(
+      detectIntegrity(
+        chain,
+        node,
+        'implausible_height',
+        'implausible_height',
+        `served height ${obs.number}, beyond what the chain can have reached from the canonical head ${chain.canonical?.number}`,
+        { hash: obs.hash, number: obs.number },
+      ),
+    );
+    return false;
+  }
   const candidate: Block = {
     hash: obs.hash,
     parentHash: obs.parentHash,
@@ -184,14 +217,21 @@ function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signa
     firstSeenMs: nowMs,
     firstSeenBy: node.name,
   };
-  const added = addToTree(chain, candidate);
+  const added = addToTree(chain, candidate, plausible);
   if (added.conflict) {
     chain.counts.errors += 1;
     signals.push(
-      detectIntegrity(chain, node, 'conflicting_header', describeConflict(added.conflict, obs), {
-        hash: obs.hash,
-        number: obs.number,
-      }),
+      detectIntegrity(
+        chain,
+        node,
+        'conflicting_header',
+        'conflicting_header',
+        describeConflict(added.conflict, obs),
+        {
+          hash: obs.hash,
+          number: obs.number,
+        },
+      ),
     );
     return false;
   }
@@ -232,22 +272,42 @@ function updateCanonical(chain: ChainState, signals: Signal[], moved?: NodeView,
   const old = chain.canonical;
   const next = fastCanonical(chain, moved, previous) ?? chooseCanonical(chain);
   if (!next || next === old) {
-    for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
+    measureQuorum(chain);
+    pushIf(signals, detectQuorum(chain));
+    detectNodes(chain, signals);
     return false;
   }
+  let reorganized = false;
   if (!old) {
     chain.canonicalAdvancedAtMs = chain.nowMs;
   } else if (isAncestorOrSelf(chain, old, next) !== false) {
     if (next.number > old.number) chain.canonicalAdvancedAtMs = chain.nowMs;
   } else if (isAncestorOrSelf(chain, next, old) !== true) {
     // Neither an extension nor a step back along the same line: the canonical chain reorganized.
-    signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs));
+    reorganized = true;
     chain.canonicalAdvancedAtMs = chain.nowMs;
   }
   setCanonical(chain, next);
-  for (const node of chain.nodes.values()) pushIf(signals, detectDivergence(chain, node));
+  measureQuorum(chain);
+  if (old && reorganized) signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs));
+  pushIf(signals, detectQuorum(chain));
+  detectNodes(chain, signals);
   prune(chain);
   return true;
+}
+
+/** Per node, against the canonical branch: a foreign chain, else a divergence. */
+function detectNodes(chain: ChainState, signals: Signal[]): void {
+  for (const node of chain.nodes.values()) {
+    const foreign = detectForeignChain(chain, node);
+    if (foreign) {
+      signals.push(foreign);
+      node.divergedSinceMs = undefined;
+      chain.conditions.delete(node.keys.divergence);
+      continue;
+    }
+    pushIf(signals, detectDivergence(chain, node));
+  }
 }
 
 /**
@@ -279,26 +339,30 @@ function onCheckpoint(
   node.checkpoints[obs.kind] = checkpoint;
   if (obs.kind !== 'finalized') return;
   if (!previous || previous.hash !== checkpoint.hash) pushIf(signals, detectFinalizedConflict(chain, node));
+  advanceFinalized(chain);
+}
+
+/** Moves the chain's finalized checkpoint up to the quorum's; it never moves back. */
+function advanceFinalized(chain: ChainState): void {
   const current = chain.finalized;
-  const advanced =
-    !current ||
-    (checkpoint.number !== undefined && current.number !== undefined
-      ? checkpoint.number > current.number
-      : (checkpoint.epoch ?? -1) > (current.epoch ?? -1));
-  if (advanced && node.integrityFailedAtMs === undefined) {
-    if (current) chain.finalizedAdvancedAtMs = chain.nowMs;
-    chain.finalized = checkpoint;
-  }
+  const quorum = toQuorumFinalized(chain);
+  if (!quorum || (current && compareCheckpoints(quorum, current) <= 0)) return;
+  if (current) chain.finalizedAdvancedAtMs = chain.nowMs;
+  chain.finalized = quorum;
 }
 
 function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signals: Signal[]): void {
   chain.counts.errors += 1;
   node.failingSinceMs ??= chain.nowMs;
   node.lastError = `${obs.code}: ${obs.message}`;
-  if (obs.code === 'integrity') signals.push(detectIntegrity(chain, node, 'integrity', obs.message));
+  if (obs.code === 'integrity')
+    signals.push(detectIntegrity(chain, node, 'integrity', 'header_hash', obs.message));
 }
 
 function detectOverTime(chain: ChainState, signals: Signal[]): void {
+  // Nodes fall out of the quorum with time (unreachable, stale): measure it again.
+  measureQuorum(chain);
+  pushIf(signals, detectQuorum(chain));
   pushIf(signals, detectLiveness(chain));
   pushIf(signals, detectFinality(chain));
   for (const node of chain.nodes.values()) {
@@ -361,7 +425,7 @@ export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs:
   };
   const consider = (signal: Signal) =>
     ask(
-      toRequestedLevel(state.rules, signal).level,
+      toCappedLevel(state, signal),
       () => `${signal.kind} ${signal.severity}: ${signal.message}`,
       signal.kind,
     );
@@ -380,6 +444,14 @@ export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs:
     }
   }
   return best;
+}
+
+/** The level a signal asks for, no higher than the uncorroborated level when it is uncorroborated. */
+export function toCappedLevel(state: EngineState, signal: Signal): Level {
+  const level = toRequestedLevel(state.rules, signal).level;
+  return signal.uncorroborated && levelRank(level) > levelRank(state.uncorroboratedLevel)
+    ? state.uncorroboratedLevel
+    : level;
 }
 
 function pushIf(signals: Signal[], signal: Signal | undefined): void {

@@ -1,4 +1,4 @@
-import type { Block, ChainState } from '../core/chainView.ts';
+import { type Block, type ChainState, parentOf } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 
 export type TreeBlock = {
@@ -78,7 +78,7 @@ export function toBlockTree(chain: ChainState, depth: number): BlockTree {
     if (cursor) byHash.get(cursor.hash)?.heads.push(node.name);
     while (cursor && cursor.number >= from) {
       byHash.get(cursor.hash)?.nodes.push(node.name);
-      cursor = chain.blocks.get(cursor.parentHash);
+      cursor = parentOf(chain, cursor);
     }
   }
   const blocks = [...byHash.values()].sort((a, b) =>

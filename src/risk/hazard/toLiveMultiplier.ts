@@ -28,10 +28,12 @@ export type MultiplierCombine = 'max' | 'product';
  * | integrity  | 1    | 2       | 8        | 32     |
  * | lag        | 1    | 1       | 1.5      | 2      |
  * | latency    | 1    | 1       | 1.5      | 2      |
+ * | quorum     | 1    | 2       | 4        | 8      |
  *
  * Chain-level symptoms (a stall, a split, a deep reorg) are the precursors of the failures the base
  * rate counts and weigh most; one node lagging or slow says little about the chain. `safety`
- * (conflicting finalized blocks) means the failure is under way.
+ * (conflicting finalized blocks) means the failure is under way. A chain without a quorum of its
+ * nodes is seen less well, so its hazard is raised like a warning.
  */
 export const DEFAULT_SIGNAL_FACTORS: SignalFactors = Object.freeze({
   reorg: Object.freeze({ info: 1, warning: 2, critical: 8, safety: 32 }),
@@ -41,6 +43,7 @@ export const DEFAULT_SIGNAL_FACTORS: SignalFactors = Object.freeze({
   integrity: Object.freeze({ info: 1, warning: 2, critical: 8, safety: 32 }),
   lag: Object.freeze({ info: 1, warning: 1, critical: 1.5, safety: 2 }),
   latency: Object.freeze({ info: 1, warning: 1, critical: 1.5, safety: 2 }),
+  quorum: Object.freeze({ info: 1, warning: 2, critical: 4, safety: 8 }),
 });
 
 /**
