@@ -48,6 +48,8 @@ export type NodeView = {
   checkpoints: Partial<Record<CheckpointKind, Checkpoint>>;
   /** Latest integrity failure; the node is left out of the quorum until it serves a good head. */
   integrityFailedAtMs?: number | undefined;
+  /** Found on a foreign chain: no divergence is reported for it until it is on the canonical branch. */
+  foreign?: boolean;
   /** Condition tracking, owned by the detectors. */
   behindSinceMs?: number | undefined;
   divergedSinceMs?: number | undefined;
@@ -480,19 +482,19 @@ export function isCanonicalBacked(chain: ChainState): boolean {
 }
 
 /**
- * The quorum's finalized checkpoint: among counted nodes that report one, the highest checkpoint
- * that nodes holding strictly more than the quorum fraction of their weight have reached (by
- * height, else by epoch). One node alone, with others reporting, cannot move it.
+ * The quorum's finalized checkpoint: the highest checkpoint that counted nodes holding strictly
+ * more than the quorum fraction of all counted nodes' weight have reached (by height, else by
+ * epoch). One node alone, with others counted, cannot move it.
  */
 export function toQuorumFinalized(chain: ChainState): Checkpoint | undefined {
   const latestMoveMs = latestHeadMoveMs(chain);
   const reports: Array<{ checkpoint: Checkpoint; weight: number }> = [];
   let total = 0;
   for (const node of chain.nodes.values()) {
-    const checkpoint = node.checkpoints.finalized;
-    if (!checkpoint || !isCounted(chain, node, latestMoveMs)) continue;
-    reports.push({ checkpoint, weight: node.weight });
+    if (!isCounted(chain, node, latestMoveMs)) continue;
     total += node.weight;
+    const checkpoint = node.checkpoints.finalized;
+    if (checkpoint) reports.push({ checkpoint, weight: node.weight });
   }
   reports.sort((a, b) => compareCheckpoints(b.checkpoint, a.checkpoint));
   let reached = 0;

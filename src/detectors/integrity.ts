@@ -64,7 +64,7 @@ export function detectForeignChain(chain: ChainState, node: NodeView): Integrity
     !chain.canonical ||
     !chain.quorum.ok ||
     !isCorroborated(chain, chain.quorum.supportNodes) ||
-    !isHealthy(chain, node) ||
+    (node.foreign === true && !isHealthy(chain, node)) ||
     isOnCanonicalBranch(chain, head)
   ) {
     return undefined;

@@ -24,6 +24,7 @@ import {
   isAncestorOrSelf,
   isCanonicalBacked,
   isHealthy,
+  isOnCanonicalBranch,
   measureQuorum,
   type NodeView,
   prune,
@@ -302,9 +303,14 @@ function detectNodes(chain: ChainState, signals: Signal[]): void {
     const foreign = detectForeignChain(chain, node);
     if (foreign) {
       signals.push(foreign);
+      node.foreign = true;
       node.divergedSinceMs = undefined;
       chain.conditions.delete(node.keys.divergence);
       continue;
+    }
+    if (node.foreign) {
+      if (!node.head || !isOnCanonicalBranch(chain, node.head)) continue;
+      node.foreign = false;
     }
     pushIf(signals, detectDivergence(chain, node));
   }
