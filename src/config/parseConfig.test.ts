@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keccak256, stringToHex } from 'viem';
-import { ConfigError, parseConfig, toRedactedUrl } from './parseConfig.ts';
+import { ConfigError, parseConfig } from './parseConfig.ts';
 
 const good = `
 chains:
@@ -100,21 +100,6 @@ describe('parseConfig', () => {
       );
     });
   }
-});
-
-describe('toRedactedUrl', () => {
-  const cases: Array<[string, string]> = [
-    ['http://user:pass@127.0.0.1:8332/', 'http://***@127.0.0.1:8332'],
-    ['https://rpc.example/v1?apikey=abc', 'https://rpc.example/v1?***'],
-    ['ws://127.0.0.1:8545', 'ws://127.0.0.1:8545'],
-    [`https://rpc.example/v3/\${RPC_KEY}`, `https://rpc.example/v3/\${RPC_KEY}`],
-    [`\${SCHEME}://user:pass@h/x?k=v`, `\${SCHEME}://***@h/x?***`],
-    ['::user:pass@?k=v', '***@?***'],
-    ['https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef', 'https://mainnet.infura.io/v3/***'],
-    ['https://rpc.example/eth-mainnet/short', 'https://rpc.example/eth-mainnet/short'],
-  ];
-  for (const [url, expected] of cases)
-    it(`args: ${expected}`, () => assert.equal(toRedactedUrl(url), expected));
 });
 
 describe('parseConfig: sinks and store', () => {
@@ -485,6 +470,69 @@ describe('parseConfig: onchain sinks', () => {
           return true;
         },
       );
+    }
+  });
+});
+
+describe('parseConfig: credentials in URLs never printed', () => {
+  // Hostile URLs, valid or not: `/`, `?`, `#` and `@` in the password, no scheme, IPv6 hosts.
+  const hostile = [
+    'ws://admin:Sup3r/Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r?Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r#Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r@Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r%2FSecret@127.0.0.1:18545',
+    'admin:Sup3rSecret@127.0.0.1:18545',
+    'ws://admin:Sup3r/Secret@[::1]:18545',
+    'ws://admin:Sup3rSecret@[::1]:18545/',
+    'ftp://admin:Sup3r/Secret@127.0.0.1:18545',
+  ];
+  const parts = ['admin', 'Sup3r', 'Secret'];
+  /** Everything an error or a config could show: message, stack, issues, display URLs. */
+  const shown = (run: () => unknown): string => {
+    try {
+      const config = run() as { nodes: Record<string, Array<{ displayUrl: string }>> };
+      return JSON.stringify(Object.values(config.nodes).flatMap((nodes) => nodes.map((n) => n.displayUrl)));
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+    }
+  };
+
+  for (const url of hostile) {
+    it(`error: no part of the credentials of node URL ${JSON.stringify(url)} in what is printed`, () => {
+      for (const kind of ['evm', 'bitcoin']) {
+        const text = `chains: { x: { preset: devnet, nodes: [{ name: a, kind: ${kind}, url: ${JSON.stringify(url)} }] } }`;
+        const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+        for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
+      }
+    });
+  }
+
+  it('error: an invalid node URL is named redacted, with the likely cause', () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          'chains: { x: { preset: devnet, nodes: [{ name: a, url: "ws://admin:Sup3r/Secret@127.0.0.1:18545" }] } }',
+          'guard.yaml',
+          {},
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          'chains.x.nodes[0].url: not a valid URL (ws://***@127.0.0.1:18545): a / ? # or @ in a user name or password must be percent-encoded (%2F %3F %23 %40)',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: no part of the credentials of an onchain sink URL in what is printed', () => {
+    const chains = 'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n';
+    for (const url of hostile) {
+      const text = `${chains}sinks: [{ name: g, kind: onchain, rpcUrl: ${JSON.stringify(url)}, guardAddress: "0x12", privateKeyEnv: K, markets: { x: m } }]`;
+      const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+      for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
     }
   });
 });

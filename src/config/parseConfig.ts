@@ -7,6 +7,7 @@ import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
+import { toRedactedUrl } from './toRedactedUrl.ts';
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
@@ -311,18 +312,18 @@ function toNodeConfig(
   issues: string[],
 ): NodeConfig {
   const url = expandEnv(node.url, `${path}.url`, env, issues);
-  let displayUrl = toRedactedUrl(node.url);
+  // From the text before expansion: variables show as `${NAME}`, never as their values.
+  const displayUrl = toRedactedUrl(node.url);
   try {
-    const parsedUrl = new URL(url);
+    const parsedUrl = toParsedUrl(url);
     const allowed = node.kind === 'evm' ? ['http:', 'https:', 'ws:', 'wss:'] : ['http:', 'https:'];
     if (!allowed.includes(parsedUrl.protocol)) {
       issues.push(
         `${path}.url: ${node.kind} nodes take ${allowed.map((p) => `${p}//`).join(' or ')} URLs, got ${parsedUrl.protocol}//`,
       );
     }
-    displayUrl = toRedactedUrl(node.url.includes('${') ? node.url : url);
   } catch {
-    issues.push(`${path}.url: not a valid URL (${toRedactedUrl(node.url)})`);
+    issues.push(`${path}.url: ${toInvalidUrlMessage(node.url)}`);
   }
   const out: NodeConfig = { name: node.name, kind: node.kind, url, displayUrl, weight: node.weight };
   if (node.pollIntervalMs !== undefined) out.pollIntervalMs = node.pollIntervalMs;
@@ -355,15 +356,15 @@ function toWebhookSinkConfig(
   issues: string[],
 ): WebhookSinkConfig {
   const url = expandEnv(sink.url, `${path}.url`, env, issues);
-  let displayUrl = '(invalid URL)';
+  // The origin only: a webhook's path is often a secret itself (Slack's is).
+  const displayUrl = toRedactedUrl(url, { originOnly: true });
   try {
-    const parsedUrl = new URL(url);
+    const parsedUrl = toParsedUrl(url);
     if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
       issues.push(`${path}.url: webhooks take http:// or https:// URLs, got ${parsedUrl.protocol}//`);
     }
-    displayUrl = parsedUrl.origin;
   } catch {
-    if (!sink.url.includes('${')) issues.push(`${path}.url: not a valid URL (${toRedactedUrl(sink.url)})`);
+    if (!sink.url.includes('${')) issues.push(`${path}.url: ${toInvalidUrlMessage(sink.url)}`);
   }
   const out: WebhookSinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
   if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
@@ -402,17 +403,16 @@ function toOnchainSinkConfig(
 ): OnchainSinkConfig {
   const before = issues.length;
   const rpcUrl = expandEnv(sink.rpcUrl, `${path}.rpcUrl`, env, issues);
-  let displayUrl = toRedactedUrl(sink.rpcUrl);
+  const displayUrl = toRedactedUrl(sink.rpcUrl);
   try {
-    const parsedUrl = new URL(rpcUrl);
+    const parsedUrl = toParsedUrl(rpcUrl);
     if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
       issues.push(
         `${path}.rpcUrl: the on-chain guard takes http:// or https:// URLs, got ${parsedUrl.protocol}//`,
       );
     }
-    displayUrl = toRedactedUrl(sink.rpcUrl.includes('${') ? sink.rpcUrl : rpcUrl);
   } catch {
-    if (issues.length === before) issues.push(`${path}.rpcUrl: not a valid URL (${displayUrl})`);
+    if (issues.length === before) issues.push(`${path}.rpcUrl: ${toInvalidUrlMessage(sink.rpcUrl)}`);
   }
 
   let guardAddress = sink.guardAddress as Address;
@@ -517,27 +517,21 @@ function expandEnv(
 }
 
 /**
- * A URL safe to print: no user or password, no query string, path segments that look like API
- * keys (16 or more letters, digits, `-` and `_`, as in `/v3/<key>`) as `***`, `${VAR}`
- * placeholders kept.
+ * `url` parsed, when it starts with its scheme and `//`; throws otherwise. Without `//` the URL parser
+ * takes `user:password@host` for a scheme `user:` and a path, and an error naming that scheme would
+ * print the user name.
  */
-export function toRedactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const auth = parsed.username || parsed.password ? '***@' : '';
-    const query = parsed.search ? '?***' : '';
-    const path =
-      parsed.pathname === '/'
-        ? ''
-        : parsed.pathname
-            .split('/')
-            .map((segment) => (segment.length >= 16 && /^[\w-]+$/.test(segment) ? '***' : segment))
-            .join('/')
-            .replace(/\$%7B(\w+)%7D/g, (_, name: string) => `\${${name}}`);
-    return `${parsed.protocol}//${auth}${parsed.host}${path}${query}`;
-  } catch {
-    return url.replace(/^([^/?#@]*\/\/)?[^/?#@]*@/, '$1***@').replace(/\?.*$/, '?***');
-  }
+function toParsedUrl(url: string): URL {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) throw new TypeError('no scheme');
+  return new URL(url);
+}
+
+/** Why `url` is refused when it does not parse, redacted; the likely cause when it holds an `@`. */
+function toInvalidUrlMessage(url: string): string {
+  const hint = url.includes('@')
+    ? ': a / ? # or @ in a user name or password must be percent-encoded (%2F %3F %23 %40)'
+    : '';
+  return `not a valid URL (${toRedactedUrl(url)})${hint}`;
 }
 
 function toPath(path: ReadonlyArray<PropertyKey>): string {

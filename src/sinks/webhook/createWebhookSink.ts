@@ -1,4 +1,5 @@
 import type { Transition } from '../../breaker/levels.ts';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { type Clock, systemClock } from '../../sources/source.ts';
 import type { Sink } from '../sink.ts';
 import { signWebhook } from './signWebhook.ts';
@@ -41,7 +42,7 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   const doFetch = parameters.fetch ?? fetch;
   const timeoutMs = parameters.timeoutMs ?? 10_000;
   const shape = parameters.shape ?? 'generic';
-  const where = toDisplayUrl(parameters.url);
+  const where = toRedactedUrl(parameters.url, { originOnly: true });
   return {
     name: parameters.name,
     async deliver(transition) {
@@ -94,14 +95,6 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
       }
     },
   };
-}
-
-function toDisplayUrl(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(invalid URL)';
-  }
 }
 
 function toSocketCode(cause: unknown): string | undefined {
