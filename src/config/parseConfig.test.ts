@@ -527,6 +527,57 @@ describe('parseConfig: credentials in URLs never printed', () => {
     );
   });
 
+  it('error: a webhook URL with a user name or password is refused, with where the secret goes', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      'sinks: [{ name: ops, url: "https://user:Sup3rSecret@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]';
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          `sinks[0].url: a user name or password in a webhook URL is refused, nothing would be delivered (https://***@127.0.0.1:9): sign with secretEnv, or keep a token in the path from an environment variable (\${NAME})`,
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: a webhook URL with credentials from a variable is refused, the value never printed', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      `sinks: [{ name: ops, url: "https://\${HOOK_AUTH}@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]`;
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k', HOOK_AUTH: 'admin:Sup3rSecret' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^guard\.yaml: sinks\[0\]\.url: a user name or password in a webhook URL is refused/,
+        );
+        for (const part of parts) assert.equal(error.message.includes(part), false, error.message);
+        return true;
+      },
+    );
+  });
+
+  for (const url of hostile.map((u) => u.replace(/^ws:/, 'https:'))) {
+    it(`error: webhook URL ${JSON.stringify(url)} refused, no part of its credentials printed`, () => {
+      const text =
+        'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+        `sinks: [{ name: ops, url: ${JSON.stringify(url)}, secretEnv: HOOK_SECRET }]`;
+      assert.throws(
+        () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          const all = `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+          for (const part of parts) assert.equal(all.includes(part), false, `${part} in ${error.message}`);
+          return true;
+        },
+      );
+    });
+  }
+
   it('error: no part of the credentials of an onchain sink URL in what is printed', () => {
     const chains = 'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n';
     for (const url of hostile) {

@@ -362,9 +362,10 @@ function toWebhookSinkConfig(
     const parsedUrl = toParsedUrl(url);
     if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
       issues.push(`${path}.url: webhooks take http:// or https:// URLs, got ${parsedUrl.protocol}//`);
-    }
+    } else if (parsedUrl.username || parsedUrl.password) issues.push(webhookCredentialsIssue(path, sink.url));
   } catch {
-    if (!sink.url.includes('${')) issues.push(`${path}.url: ${toInvalidUrlMessage(sink.url)}`);
+    if (url.includes('@')) issues.push(webhookCredentialsIssue(path, sink.url));
+    else if (!sink.url.includes('${')) issues.push(`${path}.url: ${toInvalidUrlMessage(sink.url)}`);
   }
   const out: WebhookSinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
   if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
@@ -389,6 +390,14 @@ function toWebhookSinkConfig(
     );
   }
   return out;
+}
+
+/**
+ * fetch refuses a URL with a user name or password, so such a webhook would never deliver: the
+ * secret goes in `secretEnv` (the signature) or, as a token, in the path from a variable.
+ */
+function webhookCredentialsIssue(path: string, url: string): string {
+  return `${path}.url: a user name or password in a webhook URL is refused, nothing would be delivered (${toRedactedUrl(url, { originOnly: true })}): sign with secretEnv, or keep a token in the path from an environment variable (\${NAME})`;
 }
 
 /** secp256k1's group order: a private key is in [1, n - 1]. */
