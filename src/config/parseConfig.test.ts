@@ -89,6 +89,96 @@ describe('parseConfig', () => {
       /unknown chain "y"/,
     ],
   ];
+  const chainRule = '1 to 64 letters, digits, . _ or -, starting with a letter or digit';
+  const memberRule = '1 to 64 letters, digits, . _ : or -, starting with a letter or digit';
+  const node = '{ preset: devnet, nodes: [{ name: a, url: "http://h" }] }';
+  /** Names that must be refused, each with the one issue it gives. */
+  const badNames: Array<[string, string, string]> = [
+    [
+      'empty chains',
+      'chains: {}',
+      'chains: no chain: a guard without chains has nothing to watch; give at least one chain with its nodes',
+    ],
+    [
+      'chain named __proto__',
+      `chains: { __proto__: ${node} }`,
+      `chains.__proto__: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain named __proto__ beside a good one',
+      `chains: { x: ${node}, __proto__: ${node} }`,
+      `chains.__proto__: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a space',
+      `chains: { "a b": ${node} }`,
+      `chains["a b"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a newline',
+      `chains: { "a\\nb": ${node} }`,
+      `chains["a\\nb"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a colon',
+      `chains: { "a:b": ${node} }`,
+      `chains.a:b: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name too long',
+      `chains: { ${'c'.repeat(65)}: ${node} }`,
+      `chains["${'c'.repeat(64)}…"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'node name starting with -',
+      'chains: { x: { preset: devnet, nodes: [{ name: -a, url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'node named __proto__',
+      'chains: { x: { preset: devnet, nodes: [{ name: __proto__, url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'empty node name',
+      'chains: { x: { preset: devnet, nodes: [{ name: "", url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'sink named __proto__',
+      `chains: { x: ${node} }\nsinks: [{ name: __proto__, url: "https://h", secretEnv: S }]`,
+      `sinks[0].name: not a valid sink name: ${memberRule}`,
+    ],
+    [
+      'breaker named __proto__',
+      `chains: { x: ${node} }\nbreaker: { breakers: [{ name: __proto__, chains: [x] }] }`,
+      `breaker.breakers[0].name: not a valid breaker name: ${chainRule}`,
+    ],
+  ];
+  for (const [name, text, expected] of badNames) {
+    it(`error: ${name}`, () => {
+      assert.throws(
+        () => parseConfig(text, 'guard.yaml', { S: 's' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(error.issues, [expected]);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('default: names of 64 characters, with . _ - (and : for nodes), are taken', () => {
+    const chain = `E${'x'.repeat(62)}9`;
+    const config = parseConfig(
+      `chains: { ${chain}: { preset: devnet, nodes: [{ name: "127.0.0.1:8545", url: "http://h" }] }, eth_2.a-b: ${node} }`,
+      'guard.yaml',
+      {},
+    );
+    assert.deepEqual(Object.keys(config.nodes), [chain, 'eth_2.a-b']);
+    assert.equal(config.nodes[chain]?.[0]?.name, '127.0.0.1:8545');
+  });
+
   for (const [name, text, expected] of bad) {
     it(`error: ${name}`, () => {
       assert.throws(
@@ -310,13 +400,19 @@ describe('parseConfig: onchain sinks', () => {
     );
   });
 
-  it('behavior: with no chains nor breakers declared, any breaker name is taken', () => {
-    const config = parseConfig(
-      `chains: {}\n${sink({ markets: '{ anything: X }' })}`,
-      'guard.yaml',
-      onchainEnv,
+  it('error: a markets key named __proto__ is refused, not dropped', () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          `${chains}${sink({ markets: '{ __proto__: X, ethereum: Y }' })}`,
+          'guard.yaml',
+          onchainEnv,
+        ),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.join('\n') ===
+          'sinks[0].markets.__proto__: not a valid breaker name: 1 to 64 letters, digits, . _ or -, starting with a letter or digit',
     );
-    assert.equal(config.sinks[0]?.kind, 'onchain');
   });
 
   const bad: Array<[string, Record<string, string>, Record<string, string>, string]> = [

@@ -82,6 +82,44 @@ export type GuardConfig = {
 const positiveInt = z.number().int().positive();
 const durationMs = z.number().int().nonnegative();
 
+/**
+ * Names of chains and breakers: they key records, URLs of the API and idempotency keys (which use
+ * `:` as a separator). Starting with a letter or digit keeps out `__proto__`, which a record would
+ * silently drop.
+ */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Names of nodes and sinks: as {@link NAME_PATTERN}, and `:` as in `127.0.0.1:8545`. */
+export const MEMBER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const nameRule = '1 to 64 letters, digits, . _ or -, starting with a letter or digit';
+const memberNameRule = '1 to 64 letters, digits, . _ : or -, starting with a letter or digit';
+
+const nameSchema = (what: string) => z.string().regex(NAME_PATTERN, `not a valid ${what} name: ${nameRule}`);
+const memberNameSchema = (what: string) =>
+  z.string().regex(MEMBER_NAME_PATTERN, `not a valid ${what} name: ${memberNameRule}`);
+
+/**
+ * A record keyed by names. Each key is checked before `z.record` sees it: zod drops a `__proto__`
+ * key without a word, so that `chains: { __proto__: … }` would be a config without that chain.
+ */
+const namedRecord = <T extends z.ZodType>(what: string, value: T) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+        for (const key of Object.keys(input)) {
+          if (!NAME_PATTERN.test(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              input: key,
+              message: `not a valid ${what} name: ${nameRule}`,
+            });
+        }
+      }
+      return input;
+    },
+    z.record(z.string(), value),
+  );
+
 const paramsSchema = z
   .strictObject({
     blockTime: z
@@ -131,10 +169,7 @@ const paramsSchema = z
   .optional();
 
 const nodeSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only'),
+  name: memberNameSchema('node'),
   kind: z.enum(NODE_KINDS).default('evm'),
   url: z.string().min(1),
   weight: z.number().positive().default(1),
@@ -161,10 +196,7 @@ const ruleSchema = z.strictObject({
   scope: z.enum(['node', 'chain']).optional(),
 });
 
-const sinkName = z
-  .string()
-  .min(1)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
+const sinkName = memberNameSchema('sink');
 
 const webhookSinkSchema = z.strictObject({
   name: sinkName,
@@ -191,9 +223,10 @@ const onchainSinkSchema = z.strictObject({
   rpcUrl: z.string().min(1),
   guardAddress: quotedHex('address'),
   privateKeyEnv: z.string().min(1),
-  markets: z
-    .record(z.string().min(1), quotedHex('market id').min(1))
-    .refine((markets) => Object.keys(markets).length > 0, 'at least one breaker -> market'),
+  markets: namedRecord('breaker', quotedHex('market id').min(1)).refine(
+    (markets) => Object.keys(markets).length > 0,
+    'at least one breaker -> market',
+  ),
   confirmations: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
 });
@@ -206,13 +239,16 @@ const sinkSchema = z.discriminatedUnion('kind', [webhookSinkSchema, onchainSinkS
 const configSchema = z.strictObject({
   sinks: z.array(sinkSchema).optional(),
   store: z.strictObject({ dataDir: z.string().min(1).optional() }).optional(),
-  chains: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'), chainSchema),
+  chains: namedRecord('chain', chainSchema).refine(
+    (chains) => Object.keys(chains).length > 0,
+    'no chain: a guard without chains has nothing to watch; give at least one chain with its nodes',
+  ),
   breaker: z
     .strictObject({
       rules: z.array(ruleSchema).optional(),
       recovery: z.strictObject({ healthyEvaluations: positiveInt, graceMs: durationMs }).partial().optional(),
       breakers: z
-        .array(z.strictObject({ name: z.string().min(1), chains: z.array(z.string()).min(1) }))
+        .array(z.strictObject({ name: nameSchema('breaker'), chains: z.array(z.string()).min(1) }))
         .optional(),
     })
     .optional(),
@@ -407,7 +443,7 @@ function toOnchainSinkConfig(
   sink: z.infer<typeof onchainSinkSchema>,
   path: string,
   env: Record<string, string | undefined>,
-  breakerNames: ReadonlySet<string> | undefined,
+  breakerNames: ReadonlySet<string>,
   issues: string[],
 ): OnchainSinkConfig {
   const before = issues.length;
@@ -459,7 +495,7 @@ function toOnchainSinkConfig(
   const breakerOfMarket = new Map<Hex, string>();
   for (const [breaker, market] of Object.entries(sink.markets)) {
     const field = `${path}.markets.${breaker}`;
-    if (breakerNames !== undefined && !breakerNames.has(breaker)) {
+    if (!breakerNames.has(breaker)) {
       issues.push(`${field}: unknown breaker "${breaker}": the breakers are ${[...breakerNames].join(', ')}`);
     }
     let id: Hex;
@@ -497,14 +533,12 @@ function toOnchainSinkConfig(
 
 /**
  * The names of the breakers the engine will have: those of `breaker.breakers`, and one per chain that
- * none of them covers, named after the chain (see `createEngineState`). Undefined when the file
- * declares neither chains nor breakers.
+ * none of them covers, named after the chain (see `createEngineState`).
  */
 function toBreakerNames(
   chains: readonly string[],
   breakers: ReadonlyArray<{ name: string; chains: readonly string[] }> = [],
-): ReadonlySet<string> | undefined {
-  if (chains.length === 0 && breakers.length === 0) return undefined;
+): ReadonlySet<string> {
   const names = new Set(breakers.map((b) => b.name));
   const covered = new Set(breakers.flatMap((b) => b.chains));
   for (const chain of chains) if (!covered.has(chain)) names.add(chain);
@@ -543,11 +577,16 @@ function toInvalidUrlMessage(url: string): string {
   return `not a valid URL (${toRedactedUrl(url)})${hint}`;
 }
 
+/** `chains.x.nodes[0]`; a key that is not a plain name is quoted (`chains["a b"]`) and cut to 64 characters. */
 function toPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
+    else {
+      const key = String(part);
+      if (/^[A-Za-z0-9._:-]{1,64}$/.test(key)) out += out ? `.${key}` : key;
+      else out += `[${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}]`;
+    }
   }
   return out || '(top level)';
 }
