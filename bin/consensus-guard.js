@@ -13,4 +13,15 @@ if (!existsSync(built)) {
   entry = join(root, 'src', 'cli', 'main.ts');
 }
 const { runCli } = await import(pathToFileURL(entry).href);
+// Should a command ever await a promise that nothing will settle, Node would exit 13 without a word
+// once its event loop is empty: say so and exit 1 instead.
+let finished = false;
+process.on('exit', () => {
+  if (finished) return;
+  process.stderr.write(
+    'consensus-guard: stopped before the command finished: nothing left to wait for (a bug)\n',
+  );
+  process.exitCode = 1;
+});
 process.exitCode = await runCli(process.argv.slice(2));
+finished = true;

@@ -23,13 +23,8 @@ export {
   DEFAULT_RULES,
   type RecoveryPolicy,
 } from './breaker/rules.ts';
-export {
-  ConfigError,
-  type GuardConfig,
-  type NodeConfig,
-  parseConfig,
-  toRedactedUrl,
-} from './config/parseConfig.ts';
+export { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from './config/parseConfig.ts';
+export { type ToRedactedUrlOptions, toRedactedUrl } from './config/toRedactedUrl.ts';
 export type { Block, ChainState, Checkpoint, NodeView } from './core/chainView.ts';
 export { toJson, toJsonValue } from './core/json.ts';
 export {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keccak256, stringToHex } from 'viem';
-import { ConfigError, parseConfig, toRedactedUrl } from './parseConfig.ts';
+import { ConfigError, parseConfig } from './parseConfig.ts';
 
 const good = `
 chains:
@@ -89,6 +89,96 @@ describe('parseConfig', () => {
       /unknown chain "y"/,
     ],
   ];
+  const chainRule = '1 to 64 letters, digits, . _ or -, starting with a letter or digit';
+  const memberRule = '1 to 64 letters, digits, . _ : or -, starting with a letter or digit';
+  const node = '{ preset: devnet, nodes: [{ name: a, url: "http://h" }] }';
+  /** Names that must be refused, each with the one issue it gives. */
+  const badNames: Array<[string, string, string]> = [
+    [
+      'empty chains',
+      'chains: {}',
+      'chains: no chain: a guard without chains has nothing to watch; give at least one chain with its nodes',
+    ],
+    [
+      'chain named __proto__',
+      `chains: { __proto__: ${node} }`,
+      `chains.__proto__: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain named __proto__ beside a good one',
+      `chains: { x: ${node}, __proto__: ${node} }`,
+      `chains.__proto__: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a space',
+      `chains: { "a b": ${node} }`,
+      `chains["a b"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a newline',
+      `chains: { "a\\nb": ${node} }`,
+      `chains["a\\nb"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name with a colon',
+      `chains: { "a:b": ${node} }`,
+      `chains.a:b: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'chain name too long',
+      `chains: { ${'c'.repeat(65)}: ${node} }`,
+      `chains["${'c'.repeat(64)}…"]: not a valid chain name: ${chainRule}`,
+    ],
+    [
+      'node name starting with -',
+      'chains: { x: { preset: devnet, nodes: [{ name: -a, url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'node named __proto__',
+      'chains: { x: { preset: devnet, nodes: [{ name: __proto__, url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'empty node name',
+      'chains: { x: { preset: devnet, nodes: [{ name: "", url: "http://h" }] } }',
+      `chains.x.nodes[0].name: not a valid node name: ${memberRule}`,
+    ],
+    [
+      'sink named __proto__',
+      `chains: { x: ${node} }\nsinks: [{ name: __proto__, url: "https://h", secretEnv: S }]`,
+      `sinks[0].name: not a valid sink name: ${memberRule}`,
+    ],
+    [
+      'breaker named __proto__',
+      `chains: { x: ${node} }\nbreaker: { breakers: [{ name: __proto__, chains: [x] }] }`,
+      `breaker.breakers[0].name: not a valid breaker name: ${chainRule}`,
+    ],
+  ];
+  for (const [name, text, expected] of badNames) {
+    it(`error: ${name}`, () => {
+      assert.throws(
+        () => parseConfig(text, 'guard.yaml', { S: 's' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(error.issues, [expected]);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('default: names of 64 characters, with . _ - (and : for nodes), are taken', () => {
+    const chain = `E${'x'.repeat(62)}9`;
+    const config = parseConfig(
+      `chains: { ${chain}: { preset: devnet, nodes: [{ name: "127.0.0.1:8545", url: "http://h" }] }, eth_2.a-b: ${node} }`,
+      'guard.yaml',
+      {},
+    );
+    assert.deepEqual(Object.keys(config.nodes), [chain, 'eth_2.a-b']);
+    assert.equal(config.nodes[chain]?.[0]?.name, '127.0.0.1:8545');
+  });
+
   for (const [name, text, expected] of bad) {
     it(`error: ${name}`, () => {
       assert.throws(
@@ -100,21 +190,6 @@ describe('parseConfig', () => {
       );
     });
   }
-});
-
-describe('toRedactedUrl', () => {
-  const cases: Array<[string, string]> = [
-    ['http://user:pass@127.0.0.1:8332/', 'http://***@127.0.0.1:8332'],
-    ['https://rpc.example/v1?apikey=abc', 'https://rpc.example/v1?***'],
-    ['ws://127.0.0.1:8545', 'ws://127.0.0.1:8545'],
-    [`https://rpc.example/v3/\${RPC_KEY}`, `https://rpc.example/v3/\${RPC_KEY}`],
-    [`\${SCHEME}://user:pass@h/x?k=v`, `\${SCHEME}://***@h/x?***`],
-    ['::user:pass@?k=v', '***@?***'],
-    ['https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef', 'https://mainnet.infura.io/v3/***'],
-    ['https://rpc.example/eth-mainnet/short', 'https://rpc.example/eth-mainnet/short'],
-  ];
-  for (const [url, expected] of cases)
-    it(`args: ${expected}`, () => assert.equal(toRedactedUrl(url), expected));
 });
 
 describe('parseConfig: sinks and store', () => {
@@ -325,13 +400,19 @@ describe('parseConfig: onchain sinks', () => {
     );
   });
 
-  it('behavior: with no chains nor breakers declared, any breaker name is taken', () => {
-    const config = parseConfig(
-      `chains: {}\n${sink({ markets: '{ anything: X }' })}`,
-      'guard.yaml',
-      onchainEnv,
+  it('error: a markets key named __proto__ is refused, not dropped', () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          `${chains}${sink({ markets: '{ __proto__: X, ethereum: Y }' })}`,
+          'guard.yaml',
+          onchainEnv,
+        ),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.join('\n') ===
+          'sinks[0].markets.__proto__: not a valid breaker name: 1 to 64 letters, digits, . _ or -, starting with a letter or digit',
     );
-    assert.equal(config.sinks[0]?.kind, 'onchain');
   });
 
   const bad: Array<[string, Record<string, string>, Record<string, string>, string]> = [
@@ -485,6 +566,120 @@ describe('parseConfig: onchain sinks', () => {
           return true;
         },
       );
+    }
+  });
+});
+
+describe('parseConfig: credentials in URLs never printed', () => {
+  // Hostile URLs, valid or not: `/`, `?`, `#` and `@` in the password, no scheme, IPv6 hosts.
+  const hostile = [
+    'ws://admin:Sup3r/Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r?Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r#Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r@Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r%2FSecret@127.0.0.1:18545',
+    'admin:Sup3rSecret@127.0.0.1:18545',
+    'ws://admin:Sup3r/Secret@[::1]:18545',
+    'ws://admin:Sup3rSecret@[::1]:18545/',
+    'ftp://admin:Sup3r/Secret@127.0.0.1:18545',
+  ];
+  const parts = ['admin', 'Sup3r', 'Secret'];
+  /** Everything an error or a config could show: message, stack, issues, display URLs. */
+  const shown = (run: () => unknown): string => {
+    try {
+      const config = run() as { nodes: Record<string, Array<{ displayUrl: string }>> };
+      return JSON.stringify(Object.values(config.nodes).flatMap((nodes) => nodes.map((n) => n.displayUrl)));
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+    }
+  };
+
+  for (const url of hostile) {
+    it(`error: no part of the credentials of node URL ${JSON.stringify(url)} in what is printed`, () => {
+      for (const kind of ['evm', 'bitcoin']) {
+        const text = `chains: { x: { preset: devnet, nodes: [{ name: a, kind: ${kind}, url: ${JSON.stringify(url)} }] } }`;
+        const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+        for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
+      }
+    });
+  }
+
+  it('error: an invalid node URL is named redacted, with the likely cause', () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          'chains: { x: { preset: devnet, nodes: [{ name: a, url: "ws://admin:Sup3r/Secret@127.0.0.1:18545" }] } }',
+          'guard.yaml',
+          {},
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          'chains.x.nodes[0].url: not a valid URL (ws://***@127.0.0.1:18545): a / ? # or @ in a user name or password must be percent-encoded (%2F %3F %23 %40)',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: a webhook URL with a user name or password is refused, with where the secret goes', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      'sinks: [{ name: ops, url: "https://user:Sup3rSecret@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]';
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          `sinks[0].url: a user name or password in a webhook URL is refused, nothing would be delivered (https://***@127.0.0.1:9): sign with secretEnv, or keep a token in the path from an environment variable (\${NAME})`,
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: a webhook URL with credentials from a variable is refused, the value never printed', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      `sinks: [{ name: ops, url: "https://\${HOOK_AUTH}@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]`;
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k', HOOK_AUTH: 'admin:Sup3rSecret' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^guard\.yaml: sinks\[0\]\.url: a user name or password in a webhook URL is refused/,
+        );
+        for (const part of parts) assert.equal(error.message.includes(part), false, error.message);
+        return true;
+      },
+    );
+  });
+
+  for (const url of hostile.map((u) => u.replace(/^ws:/, 'https:'))) {
+    it(`error: webhook URL ${JSON.stringify(url)} refused, no part of its credentials printed`, () => {
+      const text =
+        'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+        `sinks: [{ name: ops, url: ${JSON.stringify(url)}, secretEnv: HOOK_SECRET }]`;
+      assert.throws(
+        () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          const all = `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+          for (const part of parts) assert.equal(all.includes(part), false, `${part} in ${error.message}`);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('error: no part of the credentials of an onchain sink URL in what is printed', () => {
+    const chains = 'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n';
+    for (const url of hostile) {
+      const text = `${chains}sinks: [{ name: g, kind: onchain, rpcUrl: ${JSON.stringify(url)}, guardAddress: "0x12", privateKeyEnv: K, markets: { x: m } }]`;
+      const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+      for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
     }
   });
 });

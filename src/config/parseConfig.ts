@@ -7,6 +7,7 @@ import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
+import { toRedactedUrl } from './toRedactedUrl.ts';
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
@@ -81,6 +82,44 @@ export type GuardConfig = {
 const positiveInt = z.number().int().positive();
 const durationMs = z.number().int().nonnegative();
 
+/**
+ * Names of chains and breakers: they key records, URLs of the API and idempotency keys (which use
+ * `:` as a separator). Starting with a letter or digit keeps out `__proto__`, which a record would
+ * silently drop.
+ */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Names of nodes and sinks: as {@link NAME_PATTERN}, and `:` as in `127.0.0.1:8545`. */
+export const MEMBER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const nameRule = '1 to 64 letters, digits, . _ or -, starting with a letter or digit';
+const memberNameRule = '1 to 64 letters, digits, . _ : or -, starting with a letter or digit';
+
+const nameSchema = (what: string) => z.string().regex(NAME_PATTERN, `not a valid ${what} name: ${nameRule}`);
+const memberNameSchema = (what: string) =>
+  z.string().regex(MEMBER_NAME_PATTERN, `not a valid ${what} name: ${memberNameRule}`);
+
+/**
+ * A record keyed by names. Each key is checked before `z.record` sees it: zod drops a `__proto__`
+ * key without a word, so that `chains: { __proto__: … }` would be a config without that chain.
+ */
+const namedRecord = <T extends z.ZodType>(what: string, value: T) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+        for (const key of Object.keys(input)) {
+          if (!NAME_PATTERN.test(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              input: key,
+              message: `not a valid ${what} name: ${nameRule}`,
+            });
+        }
+      }
+      return input;
+    },
+    z.record(z.string(), value),
+  );
+
 const paramsSchema = z
   .strictObject({
     blockTime: z
@@ -135,10 +174,7 @@ const paramsSchema = z
   .optional();
 
 const nodeSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only'),
+  name: memberNameSchema('node'),
   kind: z.enum(NODE_KINDS).default('evm'),
   url: z.string().min(1),
   weight: z.number().positive().default(1),
@@ -165,10 +201,7 @@ const ruleSchema = z.strictObject({
   scope: z.enum(['node', 'chain']).optional(),
 });
 
-const sinkName = z
-  .string()
-  .min(1)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, . _ : - only');
+const sinkName = memberNameSchema('sink');
 
 const webhookSinkSchema = z.strictObject({
   name: sinkName,
@@ -195,9 +228,10 @@ const onchainSinkSchema = z.strictObject({
   rpcUrl: z.string().min(1),
   guardAddress: quotedHex('address'),
   privateKeyEnv: z.string().min(1),
-  markets: z
-    .record(z.string().min(1), quotedHex('market id').min(1))
-    .refine((markets) => Object.keys(markets).length > 0, 'at least one breaker -> market'),
+  markets: namedRecord('breaker', quotedHex('market id').min(1)).refine(
+    (markets) => Object.keys(markets).length > 0,
+    'at least one breaker -> market',
+  ),
   confirmations: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
 });
@@ -210,14 +244,17 @@ const sinkSchema = z.discriminatedUnion('kind', [webhookSinkSchema, onchainSinkS
 const configSchema = z.strictObject({
   sinks: z.array(sinkSchema).optional(),
   store: z.strictObject({ dataDir: z.string().min(1).optional() }).optional(),
-  chains: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'), chainSchema),
+  chains: namedRecord('chain', chainSchema).refine(
+    (chains) => Object.keys(chains).length > 0,
+    'no chain: a guard without chains has nothing to watch; give at least one chain with its nodes',
+  ),
   breaker: z
     .strictObject({
       rules: z.array(ruleSchema).optional(),
       uncorroboratedLevel: z.enum(LEVELS).optional(),
       recovery: z.strictObject({ healthyEvaluations: positiveInt, graceMs: durationMs }).partial().optional(),
       breakers: z
-        .array(z.strictObject({ name: z.string().min(1), chains: z.array(z.string()).min(1) }))
+        .array(z.strictObject({ name: nameSchema('breaker'), chains: z.array(z.string()).min(1) }))
         .optional(),
     })
     .optional(),
@@ -319,18 +356,18 @@ function toNodeConfig(
   issues: string[],
 ): NodeConfig {
   const url = expandEnv(node.url, `${path}.url`, env, issues);
-  let displayUrl = toRedactedUrl(node.url);
+  // From the text before expansion: variables show as `${NAME}`, never as their values.
+  const displayUrl = toRedactedUrl(node.url);
   try {
-    const parsedUrl = new URL(url);
+    const parsedUrl = toParsedUrl(url);
     const allowed = node.kind === 'evm' ? ['http:', 'https:', 'ws:', 'wss:'] : ['http:', 'https:'];
     if (!allowed.includes(parsedUrl.protocol)) {
       issues.push(
         `${path}.url: ${node.kind} nodes take ${allowed.map((p) => `${p}//`).join(' or ')} URLs, got ${parsedUrl.protocol}//`,
       );
     }
-    displayUrl = toRedactedUrl(node.url.includes('${') ? node.url : url);
   } catch {
-    issues.push(`${path}.url: not a valid URL (${toRedactedUrl(node.url)})`);
+    issues.push(`${path}.url: ${toInvalidUrlMessage(node.url)}`);
   }
   const out: NodeConfig = { name: node.name, kind: node.kind, url, displayUrl, weight: node.weight };
   if (node.pollIntervalMs !== undefined) out.pollIntervalMs = node.pollIntervalMs;
@@ -363,15 +400,16 @@ function toWebhookSinkConfig(
   issues: string[],
 ): WebhookSinkConfig {
   const url = expandEnv(sink.url, `${path}.url`, env, issues);
-  let displayUrl = '(invalid URL)';
+  // The origin only: a webhook's path is often a secret itself (Slack's is).
+  const displayUrl = toRedactedUrl(url, { originOnly: true });
   try {
-    const parsedUrl = new URL(url);
+    const parsedUrl = toParsedUrl(url);
     if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
       issues.push(`${path}.url: webhooks take http:// or https:// URLs, got ${parsedUrl.protocol}//`);
-    }
-    displayUrl = parsedUrl.origin;
+    } else if (parsedUrl.username || parsedUrl.password) issues.push(webhookCredentialsIssue(path, sink.url));
   } catch {
-    if (!sink.url.includes('${')) issues.push(`${path}.url: not a valid URL (${toRedactedUrl(sink.url)})`);
+    if (url.includes('@')) issues.push(webhookCredentialsIssue(path, sink.url));
+    else if (!sink.url.includes('${')) issues.push(`${path}.url: ${toInvalidUrlMessage(sink.url)}`);
   }
   const out: WebhookSinkConfig = { name: sink.name, kind: 'webhook', url, displayUrl, shape: sink.shape };
   if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
@@ -398,6 +436,14 @@ function toWebhookSinkConfig(
   return out;
 }
 
+/**
+ * fetch refuses a URL with a user name or password, so such a webhook would never deliver: the
+ * secret goes in `secretEnv` (the signature) or, as a token, in the path from a variable.
+ */
+function webhookCredentialsIssue(path: string, url: string): string {
+  return `${path}.url: a user name or password in a webhook URL is refused, nothing would be delivered (${toRedactedUrl(url, { originOnly: true })}): sign with secretEnv, or keep a token in the path from an environment variable (\${NAME})`;
+}
+
 /** secp256k1's group order: a private key is in [1, n - 1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -405,22 +451,21 @@ function toOnchainSinkConfig(
   sink: z.infer<typeof onchainSinkSchema>,
   path: string,
   env: Record<string, string | undefined>,
-  breakerNames: ReadonlySet<string> | undefined,
+  breakerNames: ReadonlySet<string>,
   issues: string[],
 ): OnchainSinkConfig {
   const before = issues.length;
   const rpcUrl = expandEnv(sink.rpcUrl, `${path}.rpcUrl`, env, issues);
-  let displayUrl = toRedactedUrl(sink.rpcUrl);
+  const displayUrl = toRedactedUrl(sink.rpcUrl);
   try {
-    const parsedUrl = new URL(rpcUrl);
+    const parsedUrl = toParsedUrl(rpcUrl);
     if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
       issues.push(
         `${path}.rpcUrl: the on-chain guard takes http:// or https:// URLs, got ${parsedUrl.protocol}//`,
       );
     }
-    displayUrl = toRedactedUrl(sink.rpcUrl.includes('${') ? sink.rpcUrl : rpcUrl);
   } catch {
-    if (issues.length === before) issues.push(`${path}.rpcUrl: not a valid URL (${displayUrl})`);
+    if (issues.length === before) issues.push(`${path}.rpcUrl: ${toInvalidUrlMessage(sink.rpcUrl)}`);
   }
 
   let guardAddress = sink.guardAddress as Address;
@@ -458,7 +503,7 @@ function toOnchainSinkConfig(
   const breakerOfMarket = new Map<Hex, string>();
   for (const [breaker, market] of Object.entries(sink.markets)) {
     const field = `${path}.markets.${breaker}`;
-    if (breakerNames !== undefined && !breakerNames.has(breaker)) {
+    if (!breakerNames.has(breaker)) {
       issues.push(`${field}: unknown breaker "${breaker}": the breakers are ${[...breakerNames].join(', ')}`);
     }
     let id: Hex;
@@ -496,14 +541,12 @@ function toOnchainSinkConfig(
 
 /**
  * The names of the breakers the engine will have: those of `breaker.breakers`, and one per chain that
- * none of them covers, named after the chain (see `createEngineState`). Undefined when the file
- * declares neither chains nor breakers.
+ * none of them covers, named after the chain (see `createEngineState`).
  */
 function toBreakerNames(
   chains: readonly string[],
   breakers: ReadonlyArray<{ name: string; chains: readonly string[] }> = [],
-): ReadonlySet<string> | undefined {
-  if (chains.length === 0 && breakers.length === 0) return undefined;
+): ReadonlySet<string> {
   const names = new Set(breakers.map((b) => b.name));
   const covered = new Set(breakers.flatMap((b) => b.chains));
   for (const chain of chains) if (!covered.has(chain)) names.add(chain);
@@ -525,34 +568,33 @@ function expandEnv(
 }
 
 /**
- * A URL safe to print: no user or password, no query string, path segments that look like API
- * keys (16 or more letters, digits, `-` and `_`, as in `/v3/<key>`) as `***`, `${VAR}`
- * placeholders kept.
+ * `url` parsed, when it starts with its scheme and `//`; throws otherwise. Without `//` the URL parser
+ * takes `user:password@host` for a scheme `user:` and a path, and an error naming that scheme would
+ * print the user name.
  */
-export function toRedactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const auth = parsed.username || parsed.password ? '***@' : '';
-    const query = parsed.search ? '?***' : '';
-    const path =
-      parsed.pathname === '/'
-        ? ''
-        : parsed.pathname
-            .split('/')
-            .map((segment) => (segment.length >= 16 && /^[\w-]+$/.test(segment) ? '***' : segment))
-            .join('/')
-            .replace(/\$%7B(\w+)%7D/g, (_, name: string) => `\${${name}}`);
-    return `${parsed.protocol}//${auth}${parsed.host}${path}${query}`;
-  } catch {
-    return url.replace(/^([^/?#@]*\/\/)?[^/?#@]*@/, '$1***@').replace(/\?.*$/, '?***');
-  }
+function toParsedUrl(url: string): URL {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) throw new TypeError('no scheme');
+  return new URL(url);
 }
 
+/** Why `url` is refused when it does not parse, redacted; the likely cause when it holds an `@`. */
+function toInvalidUrlMessage(url: string): string {
+  const hint = url.includes('@')
+    ? ': a / ? # or @ in a user name or password must be percent-encoded (%2F %3F %23 %40)'
+    : '';
+  return `not a valid URL (${toRedactedUrl(url)})${hint}`;
+}
+
+/** `chains.x.nodes[0]`; a key that is not a plain name is quoted (`chains["a b"]`) and cut to 64 characters. */
 function toPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
+    else {
+      const key = String(part);
+      if (/^[A-Za-z0-9._:-]{1,64}$/.test(key)) out += out ? `.${key}` : key;
+      else out += `[${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}]`;
+    }
   }
   return out || '(top level)';
 }

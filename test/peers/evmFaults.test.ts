@@ -195,7 +195,7 @@ describe('EVM source: a misbehaving node on loopback', () => {
         ),
         false,
       );
-      assert.match(error.message, /http:\/\/127\.0\.0\.1:\d+\/\?…/);
+      assert.match(error.message, /http:\/\/\*\*\*@127\.0\.0\.1:\d+\?\*\*\*/);
       assert.equal(
         fake.requests.at(-1)?.authorization,
         `Basic ${Buffer.from('watcher:s3cret-pass').toString('base64')}`,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { toJson } from '../../core/json.ts';
 import { parseRiskStatus } from '../../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../../risk/contagion/riskError.ts';
@@ -119,9 +120,17 @@ export async function fetchLiveStatus(serviceUrl: string, timeoutMs = 5_000): Pr
   try {
     url = new URL('/api/chains', serviceUrl);
   } catch {
-    throw usageError(`--service must be a URL such as ${DEFAULT_SERVICE_URL}, got "${serviceUrl}"`);
+    throw usageError(
+      `--service must be a URL such as ${DEFAULT_SERVICE_URL}, got "${toRedactedUrl(serviceUrl)}"`,
+    );
   }
-  const where = `${url.protocol}//${url.host}`;
+  // fetch refuses such a URL with an error that prints it whole.
+  if (url.username || url.password) {
+    throw usageError(
+      `--service takes a URL without user name or password, got "${toRedactedUrl(serviceUrl)}"`,
+    );
+  }
+  const where = toRedactedUrl(url.href, { originOnly: true });
   let body: unknown;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

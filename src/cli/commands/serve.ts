@@ -6,6 +6,7 @@ import {
 } from '../../runtime/createServiceFromConfig.ts';
 import { StoreError } from '../../store/storeError.ts';
 import { CliError, toStoreCliError, usageError } from '../errors.ts';
+import { holdOpenUntil } from '../holdOpenUntil.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatLiveEvent, type Output } from '../output.ts';
@@ -112,7 +113,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         }
       }
       await hooks.onStarted?.(service);
-      await stopRequested;
+      await holdOpenUntil(stopRequested);
       await http?.close();
       await running.close();
       output.err('stopped\n');

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
-import { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from '../../config/parseConfig.ts';
+import {
+  ConfigError,
+  type GuardConfig,
+  MEMBER_NAME_PATTERN,
+  type NodeConfig,
+  parseConfig,
+} from '../../config/parseConfig.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toRunSummary } from '../../engine/run.ts';
@@ -10,6 +16,7 @@ import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
 import { usageError } from '../errors.ts';
+import { holdOpenUntil } from '../holdOpenUntil.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatLiveEvent, formatSummary, type Output } from '../output.ts';
@@ -133,10 +140,12 @@ export function registerWatch(program: Command, output: Output): void {
       }
       await guard.start();
       view?.setReady(true);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await holdOpenUntil(
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        }),
+      );
       view?.setReady(false);
       await http?.close();
       await guard.stop();
@@ -173,14 +182,18 @@ async function toGuardConfig(options: WatchOptions): Promise<GuardConfig> {
   }
 }
 
+/** `host:port` of the URL as a node name (`[::1]:8545` gives `1-:8545`); `node-N` when that is not a valid one. */
 function toNodeName(url: string, index: number): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('https') || parsed.protocol.startsWith('wss') ? '443' : '80')}`.replace(
-      /[^A-Za-z0-9._:-]/g,
-      '-',
-    );
+    const name =
+      `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('https') || parsed.protocol.startsWith('wss') ? '443' : '80')}`
+        .replace(/[^A-Za-z0-9._:-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 64);
+    if (MEMBER_NAME_PATTERN.test(name)) return name;
   } catch {
-    return `node-${index + 1}`;
+    // not a URL: the config check names the problem
   }
+  return `node-${index + 1}`;
 }

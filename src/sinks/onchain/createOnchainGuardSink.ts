@@ -11,7 +11,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { levelRank, type Transition } from '../../breaker/levels.ts';
-import { toRedactedUrl } from '../../sources/evm/toRedactedUrl.ts';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { Sink } from '../sink.ts';
 import { consensusGuardArtifact } from './artifacts/consensusGuardArtifact.ts';
 import { OnchainGuardError } from './onchainGuardError.ts';

@@ -1,6 +1,6 @@
 import { type Abi, type Address, createPublicClient, createWalletClient, type Hex, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { toRedactedUrl } from '../../sources/evm/toRedactedUrl.ts';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { OnchainGuardError } from './onchainGuardError.ts';
 import { toOnchainGuardError } from './toOnchainGuardError.ts';
 

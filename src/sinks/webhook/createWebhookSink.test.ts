@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import type { Transition } from '../../breaker/levels.ts';
 import { createWebhookSink } from './createWebhookSink.ts';
 import { signWebhook } from './signWebhook.ts';
+import { WebhookError } from './webhookError.ts';
 
 const transition: Transition = {
   breaker: 'ethereum',
@@ -100,6 +101,53 @@ describe('createWebhookSink', () => {
         code: 'timeout',
       },
     );
+  });
+
+  it('error: a URL with a user name or password is refused at construction with config', () => {
+    assert.throws(
+      () => createWebhookSink({ name: 'ops', url: 'https://user:Sup3rSecret@127.0.0.1:9/hook', secret: 'k' }),
+      (error: Error) => {
+        assert.ok(error instanceof WebhookError);
+        assert.equal(error.code, 'config');
+        assert.equal(
+          error.message,
+          'webhook https://***@127.0.0.1:9: a user name or password in the URL is refused (fetch does not send them): sign with a secret, or keep a token in the path',
+        );
+        return true;
+      },
+    );
+  });
+
+  const hostile = [
+    'https://admin:Sup3r@Secret@127.0.0.1:9/hook',
+    'https://admin:Sup3r/Secret@127.0.0.1:9/hook',
+    'https://admin:Sup3r?Secret@127.0.0.1:9/hook',
+    'https://admin:Sup3r#Secret@127.0.0.1:9/hook',
+    'admin:Sup3rSecret@127.0.0.1:9/hook',
+    'https://admin:Sup3rSecret@[::1]:9/hook',
+    'https://admin:Sup3r/Secret@[::1]:9/hook',
+  ];
+  for (const url of hostile) {
+    it(`error: ${JSON.stringify(url)} is refused with config, no part of its credentials in the error`, () => {
+      assert.throws(
+        () => createWebhookSink({ name: 'ops', url, secret: 'k' }),
+        (error: Error) => {
+          assert.ok(error instanceof WebhookError);
+          assert.equal(error.code, 'config');
+          const all = `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+          for (const part of ['admin', 'Sup3r', 'Secret']) assert.equal(all.includes(part), false, all);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('error: a URL that is not http(s) is refused at construction with config', () => {
+    assert.throws(() => createWebhookSink({ name: 'ops', url: 'ftp://127.0.0.1/hook' }), {
+      name: 'WebhookError',
+      code: 'config',
+      message: 'webhook ftp://127.0.0.1: not an http:// or https:// URL',
+    });
   });
 
   it('error: a refused connection rejects with unreachable and the socket code', async () => {

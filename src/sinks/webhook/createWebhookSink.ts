@@ -1,4 +1,5 @@
 import type { Transition } from '../../breaker/levels.ts';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { type Clock, systemClock } from '../../sources/source.ts';
 import type { Sink } from '../sink.ts';
 import { signWebhook } from './signWebhook.ts';
@@ -8,7 +9,10 @@ import { WebhookError } from './webhookError.ts';
 export type CreateWebhookSinkParameters = {
   /** Sink name, unique in the service (the outbox key with the idempotency key). */
   name: string;
-  /** Receiver URL. May hold a secret (Slack puts one in the path): only its origin is ever printed. */
+  /**
+   * Receiver URL, http(s). May hold a secret in its path (Slack puts one there): only its origin is
+   * ever printed. A user name or password in it is refused: fetch does not send them.
+   */
   url: string;
   /** Shared secret of the HMAC signature; without it no signature header is sent. */
   secret?: string;
@@ -31,7 +35,8 @@ export type CreateWebhookSinkParameters = {
  * - `X-Consensus-Guard-Signature`: `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` ({@link signWebhook});
  * - `Idempotency-Key`: the transition's key, the same at every attempt.
  * A 2xx answer is a delivery; anything else, a timeout or a network failure rejects with a
- * {@link WebhookError} and the outbox retries with backoff.
+ * {@link WebhookError} and the outbox retries with backoff. A URL that is not http(s), or that
+ * carries a user name or password, throws a {@link WebhookError} `config` here, at construction.
  *
  * @example
  * const sink = createWebhookSink({ name: 'ops', url: 'https://ops.example/hooks/guard', secret });
@@ -41,7 +46,8 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   const doFetch = parameters.fetch ?? fetch;
   const timeoutMs = parameters.timeoutMs ?? 10_000;
   const shape = parameters.shape ?? 'generic';
-  const where = toDisplayUrl(parameters.url);
+  const where = toRedactedUrl(parameters.url, { originOnly: true });
+  assertWebhookUrl(parameters.url);
   return {
     name: parameters.name,
     async deliver(transition) {
@@ -96,11 +102,23 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   };
 }
 
-function toDisplayUrl(url: string): string {
+/** Throws a {@link WebhookError} `config` unless `url` is an http(s) URL without user name or password. */
+function assertWebhookUrl(url: string): void {
+  let parsed: URL | undefined;
   try {
-    return new URL(url).origin;
+    parsed = new URL(url);
   } catch {
-    return '(invalid URL)';
+    parsed = undefined;
+  }
+  const where = toRedactedUrl(url, { originOnly: true });
+  if (parsed?.username || parsed?.password || (parsed === undefined && url.includes('@'))) {
+    throw new WebhookError(
+      'config',
+      `webhook ${where}: a user name or password in the URL is refused (fetch does not send them): sign with a secret, or keep a token in the path`,
+    );
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new WebhookError('config', `webhook ${where}: not an http:// or https:// URL`);
   }
 }
 

@@ -1,12 +1,17 @@
 /**
  * Codes of {@link WebhookError}:
+ * - `config`: the sink cannot be built: its URL is not an http(s) URL, or carries a user name or
+ *   password (fetch refuses such a URL: nothing would ever be delivered).
  * - `timeout`: no answer within the sink's `timeoutMs`.
  * - `unreachable`: connection refused or dropped, DNS failure.
  * - `http_status`: the receiver answered with a status outside 2xx (retried).
  */
-export type WebhookErrorCode = 'timeout' | 'unreachable' | 'http_status';
+export type WebhookErrorCode = 'config' | 'timeout' | 'unreachable' | 'http_status';
 
-/** A failed delivery; the outbox records its message and retries. The URL in it has no secret. */
+/**
+ * A failed delivery (the outbox records its message and retries), or a sink that cannot be built
+ * (`config`). The URL in its message has no secret.
+ */
 export class WebhookError extends Error {
   override name = 'WebhookError';
   readonly code: WebhookErrorCode;

@@ -1,5 +1,5 @@
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { Observation } from '../../core/observation.ts';
-import { toRedactedUrl } from '../evm/toRedactedUrl.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { readServerSentEvents } from './readServerSentEvents.ts';

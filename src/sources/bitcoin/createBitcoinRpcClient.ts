@@ -1,4 +1,4 @@
-import { toRedactedUrl } from '../evm/toRedactedUrl.ts';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
 import { SourceError } from '../source.ts';
 
@@ -27,7 +27,13 @@ export type CreateBitcoinRpcClientParameters = {
  * (`rpc_error` when the node says why, `http_status` otherwise).
  */
 export function createBitcoinRpcClient(parameters: CreateBitcoinRpcClientParameters): BitcoinRpcClient {
-  const parsed = new URL(parameters.url);
+  let parsed: URL;
+  try {
+    parsed = new URL(parameters.url);
+  } catch {
+    // The parser's own error carries the whole URL as `input`.
+    throw new RangeError(`not a valid URL (${toRedactedUrl(parameters.url)})`);
+  }
   const username = parameters.username ?? decodeURIComponent(parsed.username);
   const password = parameters.password ?? decodeURIComponent(parsed.password);
   parsed.username = '';

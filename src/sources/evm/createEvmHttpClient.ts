@@ -1,6 +1,6 @@
 import { getHttpRpcClient } from 'viem/utils';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { timeRpcRequest } from './timeRpcRequest.ts';
-import { toRedactedUrl } from './toRedactedUrl.ts';
 
 /** A JSON-RPC channel to one node; every failure is thrown as a `SourceError`. */
 export type EvmRpcClient = {

@@ -1,3 +1,4 @@
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
 import { toHash } from '../../core/observation.ts';
 import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
@@ -6,7 +7,6 @@ import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts
 import { createEvmWebSocketClient } from './createEvmWebSocketClient.ts';
 import { createTokenBucket } from './createTokenBucket.ts';
 import { parseRpcBlockHeader } from './parseRpcBlockHeader.ts';
-import { toRedactedUrl } from './toRedactedUrl.ts';
 import { toSourceError } from './toSourceError.ts';
 
 export type CreateEvmSourceParameters = {

@@ -1,9 +1,9 @@
 import { TimeoutError } from 'viem';
 import { getWebSocketRpcClient } from 'viem/utils';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { SourceError } from '../source.ts';
 import type { EvmRpcClient } from './createEvmHttpClient.ts';
 import { timeRpcRequest } from './timeRpcRequest.ts';
-import { toRedactedUrl } from './toRedactedUrl.ts';
 import { toRpcResult } from './toRpcResult.ts';
 import { toSourceError } from './toSourceError.ts';
 

@@ -1,8 +1,8 @@
 import { createPublicClient, http, type PublicClient } from 'viem';
+import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { type Hash, toHash } from '../../core/observation.ts';
 import type { BlockRef } from '../../core/signal.ts';
 import { SourceError } from '../source.ts';
-import { toRedactedUrl } from './toRedactedUrl.ts';
 import { toSourceError } from './toSourceError.ts';
 
 export type GetBlockTransactionHashesParameters = {
