@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
+import { toPrintable } from '../core/toPrintable.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
@@ -360,5 +361,5 @@ function defaultClientKey(c: Context): string {
 
 function defaultLog(entry: { level: 'error' | 'info'; message: string; error?: unknown }): void {
   const detail = entry.error instanceof Error ? `: ${entry.error.stack ?? entry.error.message}` : '';
-  process.stderr.write(`consensus-guard http ${entry.level}: ${entry.message}${detail}\n`);
+  process.stderr.write(`consensus-guard http ${entry.level}: ${toPrintable(`${entry.message}${detail}`)}\n`);
 }
