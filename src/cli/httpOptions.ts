@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { toPrintable } from '../core/toPrintable.ts';
 import { createApp } from '../http/createApp.ts';
 import { createMetrics, type Metrics } from '../http/createMetrics.ts';
 import { type HttpServer, startHttpServer } from '../http/startHttpServer.ts';
@@ -57,8 +58,12 @@ export async function startCliHttp(parameters: {
     metrics,
     token: parameters.token,
     log: (entry) => {
-      if (entry.level === 'info') output.err(`audit: ${entry.message}\n`);
-      else output.err(`http: ${entry.message}: ${(entry.error as Error | undefined)?.message ?? ''}\n`);
+      // The message carries an override's actor and reason: one printable line each.
+      if (entry.level === 'info') output.err(`audit: ${toPrintable(entry.message)}\n`);
+      else
+        output.err(
+          `http: ${toPrintable(`${entry.message}: ${(entry.error as Error | undefined)?.message ?? ''}`)}\n`,
+        );
     },
   });
   let server: HttpServer;

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { toPrintable } from '../core/toPrintable.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerScenarios } from './commands/scenarios.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -40,11 +41,11 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
       return 2;
     }
     if (error instanceof CliError) {
-      output.err(`consensus-guard: ${error.message}\n`);
+      output.err(`consensus-guard: ${toPrintable(error.message)}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    output.err(`consensus-guard: unexpected error: ${message}\n`);
+    output.err(`consensus-guard: unexpected error: ${toPrintable(message)}\n`);
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 import type { Transition } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
 import type { Signal } from '../core/signal.ts';
+import { toPrintable } from '../core/toPrintable.ts';
 import type { RunSummary } from '../engine/run.ts';
 
 /** Where the CLI writes; tests pass their own. */
@@ -11,16 +12,19 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(text),
 };
 
-/** The `--json` document of offline runs: `{ signals, transitions, summary }` (docs/formats.md). */
+/**
+ * The `--json` document of offline runs: `{ signals, transitions, summary }` (docs/formats.md).
+ * Every line is printable ({@link toPrintable}); JSON breaks lines only between values.
+ */
 export function toRunDocument(signals: Signal[], transitions: Transition[], summary: RunSummary): string {
-  return `${toJson({ signals, transitions, summary }, 2)}\n`;
+  return `${toJson({ signals, transitions, summary }, 2).split('\n').map(toPrintable).join('\n')}\n`;
 }
 
-/** One JSON line of a live stream: the signal or transition with `type` first. */
+/** One JSON line of a live stream: the signal or transition with `type` first, printable. */
 export function toEventLine(
   event: { type: 'signal'; signal: Signal } | { type: 'transition'; transition: Transition },
 ): string {
-  return `${toJson(event.type === 'signal' ? { type: 'signal', ...event.signal } : { type: 'transition', ...event.transition })}\n`;
+  return `${toPrintable(toJson(event.type === 'signal' ? { type: 'signal', ...event.signal } : { type: 'transition', ...event.transition }))}\n`;
 }
 
 /**
@@ -54,15 +58,15 @@ export function formatOffset(atMs: number, startMs: number): string {
   return `+${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
 }
 
-/** A timeline line for a signal. */
+/** A timeline line for a signal; names and message from outside are made printable. */
 export function formatSignal(signal: Signal, startMs: number): string {
   const where = signal.node ? `${signal.chain}/${signal.node}` : signal.chain;
-  return `${formatOffset(signal.atMs, startMs)}  ${SEVERITY_MARK[signal.severity]}  ${signal.kind.padEnd(10)} ${where.padEnd(18)} ${signal.message}\n`;
+  return `${formatOffset(signal.atMs, startMs)}  ${SEVERITY_MARK[signal.severity]}  ${toPrintable(`${signal.kind.padEnd(10)} ${where.padEnd(18)} ${signal.message}`)}\n`;
 }
 
-/** A timeline line for a transition. */
+/** A timeline line for a transition; the reason (an override's actor and reason) made printable. */
 export function formatTransition(t: Transition, startMs: number): string {
-  return `${formatOffset(t.atMs, startMs)}  BREAKER   ${t.breaker}: ${t.from} -> ${t.to}  (${t.reason})\n`;
+  return `${formatOffset(t.atMs, startMs)}  BREAKER   ${toPrintable(`${t.breaker}: ${t.from} -> ${t.to}  (${t.reason})`)}\n`;
 }
 
 /** Signals and transitions merged in time order, as timeline lines. */
@@ -92,5 +96,5 @@ export function formatSummary(summary: RunSummary): string {
       `chain ${name}: ${head}${fin}, ${chain.nodes.length} nodes, breaker ${summary.breakers[name] ?? 'n/a'} (highest ${summary.maxLevels[name] ?? 'n/a'})`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(toPrintable).join('\n')}\n`;
 }

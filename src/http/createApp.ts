@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { streamSSE } from 'hono/streaming';
@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
+import { toPrintable } from '../core/toPrintable.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
@@ -18,6 +19,7 @@ import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
 import { HttpError, type HttpErrorBody, toHttpError } from './httpError.ts';
 import { loadDashboard } from './loadDashboard.ts';
+import { toBearerStatus } from './toBearerStatus.ts';
 import { toBlockTree } from './toBlockTree.ts';
 import { toChainSummaries, toChainSummary } from './toChainSummaries.ts';
 import { toNodeSummaries } from './toNodeSummaries.ts';
@@ -25,8 +27,17 @@ import { toNodeSummaries } from './toNodeSummaries.ts';
 export type HttpLimits = {
   /** Largest request body accepted, bytes. Default 16 KiB. */
   maxBodyBytes: number;
-  /** Token bucket per client address; `false` turns rate limiting off. Default 20/s, burst 100. */
+  /**
+   * Token bucket per client address, and one for the requests that carry the valid token;
+   * `false` turns it off. Default 20/s, burst 100.
+   */
   rateLimit: RateLimit | false;
+  /**
+   * Token bucket per client address for failed authentications (a command without the valid
+   * token), apart from `rateLimit`; a request with the valid token never takes from it. `false`
+   * turns it off. Default one every 10 s, burst 10.
+   */
+  authFailureRateLimit: RateLimit | false;
   /** Interval of SSE keep-alive comments, ms. Default 15,000. */
   sseKeepAliveMs: number;
   /** Events queued for a slow SSE client before its stream is closed. Default 1,000. */
@@ -36,6 +47,7 @@ export type HttpLimits = {
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxBodyBytes: 16 * 1024,
   rateLimit: { ratePerSecond: 20, burst: 100 },
+  authFailureRateLimit: { ratePerSecond: 0.1, burst: 10 },
   sseKeepAliveMs: 15_000,
   sseMaxQueue: 1_000,
 };
@@ -81,6 +93,8 @@ export function createApp(parameters: CreateAppParameters): App {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...parameters.limits };
   const metrics = parameters.metrics ?? createMetrics({ registry: new Registry(), view });
   const limiter = limits.rateLimit === false ? undefined : createRateLimiter(limits.rateLimit);
+  const authFailureLimiter =
+    limits.authFailureRateLimit === false ? undefined : createRateLimiter(limits.authFailureRateLimit);
   const clientKey = parameters.clientKey ?? defaultClientKey;
   const nowMs = parameters.nowMs ?? Date.now;
   const log = parameters.log ?? defaultLog;
@@ -96,15 +110,26 @@ export function createApp(parameters: CreateAppParameters): App {
   });
   if (limiter) {
     app.use(async (c, next) => {
-      const waitS = limiter.take(clientKey(c), nowMs());
-      if (waitS > 0) {
-        throw new HttpError('rate_limited', 'too many requests: slow down', {
-          headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitS))) },
-        });
-      }
+      // The valid token has its own bucket: no traffic from its holder's address locks it out.
+      const valid = toBearerStatus(c.req.header('Authorization'), parameters.token) === 'valid';
+      const waitS = limiter.take(valid ? 'bearer' : `client:${clientKey(c)}`, nowMs());
+      if (waitS > 0) throw rateLimited(waitS);
       await next();
     });
   }
+  /** Commands need the valid token; failures take from their own bucket per client address. */
+  const requireBearer: MiddlewareHandler = async (c, next) => {
+    try {
+      checkBearer(c.req.header('Authorization'), parameters.token);
+    } catch (error) {
+      const failed =
+        error instanceof HttpError && (error.code === 'unauthorized' || error.code === 'forbidden');
+      const waitS = failed && authFailureLimiter ? authFailureLimiter.take(clientKey(c), nowMs()) : 0;
+      if (waitS > 0) throw rateLimited(waitS);
+      throw error;
+    }
+    await next();
+  };
 
   for (const [path, asset] of dashboard) {
     app.get(path, (c) =>
@@ -163,8 +188,7 @@ export function createApp(parameters: CreateAppParameters): App {
       throw new HttpError('payload_too_large', `request body larger than ${limits.maxBodyBytes} bytes`);
     },
   });
-  app.post('/api/breakers/:name/override', limitBody, async (c) => {
-    checkBearer(c.req.header('Authorization'), parameters.token);
+  app.post('/api/breakers/:name/override', requireBearer, limitBody, async (c) => {
     const name = c.req.param('name');
     const body = parseBody(overrideBody, await readJson(c));
     requireBreaker(view, name);
@@ -173,8 +197,7 @@ export function createApp(parameters: CreateAppParameters): App {
     log({ level: 'info', message: `override ${name} to ${body.level} by ${body.actor}: ${body.reason}` });
     return json(c, { breaker: toBreakerView(view, name, 20), transition: transition ?? null });
   });
-  app.post('/api/breakers/:name/resume', limitBody, async (c) => {
-    checkBearer(c.req.header('Authorization'), parameters.token);
+  app.post('/api/breakers/:name/resume', requireBearer, limitBody, async (c) => {
     const name = c.req.param('name');
     const body = parseBody(resumeBody, await readJson(c));
     requireBreaker(view, name);
@@ -208,6 +231,12 @@ export function createApp(parameters: CreateAppParameters): App {
     return toErrorResponse(c, httpError);
   });
   return app;
+}
+
+function rateLimited(waitS: number): HttpError {
+  return new HttpError('rate_limited', 'too many requests: slow down', {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitS))) },
+  });
 }
 
 /** The one place where an error becomes a response: `{ "error": { "code", "message" } }`. */
@@ -332,5 +361,5 @@ function defaultClientKey(c: Context): string {
 
 function defaultLog(entry: { level: 'error' | 'info'; message: string; error?: unknown }): void {
   const detail = entry.error instanceof Error ? `: ${entry.error.stack ?? entry.error.message}` : '';
-  process.stderr.write(`consensus-guard http ${entry.level}: ${entry.message}${detail}\n`);
+  process.stderr.write(`consensus-guard http ${entry.level}: ${toPrintable(`${entry.message}${detail}`)}\n`);
 }

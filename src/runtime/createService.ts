@@ -1,6 +1,7 @@
 import type { Level, Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
+import { toPrintable } from '../core/toPrintable.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { createEngineState, type EngineState } from '../engine/step.ts';
 import type { Sink } from '../sinks/sink.ts';
@@ -516,5 +517,5 @@ function sleep(ms: number): Promise<void> {
 
 function defaultLog(entry: ServiceLogEntry): void {
   if (entry.level === 'info') return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  process.stderr.write(`${toPrintable(JSON.stringify({ time: new Date().toISOString(), ...entry }))}\n`);
 }

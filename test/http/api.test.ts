@@ -422,6 +422,44 @@ describe('http api', () => {
     assert.equal((await app.request('/healthz')).status, 200);
   });
 
+  test('behavior: a burst of wrong tokens does not lock out the valid token from the same address', async () => {
+    const { app, service } = setup(
+      {
+        limits: {
+          rateLimit: { ratePerSecond: 1, burst: 8 },
+          authFailureRateLimit: { ratePerSecond: 1, burst: 3 },
+        },
+        clientKey: () => '127.0.0.1',
+        nowMs: () => 1_000,
+      },
+      afterReorg(),
+    );
+    const body = { level: 'halt', reason: 'reorg under review', actor: 'alice' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await app.request(post('/api/breakers/ethereum/override', body, `wrong-${i}`));
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [403, 403, 403, ...Array(9).fill(429)]);
+    const unauthenticated = await app.request(
+      post('/api/breakers/ethereum/resume', { reason: 'r', actor: 'a' }, null),
+    );
+    assert.equal(unauthenticated.status, 429);
+    const valid = await app.request(post('/api/breakers/ethereum/override', body));
+    assert.equal(valid.status, 200);
+    assert.equal(service.guard.state.breakers.get('ethereum')!.override?.actor, 'alice');
+    const wrong = await app.request(post('/api/breakers/ethereum/override', body, 'wrong-again'));
+    assert.equal(wrong.status, 429);
+    assert.equal((await errorOf(wrong)).code, 'rate_limited');
+    assert.ok(Number(wrong.headers.get('retry-after')) >= 1);
+    // The address's general bucket is spent too; reads from it are limited, the token is not.
+    assert.equal((await app.request('/api/chains')).status, 429);
+    const resume = await app.request(
+      post('/api/breakers/ethereum/resume', { reason: 'reviewed', actor: 'bob' }),
+    );
+    assert.equal(resume.status, 200);
+  });
+
   test('error: a failure inside a route is a 500 that leaks nothing, and is logged', async () => {
     const service = createTestService();
     const broken: ServiceView = {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
 import type { Signal } from '../../core/signal.ts';
+import { toPrintable } from '../../core/toPrintable.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import type { EngineState } from '../../engine/step.ts';
 import { createService, type Service } from '../../runtime/createService.ts';
@@ -157,7 +158,7 @@ export function registerDemo(program: Command, output: Output): void {
           retry: { baseMs: 100, maxMs: 2000 },
           onObservation: (observation) => http?.metrics.observe(observation),
           log: (entry) => {
-            if (entry.level !== 'info') info(`${entry.level}: ${entry.code}: ${entry.message}`);
+            if (entry.level !== 'info') info(`${entry.level}: ${entry.code}: ${toPrintable(entry.message)}`);
           },
         });
         const running = service;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
+import { toPrintable } from '../../core/toPrintable.ts';
 import type { EngineConfig } from '../../engine/config.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import { createEngineState, step } from '../../engine/step.ts';
@@ -41,7 +42,7 @@ export function registerReplay(program: Command, output: Output): void {
       const onError = (error: ObservationLineError) => {
         malformed += 1;
         if (malformed <= MAX_REPORTED_LINES)
-          output.err(`${file}:${error.line}: ${error.message} (line skipped)\n`);
+          output.err(`${toPrintable(`${file}:${error.line}: ${error.message}`)} (line skipped)\n`);
       };
       let startMs: number | undefined;
       try {

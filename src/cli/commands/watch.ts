@@ -9,6 +9,7 @@ import {
 } from '../../config/parseConfig.ts';
 import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
+import { toPrintable } from '../../core/toPrintable.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import { createGuard } from '../../runtime/createGuard.ts';
 import { createMemoryServiceView, type MemoryServiceView } from '../../runtime/createMemoryServiceView.ts';
@@ -96,7 +97,9 @@ export function registerWatch(program: Command, output: Output): void {
           : createObservationLogWriter(options.record, {
               onError: (error) => {
                 recordError = error;
-                output.err(`consensus-guard: ${error.message}; recording stopped, watching goes on\n`);
+                output.err(
+                  `consensus-guard: ${toPrintable(error.message)}; recording stopped, watching goes on\n`,
+                );
               },
             });
       const signals: Signal[] = [];

@@ -1,6 +1,7 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
 import { toHash } from '../../core/observation.ts';
+import { toPrintable } from '../../core/toPrintable.ts';
 import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
 import { blockHash } from './blockHash.ts';
 import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts';
@@ -163,7 +164,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       consumer(observation);
     } catch (error) {
       process.emitWarning(
-        `consumer of source ${node} threw: ${error instanceof Error ? error.message : error}`,
+        toPrintable(`consumer of source ${node} threw: ${error instanceof Error ? error.message : error}`),
       );
     }
   }
