@@ -11,6 +11,7 @@ import type { BreakerCommand, EventEntry, EventRecord, OutboxAction, Store } fro
 import { applyEvent } from './applyEvent.ts';
 import { ServiceError } from './serviceError.ts';
 import type { ServiceEvent, ServiceView } from './serviceView.ts';
+import { toStoreTransitions } from './toStoreTransitions.ts';
 
 /** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
  * (from `random`) is jitter. */
@@ -183,10 +184,11 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const take = (event: EventRecord): readonly Transition[] => {
     const out = applyEvent(state, event);
-    pending.push({ event, signals: out.signals, transitions: out.transitions });
+    const transitions = toStoreTransitions(store.id, out.transitions);
+    pending.push({ event, signals: out.signals, transitions });
     stats.pendingEvents = pending.length;
     writing ??= writeLoop();
-    return out.transitions;
+    return transitions;
   };
 
   const writeLoop = async (): Promise<void> => {
@@ -256,7 +258,7 @@ export function createService(parameters: CreateServiceParameters): Service {
           continue;
         }
         for (const signal of out.signals) remember(recentSignals, signal);
-        for (const transition of out.transitions) {
+        for (const transition of toStoreTransitions(store.id, out.transitions)) {
           transitions.push(transition);
           remember(recentTransitions, transition);
         }
