@@ -144,7 +144,12 @@ export function createApp(parameters: CreateAppParameters): App {
 
   app.get('/healthz', (c) => json(c, { status: 'ok' }));
   app.get('/readyz', (c) => {
-    if (!view.ready()) throw new HttpError('not_ready', 'not ready: store or sources still starting');
+    if (!view.ready()) {
+      throw new HttpError(
+        'not_ready',
+        `not ready: ${view.notReadyReason?.() ?? 'store or sources still starting'}`,
+      );
+    }
     return json(c, { status: 'ready' });
   });
   app.get('/metrics', async (c) =>

@@ -12,6 +12,7 @@ import type { BreakerCommand, EventEntry, EventRecord, OutboxAction, Store } fro
 import { applyEvent } from './applyEvent.ts';
 import { ServiceError } from './serviceError.ts';
 import type { ServiceEvent, ServiceView } from './serviceView.ts';
+import { toStoreTransitions } from './toStoreTransitions.ts';
 
 /** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
  * (from `random`) is jitter. */
@@ -56,6 +57,13 @@ export type CreateServiceParameters = {
   historyLimit?: number;
   /** Events read per batch when the log is replayed at start. Default 10000. */
   replayBatchSize?: number;
+  /** How long {@link Service.flush} (which the API awaits before it answers a command) waits for
+   * the commit before it rejects with `store_unavailable`, ms. Default 5000. */
+  commitTimeoutMs?: number;
+  /** Events kept in memory while the store cannot write, retried in order. Past it, observations
+   * are dropped before the engine steps them, each counted and logged; commands are refused.
+   * Default 100000. */
+  maxPendingEvents?: number;
 };
 
 export type ServiceStats = {
@@ -69,6 +77,8 @@ export type ServiceStats = {
   deliveries: number;
   failedAttempts: number;
   storeWriteFailures: number;
+  /** Observations dropped because the in-memory buffer of uncommitted events was full. */
+  droppedObservations: number;
 };
 
 export type Service = ServiceView & {
@@ -88,8 +98,10 @@ export type Service = ServiceView & {
    * transitions it caused. {@link applyOracleResult} drives it from an oracle aggregation.
    */
   setCondition(condition: ExternalConditionInput): Transition[];
-  /** Resolves once everything taken so far is committed to the store. */
-  flush(): Promise<void>;
+  /** Resolves once everything taken so far is committed to the store; rejects with a
+   * {@link ServiceError} `store_unavailable` after `timeoutMs` (default `commitTimeoutMs`) without
+   * that commit, or if the service stopped before it. */
+  flush(options?: { timeoutMs?: number }): Promise<void>;
   /** Resolves once everything taken is committed and no sink has a pending action (tests). */
   drained(): Promise<void>;
   stats(): ServiceStats;
@@ -146,7 +158,14 @@ export function createService(parameters: CreateServiceParameters): Service {
     throw new ServiceError('duplicate_sink', `sink names must be unique: ${sinkNames.join(', ')}`);
   }
 
+  const commitTimeoutMs = parameters.commitTimeoutMs ?? 5000;
+  const maxPendingEvents = parameters.maxPendingEvents ?? 100_000;
+  // Two states of one deterministic engine. `state` steps every input as it arrives: the guard's
+  // decisions and the transitions stored with each input. `committed` steps the same inputs in the
+  // same order once the store has committed them: what the API reads. They differ only while
+  // inputs wait for a commit (a few ms, or as long as the store cannot write).
   const state: EngineState = createEngineState(parameters.engine);
+  const committed: EngineState = createEngineState(parameters.engine);
   const recentSignals: Signal[] = [];
   const recentTransitions: Transition[] = [];
   const listeners = new Set<(event: ServiceEvent) => void>();
@@ -158,12 +177,21 @@ export function createService(parameters: CreateServiceParameters): Service {
     deliveries: 0,
     failedAttempts: 0,
     storeWriteFailures: 0,
+    droppedObservations: 0,
   };
 
   let phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let timer: ReturnType<typeof setInterval> | undefined;
   let pending: EventEntry[] = [];
   let writing: Promise<void> | undefined;
+  /** Set while the store cannot write: since when and why. */
+  let storeFailure: { sinceMs: number; message: string } | undefined;
+  /** Whether this failure's first dropped observation was logged. */
+  let bufferFullLogged = false;
+  /** Events taken and committed since start; a flush waits for `committedCount >= target`. */
+  let takenCount = 0;
+  let committedCount = 0;
+  const commitWaiters = new Set<{ target: number; settle: (error?: Error) => void }>();
   const dispatchers: Array<Promise<void>> = [];
   const wakers = new Map<string, () => void>();
   const drainWaiters = new Set<() => void>();
@@ -184,10 +212,12 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const take = (event: EventRecord): readonly Transition[] => {
     const out = applyEvent(state, event);
-    pending.push({ event, signals: out.signals, transitions: out.transitions });
+    const transitions = toStoreTransitions(store.id, out.transitions);
+    pending.push({ event, signals: out.signals, transitions });
+    takenCount += 1;
     stats.pendingEvents = pending.length;
     writing ??= writeLoop();
-    return out.transitions;
+    return transitions;
   };
 
   const writeLoop = async (): Promise<void> => {
@@ -198,15 +228,23 @@ export function createService(parameters: CreateServiceParameters): Service {
         await store.appendEvents({ entries: batch, sinks: sinkNames, nowMs: Date.now() });
       } catch (error) {
         stats.storeWriteFailures += 1;
+        storeFailure ??= { sinceMs: Date.now(), message: (error as Error).message };
         const lost = phase === 'stopping' || phase === 'stopped';
         log({
           level: 'error',
           code: (error as { code?: string }).code ?? 'store_write_failed',
-          message: `${lost ? 'events not stored, dropped at stop' : 'events not stored yet, retrying'}: ${(error as Error).message}`,
-          events: batch.length,
+          message: `${lost ? 'events not stored, dropped at stop' : `events not stored yet (${pending.length} waiting), retrying`}: ${(error as Error).message}`,
+          events: lost ? pending.length : batch.length,
         });
         if (lost) {
-          pending = pending.slice(batch.length);
+          pending = [];
+          stats.pendingEvents = 0;
+          settleWaiters(
+            new ServiceError(
+              'store_unavailable',
+              'not stored: the service stopped while the store could not write',
+            ),
+          );
           continue;
         }
         await sleep(delayMs);
@@ -214,9 +252,23 @@ export function createService(parameters: CreateServiceParameters): Service {
         continue;
       }
       delayMs = 100;
+      if (storeFailure) {
+        log({
+          level: 'warn',
+          code: 'store_recovered',
+          message: `the store writes again after ${Date.now() - storeFailure.sinceMs} ms; ${pending.length} waiting events are being committed in order${stats.droppedObservations > 0 ? `; ${stats.droppedObservations} observations were dropped in all (buffer full)` : ''}`,
+          pendingEvents: pending.length,
+          droppedObservations: stats.droppedObservations,
+        });
+        storeFailure = undefined;
+        bufferFullLogged = false;
+      }
       pending = pending.slice(batch.length);
       stats.pendingEvents = pending.length;
       stats.committedEvents += batch.length;
+      committedCount += batch.length;
+      for (const entry of batch) applyEvent(committed, entry.event);
+      settleWaiters();
       let transitions = 0;
       for (const entry of batch) {
         for (const signal of entry.signals) {
@@ -234,8 +286,45 @@ export function createService(parameters: CreateServiceParameters): Service {
     writing = undefined;
   };
 
-  const flush = async (): Promise<void> => {
+  /** Resolves the flushes whose events are all committed; with `error`, rejects the others. */
+  const settleWaiters = (error?: Error) => {
+    for (const waiter of commitWaiters) {
+      if (waiter.target <= committedCount) waiter.settle();
+      else if (error) waiter.settle(error);
+    }
+  };
+
+  /** Waits for the write loop to end, however long the store takes (stop, drained). */
+  const writesDone = async (): Promise<void> => {
     while (writing) await writing;
+  };
+
+  const flush = (options: { timeoutMs?: number } = {}): Promise<void> => {
+    const target = takenCount;
+    if (committedCount >= target) return Promise.resolve();
+    const timeoutMs = options.timeoutMs ?? commitTimeoutMs;
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        target,
+        settle: (error?: Error) => {
+          clearTimeout(handle);
+          commitWaiters.delete(waiter);
+          if (error) reject(error);
+          else resolve();
+        },
+      };
+      const handle = setTimeout(
+        () =>
+          waiter.settle(
+            new ServiceError(
+              'store_unavailable',
+              `not stored within ${timeoutMs} ms (${storeFailure ? `the store cannot write: ${storeFailure.message}` : 'the store is slow'}); it stays queued and takes effect once it is stored: check GET /api/breakers before repeating it`,
+            ),
+          ),
+        timeoutMs,
+      );
+      commitWaiters.add(waiter);
+    });
   };
 
   const replay = async (): Promise<void> => {
@@ -247,6 +336,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         let out: ReturnType<typeof applyEvent>;
         try {
           out = applyEvent(state, stored);
+          applyEvent(committed, stored);
         } catch (error) {
           log({
             level: 'warn',
@@ -257,7 +347,7 @@ export function createService(parameters: CreateServiceParameters): Service {
           continue;
         }
         for (const signal of out.signals) remember(recentSignals, signal);
-        for (const transition of out.transitions) {
+        for (const transition of toStoreTransitions(store.id, out.transitions)) {
           transitions.push(transition);
           remember(recentTransitions, transition);
         }
@@ -367,7 +457,7 @@ export function createService(parameters: CreateServiceParameters): Service {
     });
 
   const drained = async (): Promise<void> => {
-    await flush();
+    await writesDone();
     while (true) {
       let busy = false;
       for (const sink of sinks) {
@@ -389,6 +479,10 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const push = (observation: Observation): void => {
     if (phase !== 'running') return;
+    if (pending.length >= maxPendingEvents) {
+      dropObservation();
+      return;
+    }
     const line = toObservationLine(observation);
     const parsed = parseObservation(line, state.observations + 1);
     if (!parsed.ok) {
@@ -408,13 +502,45 @@ export function createService(parameters: CreateServiceParameters): Service {
     }
   };
 
+  /** An observation past the buffer's bound: not stepped (the log stays a replay of what the engine
+   * saw), counted, and logged at the first drop and every 10000th after it. */
+  const dropObservation = () => {
+    stats.droppedObservations += 1;
+    if (bufferFullLogged && stats.droppedObservations % 10_000 !== 0) return;
+    bufferFullLogged = true;
+    log({
+      level: 'error',
+      code: 'observations_dropped',
+      message: `the store cannot write and ${pending.length} events wait for it (the bound, maxPendingEvents): observations are dropped, not stepped, until it writes again (${stats.droppedObservations} so far)`,
+      droppedObservations: stats.droppedObservations,
+    });
+  };
+
+  const notReadyReason = (): string | undefined => {
+    if (phase === 'new' || phase === 'starting') return 'store or sources still starting';
+    if (phase !== 'running') return 'the service is stopping';
+    if (storeFailure) {
+      return `the store cannot write since ${new Date(storeFailure.sinceMs).toISOString()} (${pending.length} events waiting): ${storeFailure.message}`;
+    }
+    return undefined;
+  };
+
+  /** A command is taken only while the service runs and the store writes: a command that cannot be
+   * stored is refused at once rather than applied and answered late. */
   const assertRunning = () => {
     if (phase !== 'running') throw new ServiceError('not_started', 'the service is not running');
+    if (storeFailure || pending.length >= maxPendingEvents) {
+      throw new ServiceError(
+        'store_unavailable',
+        `the command was not taken: ${notReadyReason() ?? 'the store cannot write'}; retry once /readyz answers 200`,
+      );
+    }
   };
 
   return {
-    engine: () => state,
-    ready: () => phase === 'running',
+    engine: () => committed,
+    ready: () => notReadyReason() === undefined,
+    notReadyReason,
     recentSignals: (limit) => (limit <= 0 ? [] : recentSignals.slice(-limit)),
     transitions: (limit, breaker) => {
       if (limit <= 0) return [];
@@ -496,7 +622,8 @@ export function createService(parameters: CreateServiceParameters): Service {
           log({ level: 'warn', code: 'source_stop_failed', message: String(result.reason) });
         }
       }
-      await flush();
+      await writesDone();
+      settleWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
       for (const wake of wakers.values()) wake();
       await Promise.all(dispatchers);
       for (const sink of sinks) {

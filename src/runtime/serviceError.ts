@@ -4,8 +4,15 @@
  * - `not_started`: a command arrived before `start()` finished or after `stop()`.
  * - `already_started`: `start()` was called a second time.
  * - `duplicate_sink`: two sinks have the same name (the outbox key).
+ * - `store_unavailable`: the store cannot write (disk full, I/O error): a command is refused, or was
+ *   not stored within the service's `commitTimeoutMs`.
  */
-export type ServiceErrorCode = 'unknown_breaker' | 'not_started' | 'already_started' | 'duplicate_sink';
+export type ServiceErrorCode =
+  | 'unknown_breaker'
+  | 'not_started'
+  | 'already_started'
+  | 'duplicate_sink'
+  | 'store_unavailable';
 
 /** An error of the durable guard's commands; the HTTP layer maps `code` to a status. */
 export class ServiceError extends Error {

@@ -13,10 +13,13 @@ export type ServiceEvent =
  * in-memory implementation over a bare guard.
  */
 export type ServiceView = {
-  /** The live engine state (read only: never mutate it). */
+  /** The engine state the API shows (read only: never mutate it). The durable service gives the
+   * state of what is committed to its store, never an input that is not stored yet. */
   engine(): EngineState;
-  /** Whether the service is ready: store open, sources started. */
+  /** Whether the service is ready: store open and writable, sources started. */
   ready(): boolean;
+  /** Why it is not ready (e.g. the store cannot write), or undefined when it is. */
+  notReadyReason?(): string | undefined;
   /** Most recent signals, newest last, at most `limit`. */
   recentSignals(limit: number): Signal[];
   /** Transitions, newest last, optionally of one breaker, at most `limit`. */
@@ -32,6 +35,7 @@ export type ServiceView = {
   /** Releases a manual override; the rules decide again from the next evaluation. */
   resume(breaker: string, actor: string, reason: string): void;
   /** Resolves once every command and observation taken so far is durable (a store commit); absent
-   * where nothing is stored. The API awaits it before it answers a command. */
+   * where nothing is stored. The API awaits it before it answers a command. Rejects (`code`
+   * `store_unavailable`) when that takes longer than the service's bound. */
   flush?(): Promise<void>;
 };

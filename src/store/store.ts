@@ -110,6 +110,12 @@ export type StoredSignal = { id: number; eventSeq: number; signal: Signal };
 export type OutboxCounts = Record<OutboxStatus, number>;
 
 export type Store = {
+  /**
+   * The store's identity: a random UUID made when the store was created, the same at every open of
+   * the same database. Every idempotency key the service stores starts with it
+   * (`<storeId>:<breaker>:<seq>:<from>><to>`), so two data directories never share a key.
+   */
+  readonly id: string;
   /** Appends events with their signals, transitions and outbox rows in one transaction, in order.
    * Returns the sequence number of each event. */
   appendEvents(parameters: AppendEventsParameters): Promise<number[]>;

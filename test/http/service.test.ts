@@ -37,6 +37,7 @@ test('behavior: the API over the durable service: readiness, reads, and an overr
     await service.start();
     assert.equal((await app.request('/readyz')).status, 200);
     for (const observation of observations.slice(0, 420)) service.push(observation);
+    await service.flush(); // the API shows what is committed
     const { chains } = (await (await app.request('/api/chains')).json()) as {
       chains: Array<{ name: string; level: string }>;
     };

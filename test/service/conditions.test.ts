@@ -75,6 +75,7 @@ describe('external conditions: an unobservable oracle price on the breaker', () 
       if (event.type === 'transition') seen.push(event.transition);
     });
     feed(service, observations.slice(0, half), now);
+    await service.flush(); // the engine the API reads is the committed one
     assert.equal(service.engine().breakers.get(chain)?.level, 'normal');
 
     const unobservable = aggregateOracle({ asset: 'ETH-USD', quotes: quotesAt(now.at, 2), nowMs: now.at });
@@ -101,6 +102,7 @@ describe('external conditions: an unobservable oracle price on the breaker', () 
     assert.equal(await store.lastSeq(), storedAfterRaise, 'and stores nothing');
 
     feed(service, observations.slice(half, half + 200), now);
+    await service.flush(); // the engine the API reads is the committed one
     assert.equal(
       service.engine().breakers.get(chain)?.level,
       'reduce_only',
@@ -111,6 +113,7 @@ describe('external conditions: an unobservable oracle price on the breaker', () 
     assert.equal(observable.status, 'ok');
     assert.deepEqual(applyOracleResult(service, observable), [], 'clearing does not skip the hysteresis');
     feed(service, observations.slice(half + 200), now);
+    await service.flush(); // the engine the API reads is the committed one
     const levelAtStop = service.engine().breakers.get(chain)?.level;
     assert.equal(levelAtStop, 'normal');
     await service.drained();

@@ -153,7 +153,7 @@ describe('restart in the middle of an incident', () => {
       const byBreaker = (keys: string[]) => {
         const out: Record<string, number[]> = {};
         for (const key of keys) {
-          const [breaker, seq] = key.split(':');
+          const [, breaker, seq] = key.split(':'); // <storeId>:<breaker>:<seq>:<from>><to>
           (out[breaker!] ??= []).push(Number(seq));
         }
         return out;

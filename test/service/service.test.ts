@@ -7,10 +7,12 @@ import type { Transition } from '../../src/breaker/levels.ts';
 import { runObservations } from '../../src/engine/run.ts';
 import { createService, type ServiceLogEntry } from '../../src/runtime/createService.ts';
 import type { ServiceEvent } from '../../src/runtime/serviceView.ts';
+import { toStoreTransitions } from '../../src/runtime/toStoreTransitions.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
 import type { Sink } from '../../src/sinks/sink.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
+import type { Store } from '../../src/store/store.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -47,7 +49,7 @@ function createRecordingSink(name: string, fail: (t: Transition, attempt: number
 async function run(
   dataDir: string,
   sinks: Sink[],
-  body: (service: ReturnType<typeof createService>) => Promise<void>,
+  body: (service: ReturnType<typeof createService>, store: Store) => Promise<void>,
 ) {
   const store = await openSqliteStore({ dataDir, synchronous: 'normal' });
   const logs: ServiceLogEntry[] = [];
@@ -63,7 +65,7 @@ async function run(
   });
   try {
     await service.start();
-    await body(service);
+    await body(service, store);
   } finally {
     await service.stop();
     await store.close();
@@ -77,19 +79,21 @@ describe('createService', () => {
   it('default: live transitions equal the reducer run, reach each sink, and a restart replays the same history without enqueueing again', async () => {
     const dataDir = await newDir();
     const hook = createRecordingSink('hook');
-    await run(dataDir, [hook.sink], async (service) => {
+    let stored: Transition[] = [];
+    await run(dataDir, [hook.sink], async (service, store) => {
+      stored = toStoreTransitions(store.id, expected);
       for (const o of observations) service.push(o);
       await service.drained();
-      assert.deepEqual(service.transitions(100), expected);
+      assert.deepEqual(service.transitions(100), stored);
       assert.equal(service.stats().committedEvents, observations.length);
     });
     assert.deepEqual(
       hook.delivered,
-      expected.map((t) => t.idempotencyKey),
+      stored.map((t) => t.idempotencyKey),
     );
     const again = createRecordingSink('hook');
     await run(dataDir, [again.sink], async (service) => {
-      assert.deepEqual(service.transitions(100), expected);
+      assert.deepEqual(service.transitions(100), stored);
       assert.equal(service.stats().replayedEvents, observations.length);
       assert.equal(service.engine().breakers.get(breaker)?.level, expected.at(-1)?.to);
       await service.drained();
@@ -104,10 +108,14 @@ describe('createService', () => {
       await service.flush();
     });
     const late = createRecordingSink('late');
-    await run(dataDir, [late.sink], (service) => service.drained());
+    let storeId = '';
+    await run(dataDir, [late.sink], (service, store) => {
+      storeId = store.id;
+      return service.drained();
+    });
     assert.deepEqual(
       late.delivered,
-      expected.map((t) => t.idempotencyKey),
+      expected.map((t) => `${storeId}:${t.idempotencyKey}`),
     );
   });
 
@@ -146,6 +154,39 @@ describe('createService', () => {
     });
   });
 
+  it('behavior: two data directories give the same transition different idempotency keys; a restart keeps them', async () => {
+    const keysOf = async (dataDir: string) => {
+      const hook = createRecordingSink('hook');
+      await run(dataDir, [hook.sink], async (service) => {
+        for (const o of observations) service.push(o);
+        await service.drained();
+      });
+      return hook.delivered;
+    };
+    const first = await newDir();
+    const one = await keysOf(first);
+    const two = await keysOf(await newDir());
+    assert.equal(one.length, expected.length);
+    assert.equal(two.length, expected.length);
+    assert.deepEqual(
+      one.filter((key) => two.includes(key)),
+      [],
+      'no key is shared',
+    );
+    const store = await openSqliteStore({ dataDir: first });
+    await store.close();
+    assert.deepEqual(
+      one,
+      expected.map((t) => `${store.id}:${t.idempotencyKey}`),
+      '<storeId>:<breaker>:<seq>:<from>><to>',
+    );
+    let replayed: string[] = [];
+    await run(first, [], async (service) => {
+      replayed = service.transitions(100).map((t) => t.idempotencyKey);
+    });
+    assert.deepEqual(replayed, one, 'a restart on the same data directory keeps the keys');
+  });
+
   it('error: an override of an unknown breaker throws unknown_breaker and stores nothing', async () => {
     const dataDir = await newDir();
     await run(dataDir, [], async (service) => {
@@ -167,7 +208,9 @@ describe('createService', () => {
   it('behavior: listeners hear signals and transitions after they are committed; unsubscribe stops them', async () => {
     const dataDir = await newDir();
     const events: ServiceEvent[] = [];
-    await run(dataDir, [], async (service) => {
+    let storeId = '';
+    await run(dataDir, [], async (service, store) => {
+      storeId = store.id;
       const unsubscribe = service.subscribe((e) => events.push(e));
       for (const o of observations) service.push(o);
       await service.flush();
@@ -177,7 +220,7 @@ describe('createService', () => {
       assert.equal(service.recentSignals(3).length, 3);
     });
     const transitions = events.flatMap((e) => (e.type === 'transition' ? [e.transition] : []));
-    assert.deepEqual(transitions, expected);
+    assert.deepEqual(transitions, toStoreTransitions(storeId, expected));
     assert.ok(events.some((e) => e.type === 'signal'));
   });
 
@@ -185,11 +228,13 @@ describe('createService', () => {
     const dataDir = await newDir();
     const flaky = createRecordingSink('flaky', (_t, attempt) => attempt < 3 && _t.seq === 2);
     const broken = createRecordingSink('broken', (t) => t.seq === 1);
-    const logs = await run(dataDir, [flaky.sink, broken.sink], async (service) => {
+    let storeId = '';
+    const logs = await run(dataDir, [flaky.sink, broken.sink], async (service, store) => {
+      storeId = store.id;
       for (const o of observations) service.push(o);
       await service.drained();
     });
-    const keys = expected.map((t) => t.idempotencyKey);
+    const keys = expected.map((t) => `${storeId}:${t.idempotencyKey}`);
     assert.deepEqual(flaky.delivered, keys);
     assert.equal(flaky.attempts.get(keys[1]!), 3);
     assert.deepEqual(broken.delivered, keys.slice(1));

@@ -67,7 +67,8 @@ describe('webhook delivery through the outbox', () => {
   const receiver = startReceiver(seen);
   const { scenario, observations } = simulate('finality-loss-4', { seed: 1 });
   const engine = toEngineConfig(scenario);
-  const expected = runObservations(engine, observations).transitions.map((t) => t.idempotencyKey);
+  const engineKeys = runObservations(engine, observations).transitions.map((t) => t.idempotencyKey);
+  let expected: string[] = [];
   let dataDir: string;
   let store: Store;
   let service: Service;
@@ -79,6 +80,7 @@ describe('webhook delivery through the outbox', () => {
     await close(receiver.server);
     dataDir = await mkdtemp(join(tmpdir(), 'cg-webhook-'));
     store = await openSqliteStore({ dataDir, synchronous: 'normal' });
+    expected = engineKeys.map((key) => `${store.id}:${key}`);
     const prng = createPrng(7, 'retry');
     service = createService({
       engine,

@@ -421,6 +421,22 @@ export function runStoreContract(name: string, createFixture: () => Promise<Stor
       assert.equal(next, 2);
     });
 
+    it('behavior: the store has an id, a UUID, the same after a reopen and not that of another store', async () => {
+      const id = store.id;
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      await store.close();
+      store = await fixture.open();
+      assert.equal(store.id, id);
+      const other = await createFixture();
+      const otherStore = await other.open();
+      try {
+        assert.notEqual(otherStore.id, id);
+      } finally {
+        await otherStore.close();
+        await other.dispose();
+      }
+    });
+
     it('error: a closed store refuses work with store_closed', async () => {
       await store.close();
       await assert.rejects(store.lastSeq(), { code: 'store_closed' });

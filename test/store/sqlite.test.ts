@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import type { Transition } from '../../src/breaker/levels.ts';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/store/sqlite/openSqliteStore.ts';
 import { sqliteMigrations } from '../../src/store/sqlite/sqliteMigrations.ts';
 import { runStoreContract } from './contract.ts';
@@ -75,15 +76,62 @@ describe('openSqliteStore', () => {
 
   it('behavior: a failed migration leaves the previous version and is store_migration_failed', () =>
     withDir(async (dir) => {
-      const broken = [...sqliteMigrations, { version: 2, name: 'broken', sql: 'CREATE TABLE events (x)' }];
+      const next = sqliteMigrations.length + 1;
+      const broken = [...sqliteMigrations, { version: next, name: 'broken', sql: 'CREATE TABLE events (x)' }];
       await assert.rejects(openSqliteStore({ dataDir: dir, migrations: broken }), {
         code: 'store_migration_failed',
       });
       const store = await openSqliteStore({ dataDir: dir });
       assert.deepEqual(
         (await store.migrations()).map((m) => m.version),
-        [1],
+        sqliteMigrations.map((m) => m.version),
       );
       await store.close();
+    }));
+
+  it('behavior: a store of schema version 1 gets an id, and its stored keys carry it', () =>
+    withDir(async (dir) => {
+      const db = new Database(join(dir, SQLITE_FILE_NAME));
+      const [first] = sqliteMigrations;
+      db.exec(first!.sql);
+      db.exec(
+        'CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+      );
+      db.prepare('INSERT INTO migrations VALUES (1, ?, 0)').run(first!.name);
+      const transition: Transition = {
+        breaker: 'eth',
+        from: 'normal',
+        to: 'halt',
+        atMs: 1,
+        reason: 'r',
+        causes: ['reorg'],
+        mode: 'auto',
+        seq: 1,
+        idempotencyKey: 'eth:1:normal>halt',
+      };
+      db.prepare(
+        "INSERT INTO transitions VALUES ('eth:1:normal>halt', 'eth', 1, 'normal', 'halt', 'auto', 1, ?)",
+      ).run(JSON.stringify(transition));
+      db.prepare(
+        "INSERT INTO outbox (sink, idempotency_key, breaker, breaker_seq, next_attempt_at_ms, created_at_ms) VALUES ('hook', 'eth:1:normal>halt', 'eth', 1, 0, 0)",
+      ).run();
+      db.close();
+      const store = await openSqliteStore({ dataDir: dir });
+      try {
+        const key = `${store.id}:eth:1:normal>halt`;
+        assert.deepEqual(await store.listTransitions(), [{ ...transition, idempotencyKey: key }]);
+        assert.deepEqual(
+          (await store.headActions('hook')).map((a) => a.transition.idempotencyKey),
+          [key],
+        );
+        const again = await store.enqueueTransitions({
+          transitions: [{ ...transition, idempotencyKey: key }],
+          sinks: ['hook'],
+          nowMs: 0,
+        });
+        assert.deepEqual(again, { enqueued: 0, conflicts: [] }, 'a replay finds the same keys');
+      } finally {
+        await store.close();
+      }
     }));
 });

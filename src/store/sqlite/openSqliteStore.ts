@@ -48,6 +48,7 @@ export async function openSqliteStore(parameters: OpenSqliteStoreParameters = {}
 
 function createSqliteStore(db: Database.Database): Store {
   let closed = false;
+  const id = readStoreId(db);
   const statements = {
     insertEvent: db.prepare('INSERT INTO events (type, at_ms, body) VALUES (?, ?, ?)'),
     insertSignal: db.prepare(
@@ -162,6 +163,8 @@ function createSqliteStore(db: Database.Database): Store {
   };
 
   return {
+    id,
+
     async appendEvents({ entries, sinks, nowMs }) {
       return write('append events', () => {
         const seqs: number[] = [];
@@ -347,4 +350,21 @@ function createSqliteStore(db: Database.Database): Store {
       }
     },
   };
+}
+
+function readStoreId(db: Database.Database): string {
+  let id: unknown;
+  try {
+    id = db.prepare("SELECT value FROM meta WHERE key = 'store_id'").pluck().get();
+  } catch (cause) {
+    db.close();
+    throw toStoreError(cause, 'store_read_failed', 'cannot read the store id');
+  }
+  if (typeof id !== 'string' || id === '') {
+    db.close();
+    throw new StoreError('store_corrupt', 'the store has no id', {
+      details: 'the meta table has no store_id: the file is damaged',
+    });
+  }
+  return id;
 }

@@ -65,6 +65,30 @@ CREATE TABLE audit (
 CREATE INDEX audit_breaker ON audit (breaker, id);
 `,
   },
+  {
+    version: 2,
+    name: 'store identity in meta; idempotency keys carry it',
+    // The id is a random UUID (version 4, from SQLite's randomness, seeded by the OS) made once,
+    // when the store is created or first migrated. Keys stored before carry it from now on, so
+    // that a replay finds the transitions it produces under the same keys.
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('store_id',
+  lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' ||
+  substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||
+  substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))));
+UPDATE transitions SET
+  idempotency_key = (SELECT value FROM meta WHERE key = 'store_id') || ':' || idempotency_key,
+  body = json_set(body, '$.idempotencyKey',
+    (SELECT value FROM meta WHERE key = 'store_id') || ':' || idempotency_key);
+UPDATE outbox SET
+  idempotency_key = (SELECT value FROM meta WHERE key = 'store_id') || ':' || idempotency_key;
+`,
+  },
 ];
 
 /**
