@@ -56,7 +56,10 @@ describe('startMisbehavingEvmNode', () => {
       let walked = false;
       const seen = await observe(node.url, (observed) => {
         const heads = observed.filter(isHead);
-        if (!walked && heads.some((o) => o.hash === first.hash.slice(2))) {
+        const finalized = observed.some(
+          (o) => o.type === 'checkpoint' && o.kind === 'finalized' && o.number === first.number - 4n,
+        );
+        if (!walked && finalized) {
           walked = true;
           node.walkBack(3);
         }
