@@ -22,6 +22,8 @@ export type StartRpcProxyReturnType = {
   port: number;
   /** Every call passed on, in order. */
   calls: ProxiedCall[];
+  /** While true, every request is answered with HTTP 503 and not passed on (a node that is down). */
+  down(on: boolean): void;
   close(): Promise<void>;
 };
 
@@ -40,6 +42,7 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
   const { target, rewrite } = parameters;
   const sockets = new Set<Socket>();
   const calls: ProxiedCall[] = [];
+  let isDown = false;
   const toCall = (value: unknown): ProxiedCall => {
     const { method, params } = (value ?? {}) as { method?: unknown; params?: unknown };
     return { method: typeof method === 'string' ? method : '', params: Array.isArray(params) ? params : [] };
@@ -48,6 +51,11 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
+      if (isDown) {
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end('proxy: down');
+        return;
+      }
       const body = Buffer.concat(chunks).toString();
       let parsed: unknown;
       try {
@@ -92,6 +100,9 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
+    down(on) {
+      isDown = on;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
