@@ -171,7 +171,9 @@ describe('quorum', () => {
     const result = runObservations(devnet, byTime(honest, liar));
     const integrity = result.signals.filter((x) => x.kind === 'integrity');
     assert.ok(integrity.length > 0);
-    assert.ok(integrity.every((x) => x.kind === 'integrity' && x.node === 'liar' && x.check === 'foreign_chain'));
+    assert.ok(
+      integrity.every((x) => x.kind === 'integrity' && x.node === 'liar' && x.check === 'foreign_chain'),
+    );
     assert.equal(result.summary.chains.test?.canonicalHead?.hash, s.block('a30').hash);
     // Until its branch disagrees at enough heights it is a divergence of one node (uncorroborated);
     // after it is found foreign, no divergence.
