@@ -344,7 +344,8 @@ describe('serve with one misbehaving node among honest ones (devnet)', () => {
     t.after(() => anvil.stop());
     const twin = await startRpcProxy({ target: anvil.url });
     t.after(() => twin.close());
-    const liar = await startMisbehavingEvmNode();
+    // Heights in Anvil's range: not implausible, only on another chain.
+    const liar = await startMisbehavingEvmNode({ startHeight: 1n });
     t.after(() => liar.close());
     const h = await createHarness(t);
     const { serve, api } = await h.serve([
