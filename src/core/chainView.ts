@@ -87,6 +87,12 @@ export type ChainState = {
   configuredNodes: number;
   /** Whether the canonical branch holds the quorum, and the weights behind it. */
   quorum: Quorum;
+  /**
+   * Whether the current canonical line has stood on a backed quorum since it became canonical. A
+   * move away from a line that never did (one node's word, before others spoke) is no reorg of
+   * the chain that anyone should act on.
+   */
+  lineBacked: boolean;
   /** Since when the chain has had no quorum. */
   noQuorumSinceMs?: number | undefined;
   /**
@@ -124,6 +130,7 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     canonicalAdvancedAtMs: nowMs,
     nodes: new Map(),
     configuredNodes: 0,
+    lineBacked: false,
     quorum: { ok: true, supportWeight: 0, supportNodes: 0, healthyWeight: 0, healthyNodes: 0 },
     finalizedAdvancedAtMs: nowMs,
     nowMs,

@@ -18,6 +18,10 @@ import { markBacking } from './corroboration.ts';
  * devnet 5, bitcoin 6): shallower reorgs are `info`. A reorg that replaces a block at or below the
  * chain's finalized checkpoint is a `safety` failure whatever its depth.
  *
+ * Backing (see corroboration.ts): a node's own reorg is that node's word; a chain reorg is backed
+ * by the nodes on the new canonical branch, and only when the old line had stood on a backed
+ * quorum.
+ *
  * When the tree lacks the parents down to the fork (a source that does not walk back), the
  * ancestor is taken as the new head's parent and the depth is a lower bound
  * (`ancestorKnown: false`).
@@ -29,6 +33,7 @@ export function detectReorg(
   newHead: Block,
   atMs: number,
   node?: NodeView,
+  backers?: number,
 ): ReorgSignal {
   const ancestor = findCommonAncestor(chain, oldHead, newHead);
   const ancestorRef = ancestor
@@ -59,8 +64,9 @@ export function detectReorg(
     if (node.client !== undefined) signal.client = node.client;
   }
   // A node's own reorg is its word alone; the canonical chain's is backed by the nodes on the new
-  // canonical branch (the quorum is measured after the move).
-  return markBacking(chain, signal, scope === 'node' ? 1 : chain.quorum.supportNodes);
+  // canonical branch (the quorum is measured after the move), unless the caller says otherwise
+  // (the old line never stood on a backed quorum: 0).
+  return markBacking(chain, signal, backers ?? (scope === 'node' ? 1 : chain.quorum.supportNodes));
 }
 
 function toReorgSeverity(chain: ChainState, depth: number, finalizedReverted: boolean): Severity {

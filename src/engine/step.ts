@@ -288,9 +288,14 @@ function updateCanonical(chain: ChainState, signals: Signal[], moved?: NodeView,
     reorganized = true;
     chain.canonicalAdvancedAtMs = chain.nowMs;
   }
+  const wasBacked = chain.lineBacked;
   setCanonical(chain, next);
   measureQuorum(chain);
-  if (old && reorganized) signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs));
+  if (old && reorganized) {
+    signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs, undefined, wasBacked ? undefined : 0));
+    chain.lineBacked = false;
+  }
+  chain.lineBacked ||= isCanonicalBacked(chain);
   pushIf(signals, detectQuorum(chain));
   detectNodes(chain, signals);
   prune(chain);
@@ -368,6 +373,7 @@ function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signa
 function detectOverTime(chain: ChainState, signals: Signal[]): void {
   // Nodes fall out of the quorum with time (unreachable, stale): measure it again.
   measureQuorum(chain);
+  chain.lineBacked ||= isCanonicalBacked(chain);
   pushIf(signals, detectQuorum(chain));
   pushIf(signals, detectLiveness(chain));
   pushIf(signals, detectFinality(chain));
