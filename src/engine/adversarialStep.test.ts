@@ -27,10 +27,23 @@ const height = fc.oneof(
 );
 
 type Command =
-  | { kind: 'extend'; node: number; gap: bigint; parent: 'tip' | 'self' | 'pool'; reuse: boolean; pick: number }
+  | {
+      kind: 'extend';
+      node: number;
+      gap: bigint;
+      parent: 'tip' | 'self' | 'pool';
+      reuse: boolean;
+      pick: number;
+    }
   | { kind: 'adopt'; node: number; from: number }
   | { kind: 'jump'; node: number; number: bigint; pick: number }
-  | { kind: 'checkpoint'; node: number; which: 'finalized' | 'safe' | 'justified'; number: bigint; pick: number }
+  | {
+      kind: 'checkpoint';
+      node: number;
+      which: 'finalized' | 'safe' | 'justified';
+      number: bigint;
+      pick: number;
+    }
   | { kind: 'error'; node: number }
   | { kind: 'tick'; dtMs: number }
   | { kind: 'time'; dtMs: number };
@@ -43,11 +56,21 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('extend' as const),
       node,
-      gap: fc.oneof({ weight: 8, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.bigInt(-5n, 5n) }, {
-        weight: 1,
-        arbitrary: fc.constantFrom(10n ** 12n, 2n ** 64n),
-      }),
-      parent: fc.constantFrom('tip' as const, 'tip' as const, 'tip' as const, 'self' as const, 'pool' as const),
+      gap: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(0n) },
+        { weight: 1, arbitrary: fc.bigInt(-5n, 5n) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(10n ** 12n, 2n ** 64n),
+        },
+      ),
+      parent: fc.constantFrom(
+        'tip' as const,
+        'tip' as const,
+        'tip' as const,
+        'self' as const,
+        'pool' as const,
+      ),
       reuse: fc.boolean(),
       pick,
     }),
@@ -65,8 +88,17 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('error' as const), node }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), dtMs: fc.integer({ min: 0, max: 20_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), dtMs: fc.integer({ min: -2_000, max: 5_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('tick' as const), dtMs: fc.integer({ min: 0, max: 20_000 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('time' as const),
+      dtMs: fc.integer({ min: -2_000, max: 5_000 }),
+    }),
+  },
 );
 
 type Tip = { number: bigint; hash: string };
@@ -127,7 +159,14 @@ function toObservations(commands: Command[]): Observation[] {
         });
         break;
       case 'error':
-        out.push({ type: 'error', chain: 'c', node: NODES[c.node]!, code: 'rpc', message: 'boom', observedAtMs: nowMs });
+        out.push({
+          type: 'error',
+          chain: 'c',
+          node: NODES[c.node]!,
+          code: 'rpc',
+          message: 'boom',
+          observedAtMs: nowMs,
+        });
         break;
       case 'tick':
         nowMs += c.dtMs;
@@ -169,7 +208,10 @@ function assertConsistent(chain: ChainState): void {
     const reporters = [...chain.nodes.values()].filter(
       (n) => n.checkpoints.finalized?.hash === chain.finalized?.hash,
     );
-    assert.ok(reporters.length > 0 || chain.finalized !== undefined, 'a finalized checkpoint some node reported');
+    assert.ok(
+      reporters.length > 0 || chain.finalized !== undefined,
+      'a finalized checkpoint some node reported',
+    );
   }
   // Memory: the tree keeps what the prune depth allows plus what is in flight, never the heights in between.
   assert.ok(chain.blocks.size <= 4 * (chain.params.pruneDepth + 64), `${chain.blocks.size} blocks kept`);
@@ -188,7 +230,10 @@ describe('step against adversarial observation sequences', () => {
           const chain = state.chains.get('c');
           if (!chain) continue;
           const walked = chain.counts.walked - before;
-          assert.ok(walked <= walkBound(chain), `${walked} parent links in one step, bound ${walkBound(chain)}`);
+          assert.ok(
+            walked <= walkBound(chain),
+            `${walked} parent links in one step, bound ${walkBound(chain)}`,
+          );
           assertConsistent(chain);
           for (const t of out.transitions) assert.ok(LEVELS.includes(t.to));
         }

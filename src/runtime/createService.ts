@@ -211,7 +211,16 @@ export function createService(parameters: CreateServiceParameters): Service {
   };
 
   const take = (event: EventRecord): readonly Transition[] => {
-    const out = applyEvent(state, event);
+    let out: ReturnType<typeof applyEvent>;
+    try {
+      out = applyEvent(state, event);
+    } catch (error) {
+      // A command on an unknown breaker is the caller's to hear; an observation that throws is
+      // logged and not stored, so no restart ever replays it.
+      if (event.type !== 'observation') throw error;
+      log({ level: 'error', code: 'observation_failed', message: (error as Error).message });
+      return [];
+    }
     const transitions = toStoreTransitions(store.id, out.transitions);
     pending.push({ event, signals: out.signals, transitions });
     takenCount += 1;
@@ -267,7 +276,13 @@ export function createService(parameters: CreateServiceParameters): Service {
       stats.pendingEvents = pending.length;
       stats.committedEvents += batch.length;
       committedCount += batch.length;
-      for (const entry of batch) applyEvent(committed, entry.event);
+      for (const entry of batch) {
+        try {
+          applyEvent(committed, entry.event);
+        } catch (error) {
+          log({ level: 'error', code: 'committed_event_failed', message: (error as Error).message });
+        }
+      }
       settleWaiters();
       let transitions = 0;
       for (const entry of batch) {
