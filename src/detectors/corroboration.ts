@@ -4,8 +4,7 @@ import {
   compareCheckpoints,
   isAncestorOrSelf,
   isCorroborated,
-  isCounted,
-  latestHeadMoveMs,
+  isHealthy,
 } from '../core/chainView.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -26,13 +25,15 @@ export function markBacking<S extends Signal>(chain: ChainState, signal: S, back
   return signal;
 }
 
-/** Counted nodes whose head is on `head`'s branch: `head` itself, an ancestor of it or a descendant. */
+/**
+ * Healthy nodes whose head is on `head`'s branch: `head` itself, an ancestor of it or a descendant.
+ * A stale node still backs its branch (a minority branch that grows slowly is still a split).
+ */
 export function countBranchBackers(chain: ChainState, head: Block): number {
-  const latestMoveMs = latestHeadMoveMs(chain);
   let backers = 0;
   for (const node of chain.nodes.values()) {
     const other = node.head;
-    if (!other || !isCounted(chain, node, latestMoveMs)) continue;
+    if (!other || !isHealthy(chain, node)) continue;
     if (
       other.hash === head.hash ||
       isAncestorOrSelf(chain, other, head) === true ||
@@ -44,16 +45,14 @@ export function countBranchBackers(chain: ChainState, head: Block): number {
   return backers;
 }
 
-/** Counted nodes that report a finalized checkpoint not ahead of the chain's. */
+/** Healthy nodes that report a finalized checkpoint not ahead of the chain's. */
 export function countFinalityBackers(chain: ChainState): number {
   const finalized = chain.finalized;
   if (!finalized) return 0;
-  const latestMoveMs = latestHeadMoveMs(chain);
   let backers = 0;
   for (const node of chain.nodes.values()) {
     const checkpoint = node.checkpoints.finalized;
-    if (checkpoint && isCounted(chain, node, latestMoveMs) && compareCheckpoints(checkpoint, finalized) <= 0)
-      backers += 1;
+    if (checkpoint && isHealthy(chain, node) && compareCheckpoints(checkpoint, finalized) <= 0) backers += 1;
   }
   return backers;
 }

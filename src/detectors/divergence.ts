@@ -90,12 +90,9 @@ export function detectFinalizedConflict(chain: ChainState, node: NodeView): Dive
     const mineBlock = chain.blocks.get(mine.hash);
     const theirBlock = chain.blocks.get(theirs.hash);
     const ancestor = mineBlock && theirBlock ? findCommonAncestor(chain, mineBlock, theirBlock) : undefined;
-    // biome-ignore lint/complexity/useMathMinMax: heights are bigints, which Math.min refuses
     const lower =
       mine.number !== undefined && theirs.number !== undefined
-        ? mine.number < theirs.number
-          ? mine.number
-          : theirs.number
+        ? minBigint(mine.number, theirs.number)
         : (mine.number ?? theirs.number);
     const forkHeight = ancestor ? ancestor.number + 1n : lower;
     const signal: DivergenceSignal = {
