@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { type Hex, keccak256, numberToHex, stringToHex, toRlp } from 'viem';
+import { listenOnLoopback } from './listenOnLoopback.ts';
 
 /**
  * An EVM block header as a JSON-RPC node serves it (London fields), with its number as a bigint
@@ -245,7 +245,6 @@ export async function startMisbehavingEvmNode(
     }
   };
 
-  const sockets = new Set<Socket>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -277,15 +276,7 @@ export async function startMisbehavingEvmNode(
       response.end(JSON.stringify(reply));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(parameters.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, destroySockets } = await listenOnLoopback(server, parameters.port ?? 0);
 
   let timer: NodeJS.Timeout | undefined;
   const resume = () => {
@@ -322,7 +313,7 @@ export async function startMisbehavingEvmNode(
     close: () =>
       new Promise<void>((resolve) => {
         stall();
-        for (const socket of sockets) socket.destroy();
+        destroySockets();
         server.close(() => resolve());
       }),
   };

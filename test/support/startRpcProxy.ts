@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './listenOnLoopback.ts';
 
 /** One JSON-RPC call seen by the proxy. */
 export type ProxiedCall = { method: string; params: unknown[] };
@@ -40,7 +40,6 @@ export type StartRpcProxyReturnType = {
  */
 export async function startRpcProxy(parameters: StartRpcProxyParameters): Promise<StartRpcProxyReturnType> {
   const { target, rewrite } = parameters;
-  const sockets = new Set<Socket>();
   const calls: ProxiedCall[] = [];
   let isDown = false;
   const toCall = (value: unknown): ProxiedCall => {
@@ -87,15 +86,7 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(parameters.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, destroySockets } = await listenOnLoopback(server, parameters.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -105,7 +96,7 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        destroySockets();
         server.close(() => resolve());
       }),
   };
