@@ -117,8 +117,9 @@ export { OnchainGuardError, type OnchainGuardErrorCode } from './sinks/onchain/o
 export { toMarketId } from './sinks/onchain/toMarketId.ts';
 export type { Sink } from './sinks/sink.ts';
 export { createWebhookReceiver } from './sinks/webhook/createWebhookReceiver.ts';
+export { createWebhookSecret } from './sinks/webhook/createWebhookSecret.ts';
 export { type CreateWebhookSinkParameters, createWebhookSink } from './sinks/webhook/createWebhookSink.ts';
-export { signWebhook } from './sinks/webhook/signWebhook.ts';
+export { type SignWebhookParameters, signWebhook } from './sinks/webhook/signWebhook.ts';
 export { WEBHOOK_SHAPES, type WebhookShape } from './sinks/webhook/toWebhookBody.ts';
 export {
   type VerifyWebhookParameters,

@@ -35,6 +35,7 @@ describe('public API', () => {
       'openSqliteLedgerStore',
       'createWebhookSink',
       'createWebhookReceiver',
+      'createWebhookSecret',
       'verifyWebhook',
       'createOnchainGuardSink',
       'toMarketId',

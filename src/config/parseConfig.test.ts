@@ -286,12 +286,18 @@ sinks:
       'sinks: [{ name: a, url: "https://h", secret: abc }]',
       /sinks\[0\]: Unrecognized key: "secret"/,
     ],
+    [
+      'a whsec_ secret that is not base64 of 24 to 64 bytes',
+      'sinks: [{ name: a, url: "https://h", secretEnv: SHORT_SECRET }]',
+      /^guard\.yaml: sinks\[0\]\.secretEnv: environment variable SHORT_SECRET: webhook secret: a whsec_ secret holds 24 to 64 bytes, this one 5: make one with createWebhookSecret\(\)$/m,
+    ],
     ['empty data dir', 'store: { dataDir: "" }', /store\.dataDir/],
   ];
   for (const [name, text, expected] of bad) {
     it(`error: ${name}`, () => {
       assert.throws(
-        () => parseConfig(`${chains}${text}`, 'guard.yaml', { HOOK_SECRET: 'x' }),
+        () =>
+          parseConfig(`${chains}${text}`, 'guard.yaml', { HOOK_SECRET: 'x', SHORT_SECRET: 'whsec_c2hvcnQ=' }),
         (error: unknown) => error instanceof ConfigError && expected.test(error.message),
       );
     });

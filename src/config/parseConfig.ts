@@ -7,6 +7,7 @@ import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
+import { toWebhookKey } from '../sinks/webhook/toWebhookKey.ts';
 import { toRedactedUrl } from './toRedactedUrl.ts';
 
 /**
@@ -42,7 +43,7 @@ export type WebhookSinkConfig = {
   url: string;
   displayUrl: string;
   shape: WebhookShape;
-  /** HMAC secret, from the `secretEnv` variable. */
+  /** Signing secret (`whsec_…`, or raw), from the `secretEnv` variable. */
   secret?: string;
   /** PagerDuty integration key, from the `routingKeyEnv` variable. */
   routingKey?: string;
@@ -417,7 +418,14 @@ function toWebhookSinkConfig(
     const secret = env[sink.secretEnv];
     if (secret === undefined || secret === '') {
       issues.push(`${path}.secretEnv: environment variable ${sink.secretEnv} is not set`);
-    } else out.secret = secret;
+    } else {
+      try {
+        toWebhookKey(secret);
+        out.secret = secret;
+      } catch (error) {
+        issues.push(`${path}.secretEnv: environment variable ${sink.secretEnv}: ${(error as Error).message}`);
+      }
+    }
   } else if (sink.shape === 'generic') {
     issues.push(
       `${path}.secretEnv: a generic webhook is signed: name the environment variable of its secret`,

@@ -1,11 +1,11 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { streamSSE } from 'hono/streaming';
 import { Registry } from 'prom-client';
-import { z } from 'zod';
-import { LEVELS } from '../breaker/levels.ts';
+import type { z } from 'zod';
 import { toJson } from '../core/json.ts';
 import { toPrintable } from '../core/toPrintable.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
@@ -14,10 +14,11 @@ import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
 import { toAssessVenueRiskParameters } from '../risk/margin/toAssessVenueRiskParameters.ts';
 import type { ServiceEvent, ServiceView } from '../runtime/serviceView.ts';
+import { API_ROUTES } from './apiRoutes.ts';
 import { checkBearer } from './checkBearer.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
-import { HttpError, type HttpErrorBody, toHttpError } from './httpError.ts';
+import { HttpError, toErrorResponse, toHttpError } from './httpError.ts';
 import { loadDashboard } from './loadDashboard.ts';
 import { toBearerStatus } from './toBearerStatus.ts';
 import { toBlockTree } from './toBlockTree.ts';
@@ -69,19 +70,14 @@ export type CreateAppParameters = {
 
 export type App = Hono & { metrics: Metrics };
 
-const overrideBody = z.object({
-  level: z.enum(LEVELS),
-  reason: z.string().trim().min(1).max(500),
-  actor: z.string().trim().min(1).max(100),
-});
-const resumeBody = z.object({
-  reason: z.string().trim().min(1).max(500),
-  actor: z.string().trim().min(1).max(100),
-});
+const overrideBody = API_ROUTES.override.request.body.content['application/json'].schema;
+const resumeBody = API_ROUTES.resume.request.body.content['application/json'].schema;
+const path = (route: keyof typeof API_ROUTES) => API_ROUTES[route].getRoutingPath();
 
 /**
  * The HTTP API, the metrics endpoint and the dashboard over a {@link ServiceView}. Routes are
- * listed in docs/http.md. Every error is an {@link HttpError} answered in one place as
+ * listed in docs/http.md and described, with the schemas of their answers, by {@link API_ROUTES},
+ * from which `GET /openapi.json` serves an OpenAPI 3.1 document. Every error is an {@link HttpError} answered in one place as
  * `{ "error": { "code", "message" } }`; bigints are JSON numbers (decimal strings past 2^53).
  *
  * @example
@@ -99,7 +95,11 @@ export function createApp(parameters: CreateAppParameters): App {
   const nowMs = parameters.nowMs ?? Date.now;
   const log = parameters.log ?? defaultLog;
   const dashboard = loadDashboard();
-  const app = new Hono() as App;
+  const api = new OpenAPIHono();
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  for (const route of Object.values(API_ROUTES)) api.openAPIRegistry.registerPath(route);
+  let document: unknown;
+  const app = api as unknown as App;
   app.metrics = metrics;
 
   app.use(async (c, next) => {
@@ -142,8 +142,8 @@ export function createApp(parameters: CreateAppParameters): App {
     );
   }
 
-  app.get('/healthz', (c) => json(c, { status: 'ok' }));
-  app.get('/readyz', (c) => {
+  app.get(path('healthz'), (c) => json(c, { status: 'ok' }));
+  app.get(path('readyz'), (c) => {
     if (!view.ready()) {
       throw new HttpError(
         'not_ready',
@@ -152,40 +152,52 @@ export function createApp(parameters: CreateAppParameters): App {
     }
     return json(c, { status: 'ready' });
   });
-  app.get('/metrics', async (c) =>
+  app.get(path('metrics'), async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
   );
 
-  app.get('/api/chains', (c) => json(c, { chains: toChainSummaries(view.engine()) }));
-  app.get('/api/chains/:chain', (c) => {
+  app.get(path('openapi'), (c) => {
+    document ??= api.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'consensus-guard',
+        version: '1',
+        description:
+          'The HTTP API of consensus-guard: chains, nodes, signals, breakers and commands (docs/http.md).',
+      },
+    });
+    return json(c, document);
+  });
+  app.get(path('chains'), (c) => json(c, { chains: toChainSummaries(view.engine()) }));
+  app.get(path('chain'), (c) => {
     const engine = view.engine();
     const chain = engine.chains.get(c.req.param('chain'));
     if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
     return json(c, toChainSummary(engine, chain));
   });
-  app.get('/api/chains/:chain/tree', (c) => {
+  app.get(path('tree'), (c) => {
     const chain = view.engine().chains.get(c.req.param('chain'));
     if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
     const depth = toLimit(c.req.query('depth'), 'depth', 16, 256);
     return json(c, toBlockTree(chain, depth));
   });
-  app.get('/api/nodes', (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
-  app.get('/api/signals', (c) => {
+  app.get(path('nodes'), (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
+  app.get(path('signals'), (c) => {
     const limit = toLimit(c.req.query('limit'), 'limit', 100, 1000);
     return json(c, { signals: view.recentSignals(limit) });
   });
-  app.get('/api/breakers', (c) => {
+  app.get(path('breakers'), (c) => {
     const history = toLimit(c.req.query('history'), 'history', 20, 1000);
     const breakers = [...view.engine().breakers.keys()]
       .sort()
       .map((name) => toBreakerView(view, name, history));
     return json(c, { breakers });
   });
-  app.get('/api/breakers/:name', (c) => {
+  app.get(path('breaker'), (c) => {
     const history = toLimit(c.req.query('history'), 'history', 100, 1000);
     return json(c, toBreakerView(view, c.req.param('name'), history));
   });
-  app.get('/api/events', (c) => streamEvents(c, view, limits));
+  app.get(path('events'), (c) => streamEvents(c, view, limits));
 
   const limitBody = bodyLimit({
     maxSize: limits.maxBodyBytes,
@@ -193,7 +205,7 @@ export function createApp(parameters: CreateAppParameters): App {
       throw new HttpError('payload_too_large', `request body larger than ${limits.maxBodyBytes} bytes`);
     },
   });
-  app.post('/api/breakers/:name/override', requireBearer, limitBody, async (c) => {
+  app.post(path('override'), requireBearer, limitBody, async (c) => {
     const name = c.req.param('name');
     const body = parseBody(overrideBody, await readJson(c));
     requireBreaker(view, name);
@@ -202,7 +214,7 @@ export function createApp(parameters: CreateAppParameters): App {
     log({ level: 'info', message: `override ${name} to ${body.level} by ${body.actor}: ${body.reason}` });
     return json(c, { breaker: toBreakerView(view, name, 20), transition: transition ?? null });
   });
-  app.post('/api/breakers/:name/resume', requireBearer, limitBody, async (c) => {
+  app.post(path('resume'), requireBearer, limitBody, async (c) => {
     const name = c.req.param('name');
     const body = parseBody(resumeBody, await readJson(c));
     requireBreaker(view, name);
@@ -218,7 +230,7 @@ export function createApp(parameters: CreateAppParameters): App {
       throw new HttpError('payload_too_large', `portfolio larger than ${limits.maxBodyBytes * 64} bytes`);
     },
   });
-  app.post('/api/risk', limitRiskBody, async (c) => {
+  app.post(path('risk'), limitRiskBody, async (c) => {
     const body = await readJson(c);
     try {
       const status = parseRiskStatus({ chains: toChainSummaries(view.engine()) });
@@ -241,15 +253,6 @@ export function createApp(parameters: CreateAppParameters): App {
 function rateLimited(waitS: number): HttpError {
   return new HttpError('rate_limited', 'too many requests: slow down', {
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitS))) },
-  });
-}
-
-/** The one place where an error becomes a response: `{ "error": { "code", "message" } }`. */
-function toErrorResponse(c: Context, error: HttpError): Response {
-  const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
-  return c.body(JSON.stringify(body), error.status, {
-    ...error.headers,
-    'Content-Type': 'application/json; charset=utf-8',
   });
 }
 

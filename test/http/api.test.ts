@@ -6,6 +6,7 @@ import { type CreateAppParameters, createApp } from '../../src/http/createApp.ts
 import { createMetrics } from '../../src/http/createMetrics.ts';
 import type { ServiceView } from '../../src/runtime/serviceView.ts';
 import { createTestService, feedUntil, type TestService } from './createTestService.ts';
+import { checkedAnswers, type OpenApiDocument, withOpenApiCheck } from './withOpenApiCheck.ts';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -31,14 +32,16 @@ type NodeJson = {
 
 function setup(options: Partial<CreateAppParameters> = {}, service: TestService = createTestService()) {
   const logs: string[] = [];
-  const app = createApp({
-    view: service.view,
-    metrics: service.metrics,
-    token: TOKEN,
-    limits: { rateLimit: false },
-    log: (entry) => logs.push(`${entry.level} ${entry.message}`),
-    ...options,
-  });
+  const app = withOpenApiCheck(
+    createApp({
+      view: service.view,
+      metrics: service.metrics,
+      token: TOKEN,
+      limits: { rateLimit: false },
+      log: (entry) => logs.push(`${entry.level} ${entry.message}`),
+      ...options,
+    }),
+  );
   return { app, service, logs };
 }
 
@@ -203,6 +206,8 @@ describe('http api', () => {
     assert.equal(breakers[0]!.override, null);
     assert.equal(breakers[0]!.history.at(-1)!.to, 'reduce_only');
     assert.equal(breakers[0]!.history.at(-1)!.idempotencyKey, 'ethereum:1:normal>reduce_only');
+    const one = await app.request('/api/breakers/ethereum?history=1');
+    assert.deepEqual(await one.json(), { ...breakers[0], history: breakers[0]!.history.slice(-1) });
     const unknown = await app.request('/api/breakers/nope');
     assert.equal(unknown.status, 404);
     assert.equal((await errorOf(unknown)).code, 'unknown_breaker');
@@ -469,13 +474,15 @@ describe('http api', () => {
       },
     };
     const logs: string[] = [];
-    const app = createApp({
-      view: broken,
-      metrics: createMetrics({ registry: new Registry(), view: broken, processMetrics: false }),
-      limits: { rateLimit: false },
-      log: (entry) =>
-        logs.push(`${entry.level} ${entry.message} ${(entry.error as Error | undefined)?.message}`),
-    });
+    const app = withOpenApiCheck(
+      createApp({
+        view: broken,
+        metrics: createMetrics({ registry: new Registry(), view: broken, processMetrics: false }),
+        limits: { rateLimit: false },
+        log: (entry) =>
+          logs.push(`${entry.level} ${entry.message} ${(entry.error as Error | undefined)?.message}`),
+      }),
+    );
     const res = await app.request('/api/chains');
     assert.equal(res.status, 500);
     assert.deepEqual(await errorOf(res), { code: 'internal', message: 'internal error' });
@@ -598,5 +605,27 @@ describe('http api', () => {
     }
     while (subscribers > 0) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(subscribers, 0);
+  });
+
+  test('behavior: every route of /openapi.json answered in these tests, each answer checked against it', async () => {
+    const { app } = setup();
+    const document = (await (await app.request('/openapi.json')).json()) as OpenApiDocument;
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    // POST /api/risk is checked by test/http/risk.test.ts.
+    const unanswered = operations.filter(
+      (operation) =>
+        operation !== 'POST /api/risk' &&
+        ![...checkedAnswers].some((answer) => answer.startsWith(`${operation} 200`)),
+    );
+    assert.deepEqual(unanswered, []);
+    assert.ok(operations.length >= 15, operations.join(', '));
+    for (const status of [400, 401, 403, 404, 413, 429, 500]) {
+      assert.ok(
+        [...checkedAnswers].some((answer) => answer.endsWith(` ${status}`)),
+        `no ${status} answer checked`,
+      );
+    }
   });
 });

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { createApp } from '../../src/http/createApp.ts';
 import { createTestService } from './createTestService.ts';
+import { withOpenApiCheck } from './withOpenApiCheck.ts';
 
 const portfolio = parse(
   readFileSync(new URL('../../examples/portfolio.yaml', import.meta.url), 'utf8'),
@@ -11,12 +12,14 @@ const portfolio = parse(
 
 function app() {
   const service = createTestService();
-  return createApp({
-    view: service.view,
-    metrics: service.metrics,
-    limits: { rateLimit: false },
-    log: () => {},
-  });
+  return withOpenApiCheck(
+    createApp({
+      view: service.view,
+      metrics: service.metrics,
+      limits: { rateLimit: false },
+      log: () => {},
+    }),
+  );
 }
 
 describe('POST /api/risk', () => {

@@ -4,18 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { createWebhookReceiver } from '../../examples/webhookReceiver.ts';
 import { runObservations } from '../../src/engine/run.ts';
 import { createService, type Service } from '../../src/runtime/createService.ts';
 import { createPrng } from '../../src/sim/prng.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
+import { createWebhookSecret } from '../../src/sinks/webhook/createWebhookSecret.ts';
 import { createWebhookSink } from '../../src/sinks/webhook/createWebhookSink.ts';
 import { verifyWebhook } from '../../src/sinks/webhook/verifyWebhook.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 import type { Store } from '../../src/store/store.ts';
 
-const SECRET = 'test-secret-of-the-hook';
+const SECRET = createWebhookSecret();
 
 type Captured = { headers: Record<string, string | string[] | undefined>; body: string; status: number };
 
@@ -134,16 +136,29 @@ describe('webhook delivery through the outbox', () => {
     assert.ok(actions[0]!.attempts >= 1, 'the first action was attempted while the receiver was down');
   });
 
-  it('behavior: each request is signed, carries its idempotency key and the generic body', () => {
+  it('behavior: each request is signed (Standard Webhooks), its webhook-id the idempotency key, the generic body', () => {
     const first = receiver.requests[0]!;
-    assert.match(String(first.headers['x-consensus-guard-signature']), /^sha256=[0-9a-f]{64}$/);
-    assert.match(String(first.headers['x-consensus-guard-timestamp']), /^\d+$/);
-    assert.equal(first.headers['idempotency-key'], expected[0]);
+    assert.match(String(first.headers['webhook-signature']), /^v1,[A-Za-z0-9+/]{43}=$/);
+    assert.match(String(first.headers['webhook-timestamp']), /^\d+$/);
+    assert.equal(first.headers['webhook-id'], expected[0]);
     const body = JSON.parse(first.body) as Record<string, unknown>;
     assert.equal(body.type, 'breaker.transition');
     assert.equal(body.idempotencyKey, expected[0]);
     assert.deepEqual(body.breaker, { name: scenario.chain, chains: [scenario.chain] });
     assert.equal((body.transition as { seq: number }).seq, 1);
+  });
+
+  it('behavior: the reference library (standardwebhooks) verifies every delivered request', () => {
+    const reference = new Webhook(SECRET);
+    const ids = receiver.requests.map((request) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers))
+        if (typeof value === 'string') headers[name] = value;
+      const body = reference.verify(request.body, headers) as { idempotencyKey: string };
+      assert.equal(body.idempotencyKey, headers['webhook-id']);
+      return body.idempotencyKey;
+    });
+    assert.deepEqual(ids, expected);
   });
 
   it('error: a replayed request (same body and signature) is refused by the verifier and not accepted again', async () => {
@@ -153,12 +168,7 @@ describe('webhook delivery through the outbox', () => {
     assert.equal(!again.ok && again.reason, 'duplicate');
     const port = (receiver.server.address() as AddressInfo).port;
     const headers: Record<string, string> = {};
-    for (const name of [
-      'content-type',
-      'x-consensus-guard-signature',
-      'x-consensus-guard-timestamp',
-      'idempotency-key',
-    ]) {
+    for (const name of ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature']) {
       headers[name] = String(first.headers[name]);
     }
     const response = await fetch(`http://127.0.0.1:${port}/hooks/guard`, {
@@ -172,7 +182,7 @@ describe('webhook delivery through the outbox', () => {
 
   it('error: a stale timestamp is refused even with a valid signature and a new key', () => {
     const first = receiver.requests[0]!;
-    const timestampMs = Number(first.headers['x-consensus-guard-timestamp']) * 1000;
+    const timestampMs = Number(first.headers['webhook-timestamp']) * 1000;
     const stale = verifyWebhook({
       headers: first.headers,
       body: first.body,
@@ -199,9 +209,9 @@ describe('webhook delivery through the outbox', () => {
     assert.equal(fresh.ok, true);
   });
 
-  it('error: a changed body, a wrong secret or a changed key header are refused', () => {
+  it('error: a changed body, a wrong secret or a changed webhook-id are refused', () => {
     const first = receiver.requests[0]!;
-    const at = { nowMs: Number(first.headers['x-consensus-guard-timestamp']) * 1000 };
+    const at = { nowMs: Number(first.headers['webhook-timestamp']) * 1000 };
     const tampered = verifyWebhook({
       headers: first.headers,
       body: first.body.replace('"seq":1', '"seq":2'),
@@ -213,21 +223,21 @@ describe('webhook delivery through the outbox', () => {
     const wrongSecret = verifyWebhook({
       headers: first.headers,
       body: first.body,
-      secret: 'other',
+      secret: createWebhookSecret(),
       seen: new Set(),
       ...at,
     });
     assert.equal(!wrongSecret.ok && wrongSecret.reason, 'bad_signature');
     const otherKey = verifyWebhook({
-      headers: { ...first.headers, 'idempotency-key': 'x:9:normal>halt' },
+      headers: { ...first.headers, 'webhook-id': 'x:9:normal>halt' },
       body: first.body,
       secret: SECRET,
       seen: new Set(),
       ...at,
     });
-    assert.equal(!otherKey.ok && otherKey.reason, 'key_mismatch');
+    assert.equal(!otherKey.ok && otherKey.reason, 'bad_signature');
     const unsigned = verifyWebhook({
-      headers: { ...first.headers, 'x-consensus-guard-signature': undefined },
+      headers: { ...first.headers, 'webhook-signature': undefined },
       body: first.body,
       secret: SECRET,
       seen: new Set(),

@@ -15,6 +15,7 @@ import { createPlaybackSource } from '../../sim/createPlaybackSource.ts';
 import { listScenarios, simulate } from '../../sim/simulate.ts';
 import { toEngineConfig } from '../../sim/toEngineConfig.ts';
 import { createWebhookReceiver } from '../../sinks/webhook/createWebhookReceiver.ts';
+import { createWebhookSecret } from '../../sinks/webhook/createWebhookSecret.ts';
 import { createWebhookSink } from '../../sinks/webhook/createWebhookSink.ts';
 import { openSqliteStore } from '../../store/sqlite/openSqliteStore.ts';
 import type { Store } from '../../store/store.ts';
@@ -109,7 +110,7 @@ export function registerDemo(program: Command, output: Output): void {
         }
         resources.add(() => store.close());
 
-        const secret = randomBytes(24).toString('base64url');
+        const secret = createWebhookSecret();
         const token = randomBytes(18).toString('base64url');
         const receiver = createWebhookReceiver({
           secret,

@@ -1,25 +1,30 @@
 import { createServer, type Server } from 'node:http';
+import { toWebhookKey } from './toWebhookKey.ts';
 import { verifyWebhook } from './verifyWebhook.ts';
 
 /**
- * A minimal receiver of consensus-guard webhooks. It verifies each request with `verifyWebhook`
- * and answers:
+ * A minimal receiver of consensus-guard webhooks (Standard Webhooks: `webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`). It verifies each request with `verifyWebhook` and
+ * answers:
  * - 200 `{"status":"accepted"}` for a new transition (and hands it to `onAccepted`);
  * - 200 `{"status":"duplicate"}` for a correctly signed repeat of an accepted key: the guard
  *   delivers at least once, so a retry after a lost answer comes back; a 2xx stops its retries;
- * - 401 for a missing or bad signature, a stale timestamp or a key that differs from the body;
+ * - 401 for a missing or bad signature, a stale timestamp or a body whose key is not the `webhook-id`;
  * - 413 for a body over 1 MiB.
+ * A `whsec_` secret that is not base64 of 24 to 64 bytes throws a `WebhookError` `config` here.
  *
  * examples/webhookReceiver.ts runs one: `WEBHOOK_SECRET=s3cret node --import tsx
  * examples/webhookReceiver.ts` (port 8787, or `PORT`), then point a sink at `http://127.0.0.1:8787/`.
  */
 export function createWebhookReceiver(options: {
+  /** The sink's secret, `whsec_…` (or a raw secret, see `toWebhookKey`). */
   secret: string;
   onAccepted?: (body: unknown, idempotencyKey: string) => void;
   /** Remembered keys; use durable storage in a real receiver. */
   seen?: Set<string>;
   toleranceMs?: number;
 }): Server {
+  toWebhookKey(options.secret); // a malformed whsec_ secret throws here, not in a request
   const seen = options.seen ?? new Set<string>();
   return createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../sources/source.ts';
 import type { Sink } from '../sink.ts';
 import { signWebhook } from './signWebhook.ts';
 import { toWebhookBody, type WebhookContext, type WebhookShape } from './toWebhookBody.ts';
+import { toWebhookKey } from './toWebhookKey.ts';
 import { WebhookError } from './webhookError.ts';
 
 export type CreateWebhookSinkParameters = {
@@ -14,7 +15,11 @@ export type CreateWebhookSinkParameters = {
    * ever printed. A user name or password in it is refused: fetch does not send them.
    */
   url: string;
-  /** Shared secret of the HMAC signature; without it no signature header is sent. */
+  /**
+   * Shared secret of the signature: `whsec_` and the base64 of 24 to 64 bytes (Standard Webhooks,
+   * {@link createWebhookSecret}); a secret without the prefix is used as its UTF-8 bytes. Without
+   * one no `webhook-signature` header is sent (Slack and PagerDuty check no signature).
+   */
   secret?: string;
   /** Body shape. Default `generic`. */
   shape?: WebhookShape;
@@ -30,13 +35,16 @@ export type CreateWebhookSinkParameters = {
 };
 
 /**
- * A webhook {@link Sink}: POSTs each transition as JSON (see {@link toWebhookBody}) with
- * - `X-Consensus-Guard-Timestamp`: Unix seconds of this attempt;
- * - `X-Consensus-Guard-Signature`: `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` ({@link signWebhook});
- * - `Idempotency-Key`: the transition's key, the same at every attempt.
+ * A webhook {@link Sink}: POSTs each transition as JSON (see {@link toWebhookBody}) with the
+ * Standard Webhooks headers
+ * - `webhook-id`: the transition's idempotency key, the same at every attempt;
+ * - `webhook-timestamp`: Unix seconds of this attempt;
+ * - `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` ({@link signWebhook}),
+ *   only with a secret.
  * A 2xx answer is a delivery; anything else, a timeout or a network failure rejects with a
  * {@link WebhookError} and the outbox retries with backoff. A URL that is not http(s), or that
- * carries a user name or password, throws a {@link WebhookError} `config` here, at construction.
+ * carries a user name or password, or a malformed `whsec_` secret, throws a {@link WebhookError}
+ * `config` here, at construction.
  *
  * @example
  * const sink = createWebhookSink({ name: 'ops', url: 'https://ops.example/hooks/guard', secret });
@@ -48,6 +56,7 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   const shape = parameters.shape ?? 'generic';
   const where = toRedactedUrl(parameters.url, { originOnly: true });
   assertWebhookUrl(parameters.url);
+  if (parameters.secret !== undefined) toWebhookKey(parameters.secret);
   return {
     name: parameters.name,
     async deliver(transition) {
@@ -56,14 +65,20 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
       if (parameters.routingKey !== undefined) bodyParameters.routingKey = parameters.routingKey;
       const body = JSON.stringify(toWebhookBody(bodyParameters));
       const timestamp = Math.floor(clock.nowMs() / 1000);
+      const id = transition.idempotencyKey;
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'user-agent': 'consensus-guard',
-        'idempotency-key': transition.idempotencyKey,
-        'x-consensus-guard-timestamp': String(timestamp),
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
       };
       if (parameters.secret !== undefined) {
-        headers['x-consensus-guard-signature'] = signWebhook(parameters.secret, timestamp, body);
+        headers['webhook-signature'] = signWebhook({
+          secret: parameters.secret,
+          id,
+          timestampSeconds: timestamp,
+          body,
+        });
       }
       let response: Response;
       try {
