@@ -1,19 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ReportAssets } from './renderReportHtml.ts';
 import { ReportError } from './reportError.ts';
-
-const require = createRequire(import.meta.url);
-
-/** Paths of uPlot's browser build and style sheet, from the installed package. */
-export function toUplotPaths(): { js: string; css: string } {
-  return {
-    js: require.resolve('uplot/dist/uPlot.iife.min.js'),
-    css: require.resolve('uplot/dist/uPlot.min.css'),
-  };
-}
+import { toUplotPaths } from './toUplotPaths.ts';
 
 /**
  * Reads what a report inlines: uPlot from node_modules, the charts from the dashboard's folder and

@@ -61,8 +61,10 @@
     return `${(s / 3600).toFixed(1)} h`;
   }
 
+  /** The x scale over the chain's span; reads `data.span`, which each update refreshes. */
   function xScale(data) {
-    return { time: true, range: () => [data.fromS, data.toS > data.fromS ? data.toS : data.fromS + 1] };
+    const span = data.span;
+    return { time: true, range: () => [span.fromS, span.toS > span.fromS ? span.toS : span.fromS + 1] };
   }
 
   const stepped = () => uPlot.paths.stepped({ align: 1 });
@@ -259,9 +261,13 @@
     root.replaceChildren();
     const charts = new Map();
     const width = () => Math.max(320, Math.floor(root.clientWidth || 900) - 8);
+    // One span object for the chain's charts, so that their x range follows each update.
+    const span = { fromS: data.fromS, toS: data.toS };
     const draw = (next) => {
+      span.fromS = next.fromS;
+      span.toS = next.toS;
       for (const def of CHARTS) {
-        const built = def.build(next);
+        const built = def.build({ ...next, span });
         const shape = built.options.series.map((s) => s.label ?? '').join('|');
         const existing = charts.get(def.id);
         if (existing && existing.shape === shape) {
