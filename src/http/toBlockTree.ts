@@ -1,4 +1,4 @@
-import { type Block, type ChainState, parentOf } from '../core/chainView.ts';
+import { type Block, type ChainState, isCanonical, parentOf } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 
 export type TreeBlock = {
@@ -31,10 +31,17 @@ export type BlockTree = {
   heads: Record<string, { number: bigint; hash: Hash } | null>;
 };
 
+/** How far below the tip the window reaches to take in a node's competing branch. */
+export const MAX_BRANCH_DEPTH = 256;
+
 /**
  * The block tree near the tip: every stored block from `depth` heights below the highest stored
- * block up to it (so a branch that lost a reorg stays in view), with its parent, whether it is canonical or finalized, and which nodes follow
- * it. Forks show as blocks at the same height.
+ * block up to it (so a branch that lost a reorg stays in view), with its parent, whether it is
+ * canonical or finalized, and which nodes follow it. Forks show as blocks at the same height.
+ *
+ * The window reaches further down when a node's head is on a competing branch, to the canonical
+ * block that branch forks from (at most {@link MAX_BRANCH_DEPTH} heights below the tip): a minority
+ * that stopped on its own branch while the others went on stays in view, with its fork point.
  */
 export function toBlockTree(chain: ChainState, depth: number): BlockTree {
   const heads: BlockTree['heads'] = {};
@@ -64,6 +71,11 @@ export function toBlockTree(chain: ChainState, depth: number): BlockTree {
     };
   }
   let from = top - BigInt(depth);
+  const floor = top - BigInt(Math.max(depth, MAX_BRANCH_DEPTH));
+  for (const node of chain.nodes.values()) {
+    const forkHeight = node.head ? toForkHeight(chain, node.head, floor) : undefined;
+    if (forkHeight !== undefined && forkHeight < from) from = forkHeight < floor ? floor : forkHeight;
+  }
   if (chain.lowestHeight !== undefined && from < chain.lowestHeight) from = chain.lowestHeight;
   const byHash = new Map<Hash, TreeBlock>();
   for (const [height, hashes] of chain.byHeight) {
@@ -89,6 +101,23 @@ export function toBlockTree(chain: ChainState, depth: number): BlockTree {
     block.heads.sort();
   }
   return { chain: chain.name, canonicalHead, finalized, fromHeight: from, toHeight: top, blocks, heads };
+}
+
+/**
+ * The height of the canonical block a head's branch leaves the canonical line from, or undefined
+ * when the head is on the canonical line. Walks parents down to `floor` at most (the height
+ * reached when the fork lies deeper or the tree lacks the parents).
+ */
+function toForkHeight(chain: ChainState, head: Block, floor: bigint): bigint | undefined {
+  if (isCanonical(chain, head)) return undefined;
+  let cursor: Block | undefined = head;
+  let lowest = head.number;
+  while (cursor && cursor.number > floor) {
+    if (isCanonical(chain, cursor)) return cursor.number;
+    lowest = cursor.number;
+    cursor = parentOf(chain, cursor);
+  }
+  return cursor && isCanonical(chain, cursor) ? cursor.number : lowest;
 }
 
 function toTreeBlock(chain: ChainState, block: Block, finalizedNumber: bigint | undefined): TreeBlock {

@@ -3,6 +3,8 @@ import type { ChainState, Checkpoint } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 import { type Severity, severityRank } from '../core/signal.ts';
 import type { EngineState } from '../engine/step.ts';
+import type { BlockTimeSummary } from '../report/reportData.ts';
+import { toBlockTimeSummary } from '../report/toBlockTimeSummary.ts';
 
 /** `ok`, or the severity of the highest active condition or held event signal. */
 export type ChainStatus = 'ok' | Severity;
@@ -38,6 +40,8 @@ export type ChainSummary = {
   /** Engine time of the chain: the latest observation, ms. */
   nowMs: number;
   nodes: number;
+  /** The chain's block-time model and the liveness thresholds derived from it, ms. */
+  blockTime: BlockTimeSummary;
 };
 
 /** Every chain of the engine, in name order, as `GET /api/chains` shows it. */
@@ -94,5 +98,6 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
     finalityAgeSeconds: finalized ? Math.max(0, chain.nowMs - chain.finalizedAdvancedAtMs) / 1000 : null,
     nowMs: chain.nowMs,
     nodes: chain.nodes.size,
+    blockTime: toBlockTimeSummary(chain.params),
   };
 }

@@ -55,14 +55,49 @@ describe('toBlockTree', () => {
     assert.deepEqual(tree.finalized, { number: 2n, hash: s.block('a2').hash });
   });
 
-  test('args: depth bounds the window below the highest stored block', () => {
+  test('args: depth bounds the window below the highest stored block, down to a competing branch', () => {
     const { state } = forkedEngine();
+    // c's branch leaves the canonical line at a3: the window reaches down to it.
     const tree = toBlockTree(state.chains.get('test')!, 2);
-    assert.equal(tree.fromHeight, 4n);
+    assert.equal(tree.fromHeight, 3n);
     assert.deepEqual(
       tree.blocks.map((b) => b.number),
-      [4n, 4n, 5n, 5n, 6n],
+      [3n, 4n, 4n, 5n, 5n, 6n],
     );
+    const s = createScript('test');
+    const line = createEngineState({ chains: { test: { preset: 'devnet' } } });
+    for (let h = 1; h <= 10; h++) for (const node of ['a', 'b']) step(line, s.head(node, `a${h}`, h));
+    const plain = toBlockTree(line.chains.get('test')!, 2);
+    assert.equal(plain.fromHeight, 8n);
+    assert.deepEqual(
+      plain.blocks.map((b) => b.number),
+      [8n, 9n, 10n],
+    );
+  });
+
+  test('behavior: a node that stopped on its branch stays in view while the others go on', () => {
+    // c forks at a3 and stops at c5; a and b reach a40, far above the 16 heights asked for.
+    const s = createScript('test');
+    s.fork('c', 'a3');
+    const state = createEngineState({ chains: { test: { preset: 'devnet' } } });
+    for (let h = 1; h <= 3; h++) for (const node of ['a', 'b', 'c']) step(state, s.head(node, `a${h}`, h));
+    step(state, s.head('c', 'c4', 4));
+    step(state, s.head('c', 'c5', 5));
+    for (let h = 4; h <= 40; h++) for (const node of ['a', 'b']) step(state, s.head(node, `a${h}`, h));
+    const tree = toBlockTree(state.chains.get('test')!, 16);
+    assert.equal(tree.toHeight, 40n);
+    assert.equal(tree.fromHeight, 3n, 'down to the fork point');
+    const fork = tree.blocks.filter((b) => !b.canonical);
+    assert.deepEqual(
+      fork.map((b) => ({ hash: b.hash, heads: b.heads, nodes: b.nodes })),
+      [
+        { hash: s.block('c4').hash, heads: [], nodes: ['c'] },
+        { hash: s.block('c5').hash, heads: ['c'], nodes: ['c'] },
+      ],
+    );
+    const forkPoint = tree.blocks.find((b) => b.number === 3n)!;
+    assert.deepEqual([forkPoint.hash, forkPoint.canonical], [s.block('a3').hash, true]);
+    assert.equal(fork[0]!.parentHash, forkPoint.hash);
   });
 
   test('behavior: an empty chain has no window', () => {

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
-import { isPresetName, PRESETS } from '../../core/params.ts';
+import { PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toPrintable } from '../../core/toPrintable.ts';
-import type { EngineConfig } from '../../engine/config.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import { createEngineState, step } from '../../engine/step.ts';
 import type { ObservationLineError } from '../../sources/replay/parseObservation.ts';
 import { readObservationLogBatches } from '../../sources/replay/readObservationLogBatches.ts';
 import { ReplayError } from '../../sources/replay/replayError.ts';
-import { CliError, usageError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toRunDocument } from '../output.ts';
-import { readConfigFile } from '../readConfigFile.ts';
+import { toReplayConfig } from '../toReplayConfig.ts';
 
 type ReplayOptions = { preset?: string; config?: string; json?: boolean };
 
@@ -73,21 +72,4 @@ export function registerReplay(program: Command, output: Output): void {
       else
         output.out(`\n${formatSummary(summary)}${malformed ? `${malformed} malformed lines skipped\n` : ''}`);
     });
-}
-
-async function toReplayConfig(options: ReplayOptions): Promise<EngineConfig> {
-  if (options.preset !== undefined && options.config !== undefined) {
-    throw usageError('give either --preset or --config, not both');
-  }
-  if (options.config !== undefined) {
-    const config = await readConfigFile(options.config);
-    return {
-      ...config.engine,
-      defaultPreset: Object.values(config.engine.chains)[0]?.preset ?? 'ethereum',
-    };
-  }
-  const preset = options.preset ?? 'ethereum';
-  if (!isPresetName(preset))
-    throw usageError(`unknown preset "${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
-  return { chains: {}, defaultPreset: preset };
 }

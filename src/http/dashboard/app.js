@@ -243,6 +243,42 @@ function layoutTree(tree) {
   return { lanes, laneCount: nextLane };
 }
 
+/** Heights kept at the tip, and around each block off the canonical line; the rest folds. */
+const TIP_HEIGHTS = 12;
+
+/**
+ * Columns of the drawing: one per height near the tip or near a competing branch; each run of
+ * heights in between with only canonical blocks folds into one narrow gap column.
+ */
+function columnsOf(tree, colW, gapW) {
+  const from = tree.fromHeight;
+  const to = tree.toHeight;
+  const keep = new Set([from]);
+  for (let h = Math.max(from, to - TIP_HEIGHTS + 1); h <= to; h++) keep.add(h);
+  for (const block of tree.blocks) {
+    if (block.canonical) continue;
+    for (const h of [block.number - 1, block.number, block.number + 1]) keep.add(h);
+  }
+  const x = new Map();
+  const gaps = [];
+  let cursor = 12;
+  let folded = 0;
+  for (let h = from; h <= to; h++) {
+    if (!keep.has(h)) {
+      folded += 1;
+      continue;
+    }
+    if (folded > 0) {
+      gaps.push({ x: cursor, count: folded, from: h - folded, to: h - 1 });
+      cursor += gapW;
+      folded = 0;
+    }
+    x.set(h, cursor);
+    cursor += colW;
+  }
+  return { x, gaps, width: cursor + 12 };
+}
+
 function renderTree(tree) {
   const box = h('div', { class: 'tree' });
   if (!tree || tree.blocks.length === 0) {
@@ -251,13 +287,16 @@ function renderTree(tree) {
   }
   const { lanes, laneCount } = layoutTree(tree);
   const colW = 76;
+  const gapW = 56;
   const laneH = 84;
   const blockW = 64;
   const blockH = 34;
   const from = tree.fromHeight;
-  const width = (tree.toHeight - from + 1) * colW + 24;
+  const columns = columnsOf(tree, colW, gapW);
+  const width = columns.width;
   const height = laneCount * laneH + 28;
-  const pos = (block) => ({ x: 12 + (block.number - from) * colW, y: 24 + lanes.get(block.hash) * laneH });
+  const shown = tree.blocks.filter((b) => columns.x.has(b.number));
+  const pos = (block) => ({ x: columns.x.get(block.number), y: 24 + lanes.get(block.hash) * laneH });
   const forks = tree.blocks.filter((b) => !b.canonical);
   const branchNodes = forks.flatMap((b) => b.heads);
   const label =
@@ -273,17 +312,25 @@ function renderTree(tree) {
     role: 'img',
     'aria-label': label,
     'data-forks': forks.length,
+    'data-branches': laneCount,
   });
   svg.append(s('title', {}, label));
   svg.append(
     s(
       'text',
       { x: 12, y: 14, class: 'legend' },
-      'blue: canonical · orange dashed: fork · grey: finalized · names: node heads',
+      'blue: canonical · orange dashed: competing branch · grey: finalized · names: node heads · ⋯: canonical blocks folded',
     ),
   );
-  const byHash = new Map(tree.blocks.map((b) => [b.hash, b]));
-  for (const block of tree.blocks) {
+  for (const gap of columns.gaps) {
+    const y = 24 + blockH / 2;
+    svg.append(s('path', { d: `M${gap.x - 12},${y} L${gap.x + gapW},${y}`, class: 'gap-line' }));
+    const text = s('text', { x: gap.x + 4, y: y - 8, class: 'gap' }, `⋯ ${gap.count}`);
+    text.append(s('title', {}, `${gap.count} canonical blocks, heights ${gap.from} to ${gap.to}`));
+    svg.append(text);
+  }
+  const byHash = new Map(shown.map((b) => [b.hash, b]));
+  for (const block of shown) {
     const parent = byHash.get(block.parentHash);
     if (!parent) continue;
     const a = pos(parent);
@@ -300,7 +347,7 @@ function renderTree(tree) {
       }),
     );
   }
-  for (const block of tree.blocks) {
+  for (const block of shown) {
     const { x, y } = pos(block);
     const kind = block.finalized ? 'finalized' : block.canonical ? 'canonical' : 'fork';
     const g = s('g', { class: `block ${kind}`, 'data-hash': block.hash, 'data-number': block.number });
@@ -360,9 +407,161 @@ function addToTimeline(type, payload) {
       : `t:${payload.idempotencyKey}`;
   if (state.seen.has(key)) return;
   state.seen.add(key);
+  if (type === 'signal') recordSignal(payload);
+  else recordTransition(payload);
   const list = document.getElementById('timeline');
   list.prepend(timelineItem(type, payload));
   while (list.children.length > MAX_TIMELINE) list.lastElementChild.remove();
+}
+
+/** Points kept per chart series: the oldest go first. */
+const MAX_POINTS = 2000;
+/** What the charts draw, gathered from the REST routes and the event stream while the page is open. */
+const history = { chains: new Map(), transitions: new Map() };
+
+function chainHistory(name) {
+  let c = history.chains.get(name);
+  if (!c) {
+    c = {
+      chain: name,
+      preset: '',
+      blockTime: null,
+      fromS: undefined,
+      toS: undefined,
+      breakers: [],
+      heads: new Map(),
+      lag: new Map(),
+      firstSeenMs: new Map(),
+      reorgs: { chain: { name: 'chain', t: [], v: [] }, node: { name: 'node', t: [], v: [] } },
+      signals: [],
+      view: undefined,
+    };
+    history.chains.set(name, c);
+  }
+  return c;
+}
+
+function noteTime(c, seconds) {
+  if (c.fromS === undefined || seconds < c.fromS) c.fromS = seconds;
+  if (c.toS === undefined || seconds > c.toS) c.toS = seconds;
+}
+
+function trim(list) {
+  if (list.length > MAX_POINTS) list.splice(0, list.length - MAX_POINTS);
+}
+
+/** Adds a point to a step series, only when the value changes. */
+function pushStep(map, name, t, v) {
+  let series = map.get(name);
+  if (!series) {
+    series = { name, t: [], v: [] };
+    map.set(name, series);
+  }
+  if (series.v.length > 0 && series.v.at(-1) === v) return;
+  series.t.push(t);
+  series.v.push(v);
+  trim(series.t);
+  trim(series.v);
+}
+
+function recordSignal(signal) {
+  const c = chainHistory(signal.chain);
+  const t = signal.atMs / 1000;
+  noteTime(c, t);
+  c.signals.push({
+    t,
+    kind: signal.kind,
+    severity: signal.severity,
+    node: signal.node ?? null,
+    message: signal.message,
+  });
+  trim(c.signals);
+  if (signal.kind === 'reorg') {
+    const series = c.reorgs[signal.scope === 'node' ? 'node' : 'chain'];
+    series.t.push(t);
+    series.v.push(signal.depth);
+  }
+}
+
+function recordTransition(transition) {
+  const list = history.transitions.get(transition.breaker) ?? [];
+  list.push(transition);
+  list.sort((a, b) => a.atMs - b.atMs);
+  history.transitions.set(transition.breaker, list);
+}
+
+function recordRefresh(chains, nodes, trees) {
+  for (const chain of chains) {
+    const c = chainHistory(chain.name);
+    const t = chain.nowMs / 1000;
+    noteTime(c, t);
+    c.preset = chain.preset;
+    c.blockTime = chain.blockTime ?? null;
+    c.breakers = chain.breakers.map((b) => ({ name: b.name, level: b.level }));
+    for (const node of nodes) {
+      if (node.chain !== chain.name || !node.head) continue;
+      pushStep(c.heads, node.name, t, Number(node.head.number));
+      if (node.lagBlocks !== null) pushStep(c.lag, node.name, t, node.lagBlocks);
+    }
+    for (const block of trees.get(chain.name)?.blocks ?? []) {
+      if (block.canonical) c.firstSeenMs.set(Number(block.number), block.firstSeenMs);
+    }
+    if (c.firstSeenMs.size > MAX_POINTS) {
+      const heights = [...c.firstSeenMs.keys()].sort((a, b) => a - b);
+      for (const h of heights.slice(0, heights.length - MAX_POINTS)) c.firstSeenMs.delete(h);
+    }
+  }
+}
+
+/** One chain's history in the shape charts.js draws (the report's shape). */
+function toChartData(c) {
+  const intervals = { t: [], v: [] };
+  const heights = [...c.firstSeenMs.keys()].sort((a, b) => a - b);
+  for (const h of heights) {
+    const previous = c.firstSeenMs.get(h - 1);
+    if (previous === undefined) continue;
+    const at = c.firstSeenMs.get(h);
+    intervals.t.push(at / 1000);
+    intervals.v.push(Math.max(0.001, (at - previous) / 1000));
+  }
+  const breakers = c.breakers.map(({ name, level }) => {
+    const list = history.transitions.get(name) ?? [];
+    const start = list.length > 0 ? list[0].from : level;
+    const series = { name, t: [c.fromS], v: [LEVELS.indexOf(start)] };
+    for (const tr of list) {
+      series.t.push(Math.max(c.fromS, tr.atMs / 1000));
+      series.v.push(LEVELS.indexOf(tr.to));
+    }
+    return series;
+  });
+  return {
+    chain: c.chain,
+    preset: c.preset,
+    fromS: c.fromS,
+    toS: c.toS,
+    blockTime: c.blockTime,
+    heads: [...c.heads.values()],
+    lag: [...c.lag.values()],
+    intervals,
+    reorgs: [c.reorgs.chain, c.reorgs.node],
+    breakers,
+    signals: c.signals,
+  };
+}
+
+function renderCharts() {
+  const root = document.getElementById('charts');
+  for (const c of history.chains.values()) {
+    if (c.fromS === undefined || c.heads.size === 0) continue;
+    const data = toChartData(c);
+    if (c.view) {
+      c.view.update(data);
+      continue;
+    }
+    const charts = h('div', { class: 'charts' });
+    root.append(h('section', { 'data-chain-charts': c.chain }, h('h3', { text: c.chain }), charts));
+    c.view = GuardCharts.renderChain(charts, data);
+  }
 }
 
 let refreshing = false;
@@ -390,6 +589,8 @@ async function refresh() {
     );
     renderBreakers(breakers.breakers);
     renderChains(chains.chains, nodes.nodes, trees);
+    recordRefresh(chains.chains, nodes.nodes, trees);
+    renderCharts();
   } catch (error) {
     setConnection('down', `API unreachable: ${error.message}`);
   } finally {
