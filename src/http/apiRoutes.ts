@@ -55,6 +55,19 @@ const ChainSummary = z
     finalityAgeSeconds: z.number().nonnegative().nullable(),
     nowMs: TimeMs,
     nodes: z.number().int().nonnegative(),
+    blockTime: z.strictObject({
+      kind: z.enum(['slots', 'exponential']),
+      meanMs: z.number().positive(),
+      warningMs: z.number().positive(),
+      criticalMs: z.number().positive(),
+    }),
+    quorum: z.strictObject({
+      status: z.enum(['ok', 'no_quorum']),
+      supportWeight: z.number().nonnegative(),
+      healthyWeight: z.number().nonnegative(),
+      supportNodes: z.number().int().nonnegative(),
+      healthyNodes: z.number().int().nonnegative(),
+    }),
   })
   .openapi('ChainSummary');
 

@@ -42,6 +42,17 @@ export type ChainSummary = {
   nodes: number;
   /** The chain's block-time model and the liveness thresholds derived from it, ms. */
   blockTime: BlockTimeSummary;
+  /**
+   * Whether the canonical branch holds the quorum (`ok`) or not (`no_quorum`, past its tolerance
+   * or not yet), with the weights and node counts behind it.
+   */
+  quorum: {
+    status: 'ok' | 'no_quorum';
+    supportWeight: number;
+    healthyWeight: number;
+    supportNodes: number;
+    healthyNodes: number;
+  };
 };
 
 /** Every chain of the engine, in name order, as `GET /api/chains` shows it. */
@@ -99,5 +110,12 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
     nowMs: chain.nowMs,
     nodes: chain.nodes.size,
     blockTime: toBlockTimeSummary(chain.params),
+    quorum: {
+      status: chain.quorum.ok ? 'ok' : 'no_quorum',
+      supportWeight: chain.quorum.supportWeight,
+      healthyWeight: chain.quorum.healthyWeight,
+      supportNodes: chain.quorum.supportNodes,
+      healthyNodes: chain.quorum.healthyNodes,
+    },
   };
 }
