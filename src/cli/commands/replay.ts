@@ -11,7 +11,6 @@ import { readObservationLogBatches } from '../../sources/replay/readObservationL
 import { ReplayError } from '../../sources/replay/replayError.ts';
 import { CliError, usageError } from '../errors.ts';
 import { formatSignal, formatSummary, formatTransition, type Output, toRunDocument } from '../output.ts';
-import { readConfigFile } from '../readConfigFile.ts';
 
 type ReplayOptions = { preset?: string; config?: string; json?: boolean };
 
@@ -80,6 +79,8 @@ async function toReplayConfig(options: ReplayOptions): Promise<EngineConfig> {
     throw usageError('give either --preset or --config, not both');
   }
   if (options.config !== undefined) {
+    // Loaded only for --config: the config parser brings zod, yaml and viem with it.
+    const { readConfigFile } = await import('../readConfigFile.ts');
     const config = await readConfigFile(options.config);
     return {
       ...config.engine,
