@@ -3,13 +3,17 @@ import { runHttpBench } from './http.ts';
 import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
+import { runReplayAgainstParseBench } from './replayAgainstParse.ts';
 import { runRiskBench } from './risk.ts';
+import { runStartBench } from './start.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
 const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   core: () => runCoreBench(),
   replay: () => runReplayBench(),
+  'replay-vs-parse': () => runReplayAgainstParseBench(),
+  start: () => runStartBench(),
   risk: () => runRiskBench(),
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),

@@ -1,7 +1,6 @@
 import { isPresetName, PRESETS } from '../core/params.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { usageError } from './errors.ts';
-import { readConfigFile } from './readConfigFile.ts';
 
 /** The engine config of an offline run over a log: `--config FILE`, or `--preset P` for every chain. */
 export async function toReplayConfig(options: { preset?: string; config?: string }): Promise<EngineConfig> {
@@ -9,6 +8,8 @@ export async function toReplayConfig(options: { preset?: string; config?: string
     throw usageError('give either --preset or --config, not both');
   }
   if (options.config !== undefined) {
+    // Loaded only for --config: the config parser brings zod, yaml and viem with it.
+    const { readConfigFile } = await import('./readConfigFile.ts');
     const config = await readConfigFile(options.config);
     return {
       ...config.engine,

@@ -46,18 +46,22 @@ export function registerReplay(program: Command, output: Output): void {
       let startMs: number | undefined;
       try {
         for await (const batch of readObservationLogBatches(file, { onError })) {
-          for (const observation of batch) {
+          // The timeline lines of a batch go out in one write.
+          let lines = '';
+          for (let i = 0; i < batch.length; i++) {
+            const observation = batch[i]!;
             startMs ??= observation.observedAtMs;
             const out = step(state, observation);
             for (const s of out.signals) {
               signals.push(s);
-              if (!options.json) output.out(formatSignal(s, startMs));
+              if (!options.json) lines += formatSignal(s, startMs);
             }
             for (const t of out.transitions) {
               transitions.push(t);
-              if (!options.json) output.out(formatTransition(t, startMs));
+              if (!options.json) lines += formatTransition(t, startMs);
             }
           }
+          if (lines.length > 0) output.out(lines);
         }
       } catch (error) {
         if (error instanceof ReplayError) {

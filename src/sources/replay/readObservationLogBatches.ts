@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Observation } from '../../core/observation.ts';
+import { createObservationBytesParser } from './createObservationBytesParser.ts';
 import { type ObservationLineError, parseObservation } from './parseObservation.ts';
-import { isBlankLine } from './parseObservationLog.ts';
 import { toReplayError } from './replayError.ts';
 
 export type ReadObservationLogOptions = {
@@ -11,10 +11,16 @@ export type ReadObservationLogOptions = {
   chunkBytes?: number;
 };
 
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
 /**
  * Streams the observations of a log file (JSON Lines, docs/formats.md) in file order, as arrays:
  * one per chunk read (about `chunkBytes` of lines). This is the fast path of replay: one await per
- * chunk instead of one per observation. Memory is bounded by the chunk size and the longest line.
+ * chunk instead of one per observation, lines split and read from the bytes of one reused buffer,
+ * the lines that `toObservationLine` writes read without JSON.parse
+ * ({@link createObservationBytesParser}), any other line decoded and read by
+ * {@link parseObservation}. Memory is bounded by the chunk size and the longest line.
  *
  * Blank lines are skipped; malformed lines go to `onError` (or are dropped when it is absent) and
  * reading goes on: bad content never throws. A file that cannot be opened or read throws a
@@ -26,49 +32,84 @@ export async function* readObservationLogBatches(
   options: ReadObservationLogOptions = {},
 ): AsyncGenerator<Observation[], void, undefined> {
   const { onError, chunkBytes = 1 << 20 } = options;
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes });
-  let rest = '';
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(path, 'r');
+  } catch (cause) {
+    throw toReplayError(cause, path, false);
+  }
+  const parseBytes = createObservationBytesParser();
+  let buffer = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+  // Bytes [0, filled) of the buffer are read and not yet taken: the start of a line.
+  let filled = 0;
   let lineNumber = 0;
   let first = true;
   let batch: Observation[] = [];
-  const take = (line: string): void => {
+  const take = (bytes: Buffer, start: number, end: number): void => {
     lineNumber += 1;
-    if (isBlankLine(line)) return;
-    const result = parseObservation(line, lineNumber);
+    const last = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    const observation = parseBytes(bytes, start, last);
+    if (observation !== undefined) {
+      batch.push(observation);
+      return;
+    }
+    if (isBlank(bytes, start, end)) return;
+    const result = parseObservation(bytes.toString('utf8', start, end), lineNumber);
     if (result.ok) batch.push(result.observation);
     else onError?.(result.error);
   };
-  const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
   try {
     while (true) {
-      let next: IteratorResult<string>;
+      if (filled === buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
+      }
+      let bytesRead: number;
       try {
-        next = await chunks.next();
+        ({ bytesRead } = await file.read(buffer, filled, buffer.length - filled, null));
       } catch (cause) {
         throw toReplayError(cause, path, false);
       }
-      if (next.done) break;
-      let text = rest.length > 0 ? rest + next.value : next.value;
-      if (first) {
-        first = false;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
+      const done = bytesRead === 0;
+      filled += bytesRead;
       let start = 0;
-      let end = text.indexOf('\n', start);
-      while (end !== -1) {
-        take(text.slice(start, end));
-        start = end + 1;
-        end = text.indexOf('\n', start);
+      if (first) {
+        if (filled < 3 && !done) continue;
+        first = false;
+        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
       }
-      rest = start === 0 ? text : text.slice(start);
+      const bytes = buffer.subarray(0, filled);
+      let end = bytes.indexOf(NEWLINE, start);
+      while (end !== -1) {
+        take(bytes, start, end);
+        start = end + 1;
+        end = bytes.indexOf(NEWLINE, start);
+      }
+      if (done && start < filled) {
+        take(bytes, start, filled);
+        start = filled;
+      }
+      if (start > 0) {
+        buffer.copy(buffer, 0, start, filled);
+        filled -= start;
+      }
       if (batch.length > 0) {
         yield batch;
         batch = [];
       }
+      if (done) break;
     }
   } finally {
-    stream.destroy();
+    await file.close();
   }
-  if (rest.length > 0) take(rest);
-  if (batch.length > 0) yield batch;
+}
+
+/** True for an empty line or one of spaces, tabs and carriage returns only. */
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9 && c !== CARRIAGE_RETURN) return false;
+  }
+  return true;
 }
