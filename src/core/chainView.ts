@@ -96,6 +96,11 @@ export type ChainState = {
   /** Since when the chain has had no quorum. */
   noQuorumSinceMs?: number | undefined;
   /**
+   * The next time at which a node may enter or leave the quorum with time alone (a failing node
+   * past its grace, a head going stale); until then a tick need not measure the quorum again.
+   */
+  quorumRecheckAtMs: number;
+  /**
    * The highest finalized checkpoint that healthy nodes holding more than the quorum fraction of
    * the reporting weight have reached; it never moves back.
    */
@@ -131,6 +136,7 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     nodes: new Map(),
     configuredNodes: 0,
     lineBacked: false,
+    quorumRecheckAtMs: nowMs,
     quorum: { ok: true, supportWeight: 0, supportNodes: 0, healthyWeight: 0, healthyNodes: 0 },
     finalizedAdvancedAtMs: nowMs,
     nowMs,
@@ -449,15 +455,24 @@ export function toCanonicalRelation(chain: ChainState, head: Block): boolean | u
  * is on the canonical branch, against all counted nodes whose head the kept tree can place
  * (a node too far behind to tell is the lag detector's business). `ok` when the branch holds
  * strictly more than `params.quorum.fraction` of that weight (or no node is counted at all: then
- * nothing disagrees, and liveness speaks).
+ * nothing disagrees, and liveness speaks). Also notes when the membership may next change with
+ * time alone (`quorumRecheckAtMs`).
  */
 export function measureQuorum(chain: ChainState): Quorum {
   const latestMoveMs = latestHeadMoveMs(chain);
+  const nowMs = chain.nowMs;
+  const staleMs = toLivenessThresholds(chain.params).warningMs;
+  const graceMs = chain.params.lag.graceMs;
+  let recheckAtMs = latestMoveMs + staleMs > nowMs ? latestMoveMs + staleMs : Number.POSITIVE_INFINITY;
   let healthyWeight = 0;
   let healthyNodes = 0;
   let supportWeight = 0;
   let supportNodes = 0;
   for (const node of chain.nodes.values()) {
+    const failingUntilMs = node.failingSinceMs === undefined ? 0 : node.failingSinceMs + graceMs;
+    if (failingUntilMs > nowMs && failingUntilMs < recheckAtMs) recheckAtMs = failingUntilMs;
+    const staleAtMs = node.headChangedAtMs + staleMs;
+    if (staleAtMs > nowMs && staleAtMs < recheckAtMs) recheckAtMs = staleAtMs;
     if (!node.head || !isCounted(chain, node, latestMoveMs)) continue;
     const relation = toCanonicalRelation(chain, node.head);
     if (relation === undefined) continue;
@@ -469,10 +484,16 @@ export function measureQuorum(chain: ChainState): Quorum {
     }
   }
   const ok = healthyNodes === 0 || supportWeight > chain.params.quorum.fraction * healthyWeight;
-  chain.quorum = { ok, supportWeight, supportNodes, healthyWeight, healthyNodes };
+  const quorum = chain.quorum;
+  quorum.ok = ok;
+  quorum.supportWeight = supportWeight;
+  quorum.supportNodes = supportNodes;
+  quorum.healthyWeight = healthyWeight;
+  quorum.healthyNodes = healthyNodes;
+  chain.quorumRecheckAtMs = recheckAtMs;
   if (ok) chain.noQuorumSinceMs = undefined;
-  else chain.noQuorumSinceMs ??= chain.nowMs;
-  return chain.quorum;
+  else chain.noQuorumSinceMs ??= nowMs;
+  return quorum;
 }
 
 /**

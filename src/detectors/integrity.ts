@@ -27,6 +27,8 @@ export function detectIntegrity(
   block?: { hash: Hash; number: bigint },
 ): IntegritySignal {
   node.integrityFailedAtMs = chain.nowMs;
+  // The node leaves the quorum now: the next measure must not wait.
+  chain.quorumRecheckAtMs = chain.nowMs;
   const signal: IntegritySignal = {
     kind: 'integrity',
     chain: chain.name,

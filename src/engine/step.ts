@@ -237,7 +237,11 @@ function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signa
     return false;
   }
   node.lastOkMs = nowMs;
-  node.failingSinceMs = undefined;
+  if (node.failingSinceMs !== undefined) {
+    // Answering again: the node may count in the quorum at once.
+    node.failingSinceMs = undefined;
+    chain.quorumRecheckAtMs = chain.nowMs;
+  }
   if (obs.latencyMs !== undefined) {
     const latency = detectRpcLatency(chain, node, obs.latencyMs);
     if (latency) signals.push(latency);
@@ -342,7 +346,11 @@ function onCheckpoint(
 ): void {
   chain.counts.checkpoints += 1;
   node.lastOkMs = chain.nowMs;
-  node.failingSinceMs = undefined;
+  if (node.failingSinceMs !== undefined) {
+    // Answering again: the node may count in the quorum at once.
+    node.failingSinceMs = undefined;
+    chain.quorumRecheckAtMs = chain.nowMs;
+  }
   const checkpoint: Checkpoint = { kind: obs.kind, hash: obs.hash, observedAtMs: chain.nowMs };
   if (obs.number !== undefined) checkpoint.number = obs.number;
   if (obs.epoch !== undefined) checkpoint.epoch = obs.epoch;
@@ -364,15 +372,19 @@ function advanceFinalized(chain: ChainState): void {
 
 function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signals: Signal[]): void {
   chain.counts.errors += 1;
-  node.failingSinceMs ??= chain.nowMs;
+  if (node.failingSinceMs === undefined) {
+    node.failingSinceMs = chain.nowMs;
+    const unhealthyAtMs = chain.nowMs + chain.params.lag.graceMs;
+    if (unhealthyAtMs < chain.quorumRecheckAtMs) chain.quorumRecheckAtMs = unhealthyAtMs;
+  }
   node.lastError = `${obs.code}: ${obs.message}`;
   if (obs.code === 'integrity')
     signals.push(detectIntegrity(chain, node, 'integrity', 'header_hash', obs.message));
 }
 
 function detectOverTime(chain: ChainState, signals: Signal[]): void {
-  // Nodes fall out of the quorum with time (unreachable, stale): measure it again.
-  measureQuorum(chain);
+  // Nodes fall out of the quorum with time (unreachable, stale): measure it again when one may.
+  if (chain.nowMs >= chain.quorumRecheckAtMs) measureQuorum(chain);
   chain.lineBacked ||= isCanonicalBacked(chain);
   pushIf(signals, detectQuorum(chain));
   pushIf(signals, detectLiveness(chain));
