@@ -15,9 +15,7 @@ export function detectLag(chain: ChainState, node: NodeView): LagSignal | undefi
   const key = node.keys.lag;
   const { maxBlocks, graceMs } = chain.params.lag;
   const canonical = chain.canonical;
-  const lagBlocks = canonical
-    ? Number(canonical.number - (node.head?.number ?? canonical.number - 1n - BigInt(maxBlocks)))
-    : 0;
+  const lagBlocks = canonical ? toLagBlocks(canonical.number, node.head?.number, maxBlocks) : 0;
   const unreachable = node.failingSinceMs !== undefined && chain.nowMs - node.failingSinceMs >= graceMs;
   if (lagBlocks > maxBlocks) node.behindSinceMs ??= chain.nowMs;
   else node.behindSinceMs = undefined;
@@ -42,4 +40,13 @@ export function detectLag(chain: ChainState, node: NodeView): LagSignal | undefi
   if (node.client !== undefined) signal.client = node.client;
   if (node.lastError !== undefined) signal.lastError = node.lastError;
   return raiseCondition(chain, key, signal) as LagSignal | undefined;
+}
+
+/** Blocks between the canonical head and a node's head (`maxBlocks + 1` without a head), in
+ * doubles when both heights are safe integers (no bigint allocated on every tick). */
+function toLagBlocks(canonical: bigint, head: bigint | undefined, maxBlocks: number): number {
+  if (head === undefined) return maxBlocks + 1;
+  const c = Number(canonical);
+  const h = Number(head);
+  return Number.isSafeInteger(c) && Number.isSafeInteger(h) ? c - h : Number(canonical - head);
 }

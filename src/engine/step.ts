@@ -185,7 +185,8 @@ function tickChain(
   chain.counts.ticks += 1;
   const from = signals.length;
   detectOverTime(chain, signals);
-  for (const t of evaluateBreakers(state, chain, signals.slice(from), true)) transitions.push(t);
+  const raised = signals.length === from ? NO_SIGNALS : signals.slice(from);
+  for (const t of evaluateBreakers(state, chain, raised, true)) transitions.push(t);
 }
 
 /** Returns true when the canonical head changed (a breaker evaluation that counts). */
