@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
 import { registerPrice } from './commands/price.ts';
+import { registerResolve } from './commands/resolve.ts';
 import { registerRisk } from './commands/risk.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -10,6 +11,7 @@ import type { Output } from './output.ts';
 export function registerExtraCommands(program: Command, output: Output): void {
   registerDemo(program, output);
   registerPrice(program, output);
+  registerResolve(program, output);
   registerRisk(program, output);
   registerServe(program, output);
   registerWatch(program, output);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
 import { toPrintable } from '../core/toPrintable.ts';
+import { toForkResolution } from '../engine/toForkResolution.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
@@ -168,6 +169,12 @@ export function createApp(parameters: CreateAppParameters): App {
     if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
     const depth = toLimit(c.req.query('depth'), 'depth', 16, 256);
     return json(c, toBlockTree(chain, depth));
+  });
+  app.get('/api/chains/:chain/resolution', (c) => {
+    const engine = view.engine();
+    if (!engine.chains.has(c.req.param('chain')))
+      throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
+    return json(c, toForkResolution(engine, c.req.param('chain')));
   });
   app.get('/api/nodes', (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
   app.get('/api/signals', (c) => {

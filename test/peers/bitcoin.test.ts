@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Transition } from '../../src/breaker/levels.ts';
 import type { ProofOfWork } from '../../src/core/params.ts';
 import type { Signal } from '../../src/core/signal.ts';
+import { toForkResolution } from '../../src/engine/toForkResolution.ts';
 import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBitcoinSource } from '../../src/sources/bitcoin/createBitcoinSource.ts';
 import { type RunningLitecoind, startLitecoind, waitFor } from './litecoind.ts';
@@ -108,6 +109,13 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
       guard.state.chains.get('litecoin')?.canonical?.hash === bTip ? true : undefined,
     );
     assert.equal(guard.state.chains.get('litecoin')?.canonical?.chainwork, 20n);
+    const resolution = toForkResolution(guard.state, 'litecoin');
+    assert.equal(resolution.status, 'follow');
+    assert.equal(resolution.basis, 'chainwork');
+    assert.equal(resolution.winner?.head.hash, bTip);
+    assert.deepEqual(resolution.winner?.nodes, ['ltc-b']);
+    assert.deepEqual(resolution.drain, ['ltc-a']);
+    assert.equal(resolution.rollbackHeight, 6n);
 
     await a.rpc('setnetworkactive', [true]);
     await a.rpc('addnode', [`127.0.0.1:${b.p2pPort}`, 'onetry']);
