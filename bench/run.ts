@@ -4,6 +4,7 @@ import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
 import { runRiskBench } from './risk.ts';
+import { runVerificationBench } from './verification.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
 const only = process.argv[2];
@@ -14,6 +15,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),
   http: () => runHttpBench(),
+  verification: () => runVerificationBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);
