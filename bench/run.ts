@@ -6,6 +6,7 @@ import { runReplayBench } from './replay.ts';
 import { runReplayAgainstParseBench } from './replayAgainstParse.ts';
 import { runRiskBench } from './risk.ts';
 import { runStartBench } from './start.ts';
+import { runVerificationBench } from './verification.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
 const only = process.argv[2];
@@ -18,6 +19,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),
   http: () => runHttpBench(),
+  verification: () => runVerificationBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);

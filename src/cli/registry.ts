@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'demo', load: async () => (await import('./commands/demo.ts')).registerDemo },
   { name: 'price', load: async () => (await import('./commands/price.ts')).registerPrice },
   { name: 'report', load: async () => (await import('./commands/report.ts')).registerReport },
+  { name: 'resolve', load: async () => (await import('./commands/resolve.ts')).registerResolve },
   { name: 'risk', load: async () => (await import('./commands/risk.ts')).registerRisk },
   { name: 'serve', load: async () => (await import('./commands/serve.ts')).registerServe },
   { name: 'watch', load: async () => (await import('./commands/watch.ts')).registerWatch },

@@ -2,7 +2,7 @@ import { type Address, getAddress, type Hex } from 'viem';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
-import { PRESETS, toChainParams } from '../core/params.ts';
+import { PRESETS, type ProofOfWork, toChainParams } from '../core/params.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/signal.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
@@ -33,6 +33,8 @@ export type NodeConfig = {
   username?: string;
   password?: string;
   headers?: Record<string, string>;
+  /** Bitcoin-style nodes: the chain's proof of work (`params.pow`), verified on every header. */
+  pow?: ProofOfWork;
 };
 
 /** A webhook that receives every breaker transition (docs/service.md). */
@@ -171,6 +173,14 @@ const paramsSchema = z
       .partial()
       .optional(),
     maxAheadBlocks: positiveInt.optional(),
+    pow: z
+      .strictObject({
+        algorithm: z.enum(['sha256d', 'scrypt']),
+        retarget: z.enum(['fixed', 'interval']),
+        retargetInterval: positiveInt.default(2016),
+        powLimitBits: z.number().int().min(1).max(0xffffffff),
+      })
+      .optional(),
   })
   .optional();
 
@@ -305,7 +315,9 @@ export function parseConfig(
       if (seen.has(node.name)) issues.push(`${path}.name: duplicate node name "${node.name}"`);
       seen.add(node.name);
       weights[node.name] = node.weight;
-      return toNodeConfig(node, path, env, issues);
+      const config = toNodeConfig(node, path, env, issues);
+      if (config.kind === 'bitcoin' && chain.params?.pow !== undefined) config.pow = chain.params.pow;
+      return config;
     });
     const params = { ...(chain.params ?? {}), weights } as NonNullable<
       EngineConfig['chains'][string]['params']

@@ -20,6 +20,8 @@ export type Block = {
   firstSeenMs: number;
   /** The first node that reported it. */
   firstSeenBy: string;
+  /** Verified chainwork up to this block (proof-of-work chains whose source verifies it). */
+  chainwork?: bigint;
 };
 
 export type Checkpoint = {
@@ -336,6 +338,10 @@ export function isCounted(chain: ChainState, node: NodeView, latestMoveMs: numbe
  * Chooses the canonical head: among the leaf heads of healthy nodes, the one whose branch
  * (the leaf and its ancestors) holds the most node weight. Ties go to the current canonical
  * line, then to the higher block, then to the lower hash.
+ *
+ * On a chain with `params.pow` the most verified chainwork comes first (a head without verified
+ * chainwork counts as none), then the rules above: proof of work, checked by the sources, outweighs
+ * node count, as it does for the nodes themselves.
  */
 export function chooseCanonical(chain: ChainState): Block | undefined {
   const heads: Array<{ block: Block; weight: number }> = [];
@@ -348,8 +354,10 @@ export function chooseCanonical(chain: ChainState): Block | undefined {
   }
   if (heads.length === 0) return chain.canonical;
   if (heads.length === 1) return heads[0]!.block;
+  const byWork = chain.params.pow !== undefined;
   let best: Block | undefined;
   let bestScore = -1;
+  let bestWork = -1n;
   let bestOnLine = false;
   for (const leaf of heads) {
     let score = 0;
@@ -369,10 +377,13 @@ export function chooseCanonical(chain: ChainState): Block | undefined {
     const onLine = chain.canonical
       ? isCanonical(chain, leaf.block) || isAncestorOrSelf(chain, chain.canonical, leaf.block) === true
       : false;
+    const work = byWork ? (leaf.block.chainwork ?? -1n) : -1n;
     if (
       best === undefined ||
-      score > bestScore ||
-      (score === bestScore &&
+      work > bestWork ||
+      (work === bestWork && score > bestScore) ||
+      (work === bestWork &&
+        score === bestScore &&
         (onLine !== bestOnLine
           ? onLine
           : leaf.block.number !== best.number
@@ -381,6 +392,7 @@ export function chooseCanonical(chain: ChainState): Block | undefined {
     ) {
       best = leaf.block;
       bestScore = score;
+      bestWork = work;
       bestOnLine = onLine;
     }
   }

@@ -35,6 +35,12 @@ export type BlockObservation = AtNode & {
   timestamp: number;
   /** RPC round trip that delivered this block, in milliseconds, when measured. */
   latencyMs?: number;
+  /**
+   * Proof-of-work chains: the total work of the chain up to this block, summed by the source from
+   * headers whose proof of work it verified (from genesis or a trusted anchor). Absent when not
+   * verified; the canonical choice of a chain with `params.pow` prefers the most of it.
+   */
+  chainwork?: bigint;
 };
 
 export type CheckpointKind = 'finalized' | 'safe' | 'justified';

@@ -12,9 +12,31 @@ export type BlockTimeModel =
   | { kind: 'slots'; slotMs: number; slotsPerEpoch: number }
   | { kind: 'exponential'; meanBlockMs: number };
 
+/**
+ * Proof of work of a Bitcoin-style chain, checked by its sources on every header they serve.
+ * When a chain has it, the canonical head is the counted head with the most verified chainwork
+ * (node weight only breaks ties, or decides among heads whose chainwork is not verified).
+ */
+export type ProofOfWork = {
+  /** `sha256d`: double SHA-256 (Bitcoin); `scrypt`: scrypt N=1024, r=1, p=1 (Litecoin). */
+  algorithm: 'sha256d' | 'scrypt';
+  /**
+   * `fixed`: every header carries `powLimitBits` (regtest); `interval`: `bits` equals the parent's
+   * except at heights that are multiples of `retargetInterval`, where the target moves by at most
+   * a factor of 4 (Bitcoin and Litecoin mainnet).
+   */
+  retarget: 'fixed' | 'interval';
+  /** Blocks between retargets (2016 on Bitcoin and Litecoin). */
+  retargetInterval: number;
+  /** Compact `bits` of the easiest target the chain allows (regtest `0x207fffff`). */
+  powLimitBits: number;
+};
+
 export type ChainParams = {
   /** The preset these parameters started from. */
   preset: string;
+  /** Present on Bitcoin-style chains whose proof of work is verified; see {@link ProofOfWork}. */
+  pow?: ProofOfWork;
   blockTime: BlockTimeModel;
   reorg: {
     /** Depth at or above which a chain-level reorg is a `warning` (shallower ones are `info`). */
@@ -98,6 +120,7 @@ export type ChainParams = {
 
 export type ChainParamsOverrides = {
   preset?: string;
+  pow?: ProofOfWork;
   blockTime?: BlockTimeModel;
   reorg?: Partial<ChainParams['reorg']>;
   liveness?: Partial<ChainParams['liveness']>;
@@ -181,7 +204,9 @@ export function toChainParams(presetName: string, overrides: ChainParamsOverride
   if (!base) {
     throw new Error(`unknown preset "${presetName}": use one of ${Object.keys(PRESETS).join(', ')}`);
   }
+  const pow = overrides.pow ?? base.pow;
   return {
+    ...(pow === undefined ? {} : { pow: { ...pow } }),
     preset: overrides.preset ?? base.preset,
     blockTime: overrides.blockTime ?? base.blockTime,
     reorg: { ...base.reorg, ...overrides.reorg },

@@ -126,7 +126,10 @@ export type IntegritySignal = SignalBase & {
   /**
    * What failed: `header_hash` (the source recomputed the hash), `conflicting_header` (a known hash
    * with other contents), `implausible_height` (a head far beyond what the chain can have reached),
-   * `foreign_chain` (the node's chain shares no block with the quorum's inside the kept tree).
+   * `foreign_chain` (the node's chain shares no block with the quorum's inside the kept tree),
+   * `pow` (a header fails its proof of work, its `bits` or the chainwork claimed), `state_proof`
+   * (an `eth_getProof` answer does not verify against the agreed block's state root),
+   * `light_client` (a beacon header or checkpoint fails light-client verification).
    */
   check: IntegrityCheck;
   hash?: Hash;
@@ -138,6 +141,9 @@ export const INTEGRITY_CHECKS = [
   'conflicting_header',
   'implausible_height',
   'foreign_chain',
+  'pow',
+  'state_proof',
+  'light_client',
 ] as const;
 export type IntegrityCheck = (typeof INTEGRITY_CHECKS)[number];
 

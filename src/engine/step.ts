@@ -38,7 +38,7 @@ import type {
   Observation,
 } from '../core/observation.ts';
 import { type ChainParams, toChainParams } from '../core/params.ts';
-import type { Signal } from '../core/signal.ts';
+import type { IntegrityCheck, Signal } from '../core/signal.ts';
 import { detectDivergence, detectFinalizedConflict } from '../detectors/divergence.ts';
 import { detectFinality } from '../detectors/finality.ts';
 import { describeConflict, detectForeignChain, detectIntegrity } from '../detectors/integrity.ts';
@@ -219,6 +219,7 @@ function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signa
     firstSeenMs: nowMs,
     firstSeenBy: node.name,
   };
+  if (obs.chainwork !== undefined) candidate.chainwork = obs.chainwork;
   const added = addToTree(chain, candidate, plausible);
   if (added.conflict) {
     chain.counts.errors += 1;
@@ -379,9 +380,17 @@ function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signa
     if (unhealthyAtMs < chain.quorumRecheckAtMs) chain.quorumRecheckAtMs = unhealthyAtMs;
   }
   node.lastError = `${obs.code}: ${obs.message}`;
-  if (obs.code === 'integrity')
-    signals.push(detectIntegrity(chain, node, 'integrity', 'header_hash', obs.message));
+  const check = SOURCE_CHECKS[obs.code];
+  if (check !== undefined) signals.push(detectIntegrity(chain, node, obs.code, check, obs.message));
 }
+
+/** Error codes of sources that verified something and found it false, and the check each names. */
+const SOURCE_CHECKS: Readonly<Record<string, IntegrityCheck>> = Object.freeze({
+  integrity: 'header_hash',
+  pow: 'pow',
+  state_proof: 'state_proof',
+  light_client: 'light_client',
+});
 
 function detectOverTime(chain: ChainState, signals: Signal[]): void {
   // Nodes fall out of the quorum with time (unreachable, stale): measure it again when one may.

@@ -71,6 +71,36 @@ const ChainSummary = z
   })
   .openapi('ChainSummary');
 
+const ForkBranch = z
+  .strictObject({
+    head: BlockRef,
+    nodes: z.array(z.string()),
+    clients: z.array(z.string()),
+    weight: z.number().nonnegative(),
+    chainwork: Height.optional(),
+    finalized: BlockRef.optional(),
+    justified: BlockRef.optional(),
+    canonical: z.boolean(),
+  })
+  .openapi('ForkBranch');
+
+const ForkResolution = z
+  .strictObject({
+    chain: z.string(),
+    status: z.enum(['agreed', 'follow', 'safety_hold', 'unknown']),
+    basis: z.enum(['none', 'finality_conflict', 'verified', 'finalized', 'justified', 'chainwork', 'weight']),
+    reason: z.string(),
+    winner: ForkBranch.optional(),
+    losers: z.array(ForkBranch),
+    drain: z.array(z.string()),
+    rollbackHeight: Height.optional(),
+    executions: z.array(
+      z.strictObject({ id: z.string(), chain: z.string(), blockNumber: Height, blockHash: Hash }),
+    ),
+    resume: z.string(),
+  })
+  .openapi('ForkResolution');
+
 const BlockTree = z
   .strictObject({
     chain: z.string(),
@@ -249,6 +279,17 @@ export const API_ROUTES = {
     responses: {
       200: json(BlockTree, 'the block tree'),
       ...toErrorResponses(['unknown_chain', 'bad_request']),
+    },
+  }),
+  resolution: createRoute({
+    method: 'get',
+    path: '/api/chains/{chain}/resolution',
+    summary:
+      'The recommended fork resolution: which branch to follow, why, the nodes to drain, the rollback height',
+    request: { params: chainParam },
+    responses: {
+      200: json(ForkResolution, 'the resolution'),
+      ...toErrorResponses(['unknown_chain']),
     },
   }),
   nodes: createRoute({

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { toJson } from '../core/json.ts';
 import { toPrintable } from '../core/toPrintable.ts';
+import { toForkResolution } from '../engine/toForkResolution.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
@@ -180,6 +181,11 @@ export function createApp(parameters: CreateAppParameters): App {
     if (!chain) throw new HttpError('unknown_chain', `unknown chain "${c.req.param('chain')}"`);
     const depth = toLimit(c.req.query('depth'), 'depth', 16, 256);
     return json(c, toBlockTree(chain, depth));
+  });
+  app.get(path('resolution'), (c) => {
+    const name = c.req.param('chain');
+    if (!view.engine().chains.has(name)) throw new HttpError('unknown_chain', `unknown chain "${name}"`);
+    return json(c, toForkResolution(view.engine(), name));
   });
   app.get(path('nodes'), (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
   app.get(path('signals'), (c) => {

@@ -32,6 +32,7 @@ function createSource(chain: string, node: NodeConfig): Source {
       const parameters: Parameters<typeof createBitcoinSource>[0] = { ...common };
       if (node.username !== undefined) parameters.username = node.username;
       if (node.password !== undefined) parameters.password = node.password;
+      if (node.pow !== undefined) parameters.pow = node.pow;
       return createBitcoinSource(parameters);
     }
   }

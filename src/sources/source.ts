@@ -32,6 +32,10 @@ export const systemClock: Clock = { nowMs: () => Date.now() };
  * - `invalid_response`: the answer is not JSON, not JSON-RPC, of the wrong shape, or too large.
  * - `rpc_error`: the node answered with a JSON-RPC error object.
  * - `integrity`: the node served data that cannot be true (a header whose hash does not match it).
+ * - `pow`: a Bitcoin-style header fails its proof of work, its `bits` break the retarget rule, or
+ *   the node's chainwork is not the sum of its headers' work.
+ * - `state_proof`: an `eth_getProof` answer does not verify against the block's state root.
+ * - `light_client`: a beacon header or checkpoint fails light-client verification.
  */
 export const SOURCE_ERROR_CODES = [
   'timeout',
@@ -40,6 +44,9 @@ export const SOURCE_ERROR_CODES = [
   'invalid_response',
   'rpc_error',
   'integrity',
+  'pow',
+  'state_proof',
+  'light_client',
 ] as const;
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 

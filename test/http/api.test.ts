@@ -157,6 +157,19 @@ describe('http api', () => {
     assert.equal(bad.status, 400);
   });
 
+  test('behavior: /api/chains/:chain/resolution agrees once every node is back on one branch', async () => {
+    const { app } = setup({}, afterReorg());
+    const res = await app.request('/api/chains/ethereum/resolution');
+    assert.equal(res.status, 200);
+    const resolution = (await res.json()) as { chain: string; status: string; drain: string[] };
+    assert.equal(resolution.chain, 'ethereum');
+    assert.equal(resolution.status, 'agreed');
+    assert.deepEqual(resolution.drain, []);
+    const unknown = await app.request('/api/chains/nope/resolution');
+    assert.equal(unknown.status, 404);
+    assert.equal((await errorOf(unknown)).code, 'unknown_chain');
+  });
+
   test('behavior: /api/nodes gives client, head, lag, latency and head minus finalized', async () => {
     const { app } = setup({}, afterReorg());
     const { nodes } = (await (await app.request('/api/nodes')).json()) as { nodes: NodeJson[] };

@@ -148,6 +148,7 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
       await waitForLevel(page, 'ethereum', 'normal');
       await page.locator('[data-chain="ethereum"] tr[data-node="prysm-1"]').waitFor();
       assert.equal(await page.locator('#connection').textContent(), 'live');
+      await page.locator('[data-resolution="ethereum"][data-status="agreed"]').waitFor();
 
       next = await play(service, next, () => breaker().level !== 'normal');
       assert.equal(breaker().level, 'reduce_only');

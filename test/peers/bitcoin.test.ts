@@ -1,13 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Transition } from '../../src/breaker/levels.ts';
+import type { ProofOfWork } from '../../src/core/params.ts';
 import type { Signal } from '../../src/core/signal.ts';
+import { toForkResolution } from '../../src/engine/toForkResolution.ts';
 import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBitcoinSource } from '../../src/sources/bitcoin/createBitcoinSource.ts';
 import { type RunningLitecoind, startLitecoind, waitFor } from './litecoind.ts';
 
 const MINE_A = 'raw(51)#8lvh9jxk';
 const MINE_B = 'raw(52)#qu92mhx7';
+const REGTEST: ProofOfWork = {
+  algorithm: 'scrypt',
+  retarget: 'fixed',
+  retargetInterval: 2016,
+  powLimitBits: 0x207fffff,
+};
 
 describe('bitcoin source against two litecoind regtest nodes', () => {
   let a: RunningLitecoind;
@@ -32,6 +40,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
           litecoin: {
             preset: 'bitcoin',
             params: {
+              pow: REGTEST,
               divergence: { toleranceBlocks: 2, toleranceMs: 600_000, settleMs: 200, criticalBlocks: 6 },
               lag: { maxBlocks: 5, graceMs: 600_000 },
             },
@@ -45,6 +54,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
           url: a.url,
           pollIntervalMs: 100,
           tipsEveryPolls: 2,
+          pow: REGTEST,
         }),
         createBitcoinSource({
           chain: 'litecoin',
@@ -52,6 +62,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
           url: b.url,
           pollIntervalMs: 100,
           tipsEveryPolls: 2,
+          pow: REGTEST,
         }),
       ],
       onSignal: (s) => signals.push(s),
@@ -92,6 +103,19 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
     assert.ok(divergence.kind === 'divergence');
     assert.equal(divergence.forkHeight, 6);
     assert.equal(divergence.nodeBranchLength + divergence.canonicalBranchLength, 6);
+    // One node against one: node weight would keep A's line; B's branch has more verified work.
+    const bTip = (await b.rpc('getbestblockhash')) as string;
+    await waitFor('B canonical by chainwork', () =>
+      guard.state.chains.get('litecoin')?.canonical?.hash === bTip ? true : undefined,
+    );
+    assert.equal(guard.state.chains.get('litecoin')?.canonical?.chainwork, 20n);
+    const resolution = toForkResolution(guard.state, 'litecoin');
+    assert.equal(resolution.status, 'follow');
+    assert.equal(resolution.basis, 'chainwork');
+    assert.equal(resolution.winner?.head.hash, bTip);
+    assert.deepEqual(resolution.winner?.nodes, ['ltc-b']);
+    assert.deepEqual(resolution.drain, ['ltc-a']);
+    assert.equal(resolution.rollbackHeight, 6n);
 
     await a.rpc('setnetworkactive', [true]);
     await a.rpc('addnode', [`127.0.0.1:${b.p2pPort}`, 'onetry']);

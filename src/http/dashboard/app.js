@@ -564,6 +564,35 @@ function renderCharts() {
   }
 }
 
+/** One card per chain: the branch to follow and why, the nodes to drain, the rollback height. */
+function renderResolutions(resolutions) {
+  const root = document.getElementById('resolution');
+  root.replaceChildren(
+    ...resolutions.map((r) =>
+      h(
+        'article',
+        { class: 'card', 'data-resolution': r.chain, 'data-status': r.status },
+        h(
+          'div',
+          { class: 'row' },
+          h('h3', { text: r.chain }),
+          h('span', { text: `${r.status} (${r.basis})` }),
+        ),
+        h('p', { text: r.reason }),
+        r.winner
+          ? h('p', {
+              text: `Follow ${shortHash(r.winner.head.hash)} at ${r.winner.head.number} (${r.winner.nodes.join(', ')})`,
+            })
+          : null,
+        r.drain.length > 0 ? h('p', { text: `Drain: ${r.drain.join(', ')}` }) : null,
+        r.rollbackHeight !== undefined ? h('p', { text: `Roll back from height ${r.rollbackHeight}` }) : null,
+        h('p', { class: 'muted', text: `Resume: ${r.resume}` }),
+      ),
+    ),
+  );
+  if (resolutions.length === 0) root.replaceChildren(h('p', { class: 'muted', text: 'No chain yet.' }));
+}
+
 let refreshing = false;
 let again = false;
 async function refresh() {
@@ -591,6 +620,11 @@ async function refresh() {
     renderChains(chains.chains, nodes.nodes, trees);
     recordRefresh(chains.chains, nodes.nodes, trees);
     renderCharts();
+    renderResolutions(
+      await Promise.all(
+        chains.chains.map((chain) => getJson(`/api/chains/${encodeURIComponent(chain.name)}/resolution`)),
+      ),
+    );
   } catch (error) {
     setConnection('down', `API unreachable: ${error.message}`);
   } finally {

@@ -1,7 +1,9 @@
-import type { Observation } from '../../core/observation.ts';
+import type { BlockObservation, Observation } from '../../core/observation.ts';
+import type { ProofOfWork } from '../../core/params.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { toBitcoinHeader } from './bitcoinHeader.ts';
 import { type BitcoinRpcClient, createBitcoinRpcClient } from './createBitcoinRpcClient.ts';
+import { type ChainworkTracker, createChainworkTracker } from './createChainworkTracker.ts';
 
 export type CreateBitcoinSourceParameters = {
   chain: string;
@@ -18,10 +20,27 @@ export type CreateBitcoinSourceParameters = {
   maxBackfill?: number;
   /** `getchaintips` every this many polls. Default 5. */
   tipsEveryPolls?: number;
+  /**
+   * The chain's proof of work. When given, every header's proof of work, `bits` and the chainwork
+   * the node claims are verified (a failure is an `error` with code `pow` and the header is not
+   * emitted), and heads and blocks carry their verified `chainwork`.
+   */
+  pow?: ProofOfWork;
+  /** A block with a trusted chainwork, so that chainwork need not be summed from genesis. */
+  chainworkAnchor?: { hash: string; chainwork: bigint };
+  /** Most headers fetched to verify chainwork down to genesis or the anchor. Default 2016. */
+  maxVerifyWalk?: number;
   clock?: Clock;
 };
 
-type Header = { hash: string; parentHash: string; height: number; timestamp: number; latencyMs: number };
+type Header = {
+  hash: string;
+  parentHash: string;
+  height: number;
+  timestamp: number;
+  latencyMs: number;
+  chainwork?: bigint;
+};
 
 const HASH = /^[0-9a-f]{64}$/;
 const KNOWN_LIMIT = 4096;
@@ -59,6 +78,34 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   let running = false;
   let inFlight: Promise<void> | undefined;
   let emit: (observation: Observation) => void = () => {};
+  const tracker: ChainworkTracker | undefined =
+    parameters.pow &&
+    createChainworkTracker({
+      pow: parameters.pow,
+      maxWalk: parameters.maxVerifyWalk ?? 2016,
+      ...(parameters.chainworkAnchor ? { anchor: parameters.chainworkAnchor } : {}),
+      fetchHeader: async (hash, height) => {
+        const raw = (await rpc.request('getblockheader', [hash, false])).result;
+        const decoded = typeof raw === 'string' ? toBitcoinHeader(raw) : undefined;
+        if (!decoded)
+          throw new SourceError({
+            code: 'invalid_response',
+            shortMessage: `getblockheader ${hash.slice(0, 16)} from ${rpc.url}: raw header is not 80 bytes of hex`,
+          });
+        if (decoded.hash !== hash)
+          throw new SourceError({
+            code: 'integrity',
+            shortMessage: `block ${height} ${hash} from ${rpc.url}: header hashes to ${decoded.hash}`,
+          });
+        return {
+          hash,
+          parentHash: decoded.parentHash,
+          height,
+          bits: decoded.bits,
+          raw: Buffer.from(raw as string, 'hex'),
+        };
+      },
+    });
 
   const remember = (hash: string, height: number) => {
     known.set(hash, height);
@@ -67,7 +114,7 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   };
 
   const toBlock = (type: 'head' | 'block', header: Header): Observation => {
-    const obs: Observation = {
+    const obs: BlockObservation = {
       type,
       chain: parameters.chain,
       node: parameters.node,
@@ -79,6 +126,7 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
       latencyMs: header.latencyMs,
     };
     if (client !== undefined) obs.client = client;
+    if (header.chainwork !== undefined) obs.chainwork = header.chainwork;
     return obs;
   };
 
@@ -121,13 +169,33 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
         shortMessage: `block ${v.height as number} ${hash} from ${rpc.url}: header hashes to ${decoded.hash}${decoded.parentHash !== parentHash ? ' and names another parent' : ''}`,
       });
     }
-    return {
+    const header: Header = {
       hash,
       parentHash,
       height: v.height as number,
       timestamp: v.time as number,
       latencyMs: verbose.latencyMs,
     };
+    if (tracker) {
+      const chainwork = await tracker.chainworkOf({
+        hash,
+        parentHash,
+        height: header.height,
+        bits: decoded.bits,
+        raw: Buffer.from(raw.result, 'hex'),
+      });
+      const claimed =
+        typeof v.chainwork === 'string' && /^[0-9a-f]{1,64}$/.test(v.chainwork)
+          ? BigInt(`0x${v.chainwork}`)
+          : undefined;
+      if (chainwork !== undefined && claimed !== chainwork)
+        throw new SourceError({
+          code: 'pow',
+          shortMessage: `block ${header.height} ${hash} from ${rpc.url}: the node claims chainwork ${claimed === undefined ? 'none' : `0x${claimed.toString(16)}`}, its headers sum to 0x${chainwork.toString(16)}`,
+        });
+      if (chainwork !== undefined) header.chainwork = chainwork;
+    }
+    return header;
   };
 
   /** Emits the ancestors of `header` down to a known block (lowest first), then the header itself. */

@@ -32,6 +32,7 @@ export const OBSERVATION_FIELDS = [
   'code',
   'message',
   'latencyMs',
+  'chainwork',
 ] as const;
 
 const KNOWN_FIELDS: Readonly<Record<string, true>> = Object.freeze(
@@ -49,6 +50,7 @@ const BLOCK_FIELDS = toFieldSet([
   'timestamp',
   'observedAtMs',
   'latencyMs',
+  'chainwork',
 ]);
 const FIELDS_BY_TYPE: Readonly<Record<Observation['type'], Readonly<Record<string, true>>>> = Object.freeze({
   head: BLOCK_FIELDS,
@@ -147,6 +149,8 @@ function toObservation(value: unknown): Observation {
       if (client !== undefined) observation.client = client;
       const latencyMs = readLatency(record);
       if (latencyMs !== undefined) observation.latencyMs = latencyMs;
+      const chainwork = readChainwork(record);
+      if (chainwork !== undefined) observation.chainwork = chainwork;
       return observation;
     }
     case 'checkpoint': {
@@ -294,6 +298,13 @@ function readLatency(record: Record<string, unknown>): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && value >= 0 && value !== Number.POSITIVE_INFINITY) return value;
   throw new LineError(`field "latencyMs" must be a non-negative finite number, got ${describe(value)}`);
+}
+
+function readChainwork(record: Record<string, unknown>): bigint | undefined {
+  const value = record.chainwork;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && DECIMAL.test(value)) return BigInt(value);
+  throw new LineError(`field "chainwork" must be a decimal string, got ${describe(value)}`);
 }
 
 /** True for a non-empty string of `0-9a-f` only: already normalized, the common case. */

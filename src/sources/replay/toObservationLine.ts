@@ -28,6 +28,7 @@ export function toObservationLine(observation: Observation): string {
         timestamp: observation.timestamp,
         observedAtMs: observation.observedAtMs,
         latencyMs: observation.latencyMs,
+        chainwork: observation.chainwork?.toString(),
       });
     case 'checkpoint':
       return JSON.stringify({
