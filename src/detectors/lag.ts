@@ -15,7 +15,8 @@ export function detectLag(chain: ChainState, node: NodeView): LagSignal | undefi
   const key = node.keys.lag;
   const { maxBlocks, graceMs } = chain.params.lag;
   const canonical = chain.canonical;
-  const lagBlocks = canonical ? toLagBlocks(canonical.number, node.head?.number, maxBlocks) : 0;
+  const lagBlocks =
+    !canonical || node.head === canonical ? 0 : toLagBlocks(canonical.number, node.head?.number, maxBlocks);
   const unreachable = node.failingSinceMs !== undefined && chain.nowMs - node.failingSinceMs >= graceMs;
   if (lagBlocks > maxBlocks) node.behindSinceMs ??= chain.nowMs;
   else node.behindSinceMs = undefined;
