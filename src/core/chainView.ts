@@ -62,6 +62,12 @@ export type NodeView = {
 /** The canonical branch's backing: healthy nodes (weight and count) and those on the branch. */
 export type Quorum = {
   ok: boolean;
+  /**
+   * The canonical head carries verified chainwork on a chain chosen by it (`params.pow`): proof of
+   * work checked by the sources outweighs node count, so the chain holds its quorum whatever the
+   * weights, and a move to the heavier verified chain is backed.
+   */
+  verified: boolean;
   supportWeight: number;
   supportNodes: number;
   healthyWeight: number;
@@ -139,7 +145,14 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     configuredNodes: 0,
     lineBacked: false,
     quorumRecheckAtMs: nowMs,
-    quorum: { ok: true, supportWeight: 0, supportNodes: 0, healthyWeight: 0, healthyNodes: 0 },
+    quorum: {
+      ok: true,
+      verified: false,
+      supportWeight: 0,
+      supportNodes: 0,
+      healthyWeight: 0,
+      healthyNodes: 0,
+    },
     finalizedAdvancedAtMs: nowMs,
     nowMs,
     startedAtMs: nowMs,
@@ -495,9 +508,11 @@ export function measureQuorum(chain: ChainState): Quorum {
       supportNodes += 1;
     }
   }
-  const ok = healthyNodes === 0 || supportWeight > chain.params.quorum.fraction * healthyWeight;
+  const verified = chain.params.pow !== undefined && chain.canonical?.chainwork !== undefined;
+  const ok = verified || healthyNodes === 0 || supportWeight > chain.params.quorum.fraction * healthyWeight;
   const quorum = chain.quorum;
   quorum.ok = ok;
+  quorum.verified = verified;
   quorum.supportWeight = supportWeight;
   quorum.supportNodes = supportNodes;
   quorum.healthyWeight = healthyWeight;
@@ -518,7 +533,11 @@ export function isCorroborated(chain: ChainState, backers: number): boolean {
 
 /** Whether the canonical head stands on a backed quorum: enough nodes, and more than the fraction. */
 export function isCanonicalBacked(chain: ChainState): boolean {
-  return chain.canonical !== undefined && chain.quorum.ok && isCorroborated(chain, chain.quorum.supportNodes);
+  return (
+    chain.canonical !== undefined &&
+    chain.quorum.ok &&
+    (chain.quorum.verified || isCorroborated(chain, chain.quorum.supportNodes))
+  );
 }
 
 /**

@@ -19,8 +19,12 @@ import type { Signal } from '../core/signal.ts';
  * - a divergence: the nodes on the diverging node's branch;
  * - a finality stall: the nodes whose finalized checkpoint is not ahead of the chain's;
  * - a finalized conflict: the nodes that finalized the same checkpoint as the conflicting node.
+ * On a chain chosen by verified chainwork (`params.pow`), a chain reorg to the heavier verified
+ * chain is backed by the work itself.
  */
 export function markBacking<S extends Signal>(chain: ChainState, signal: S, backers: number): S {
+  // A move of the canonical head to a heavier chain of verified proof of work is backed by the work.
+  if (chain.quorum.verified && signal.kind === 'reorg' && signal.scope === 'chain') return signal;
   if (!chain.quorum.ok || !isCorroborated(chain, backers)) signal.uncorroborated = true;
   return signal;
 }

@@ -132,5 +132,12 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
     assert.ok(chainReorg.kind === 'reorg');
     assert.equal(chainReorg.depth, 2);
     assert.equal(chainReorg.commonAncestor.number, 5n);
+    // Verified work outweighs node count: the move to the heavier chain is backed, and one node
+    // against one on a chain chosen by chainwork is no loss of quorum.
+    assert.equal(chainReorg.uncorroborated, undefined);
+    assert.deepEqual(
+      signals.filter((s) => s.kind === 'quorum'),
+      [],
+    );
   });
 });
