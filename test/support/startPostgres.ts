@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { freePort } from '../peers/nodes.ts';
+
+const run = promisify(execFile);
+/** Debian's PostgreSQL 15 (scripts/install-peers.sh installs it). */
+export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+
+export type RunningPostgres = {
+  port: number;
+  /** A URL of database `name` as the `postgres` user (no password: trust on loopback). */
+  url(name: string): string;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** Stops the server (`-m fast`: every connection is closed), keeping its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same data directory and port. */
+  resume(): Promise<void>;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+};
+
+let databases = 0;
+
+/**
+ * A throwaway PostgreSQL 15 on a free loopback port: `initdb` into a temporary directory owned by
+ * the `postgres` user (initdb refuses root), started with `pg_ctl` as that user, sockets in the same
+ * directory. Stopped by `stop()` (`pg_ctl stop`, which signals the postmaster's process id).
+ */
+export async function startPostgres(): Promise<RunningPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-pg-'));
+  const { stdout } = await run('id', ['-u', 'postgres']);
+  const { stdout: gid } = await run('id', ['-g', 'postgres']);
+  chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  const asPostgres = (command: string, args: string[]) =>
+    run('runuser', ['-u', 'postgres', '--', join(POSTGRES_BIN, command), ...args], { cwd: dir });
+  const data = join(dir, 'data');
+  await asPostgres('initdb', [
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--locale=C',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const start = () =>
+    asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', options, 'start']);
+  const halt = (mode: 'fast' | 'immediate') => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+  await start();
+  let running = true;
+  const url = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
+  return {
+    port,
+    url,
+    async createDatabase(name) {
+      databases += 1;
+      const database = name ?? `cg_${process.pid}_${databases}`;
+      const client = new pg.Client({ connectionString: url('postgres') });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${database}`);
+      } finally {
+        await client.end();
+      }
+      return url(database);
+    },
+    async pause() {
+      await halt('fast');
+      running = false;
+    },
+    async resume() {
+      await start();
+      running = true;
+    },
+    async stop() {
+      if (running) await halt('immediate').catch(() => undefined);
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
