@@ -29,7 +29,8 @@ type NodeJson = {
   lastError: string | null;
 };
 
-function setup(options: Partial<CreateAppParameters> = {}, service: TestService = createTestService()) {
+async function setup(options: Partial<CreateAppParameters> = {}, given?: TestService) {
+  const service = given ?? (await createTestService());
   const logs: string[] = [];
   const app = createApp({
     view: service.view,
@@ -43,14 +44,14 @@ function setup(options: Partial<CreateAppParameters> = {}, service: TestService 
 }
 
 /** A service fed past the 7-block reorg of reorg-7: the breaker is at reduce_only. */
-function afterReorg(): TestService {
-  const service = createTestService();
-  const index = feedUntil(
+async function afterReorg(): Promise<TestService> {
+  const service = await createTestService();
+  const index = await feedUntil(
     service,
     0,
     () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
   );
-  service.feed(index, index + 5);
+  await service.feed(index, index + 5);
   return service;
 }
 
@@ -73,7 +74,7 @@ function post(path: string, body: unknown, token: string | null = TOKEN): Reques
 
 describe('http api', () => {
   test('default: /healthz answers ok', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request('/healthz');
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok' });
@@ -81,7 +82,7 @@ describe('http api', () => {
   });
 
   test('behavior: /readyz follows view.ready()', async () => {
-    const { app, service } = setup();
+    const { app, service } = await setup();
     assert.equal((await app.request('/readyz')).status, 200);
     service.view.setReady(false);
     const res = await app.request('/readyz');
@@ -90,7 +91,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/chains gives the canonical head, finality, status and breaker level', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const res = await app.request('/api/chains');
     assert.equal(res.status, 200);
     const { chains } = (await res.json()) as { chains: ChainJson[] };
@@ -116,7 +117,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/chains/:chain/tree shows both branches of the reorg and which nodes follow them', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const res = await app.request('/api/chains/ethereum/tree?depth=16');
     assert.equal(res.status, 200);
     const tree = (await res.json()) as {
@@ -155,7 +156,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/nodes gives client, head, lag, latency and head minus finalized', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const { nodes } = (await (await app.request('/api/nodes')).json()) as { nodes: NodeJson[] };
     assert.deepEqual(
       nodes.map((n) => n.name),
@@ -174,7 +175,7 @@ describe('http api', () => {
   });
 
   test('args: /api/signals?limit= bounds the list, newest last; a bad limit is a 400', async () => {
-    const { app, service } = setup({}, afterReorg());
+    const { app, service } = await setup({}, await afterReorg());
     const all = service.view.recentSignals(1000);
     assert.ok(all.length >= 3);
     const { signals } = (await (await app.request('/api/signals?limit=2')).json()) as {
@@ -193,7 +194,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/breakers gives level, override and history', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const { breakers } = (await (await app.request('/api/breakers')).json()) as {
       breakers: Array<{ name: string; level: string; override: unknown; history: Transition[] }>;
     };
@@ -202,21 +203,24 @@ describe('http api', () => {
     assert.equal(breakers[0]!.level, 'reduce_only');
     assert.equal(breakers[0]!.override, null);
     assert.equal(breakers[0]!.history.at(-1)!.to, 'reduce_only');
-    assert.equal(breakers[0]!.history.at(-1)!.idempotencyKey, 'ethereum:1:normal>reduce_only');
+    assert.match(
+      breakers[0]!.history.at(-1)!.idempotencyKey,
+      /^[0-9a-f-]{36}:ethereum:1:normal>reduce_only$/,
+    );
     const unknown = await app.request('/api/breakers/nope');
     assert.equal(unknown.status, 404);
     assert.equal((await errorOf(unknown)).code, 'unknown_breaker');
   });
 
   test('behavior: /metrics exposes node, chain and breaker metrics and process metrics', async () => {
-    const service = createTestService('reorg-7', { processMetrics: true });
-    const index = feedUntil(
+    const service = await createTestService('reorg-7', { processMetrics: true });
+    const index = await feedUntil(
       service,
       0,
       () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
     );
-    service.feed(index, index + 5);
-    const { app } = setup({}, service);
+    await service.feed(index, index + 5);
+    const { app } = await setup({}, service);
     await app.request('/healthz');
     const res = await app.request('/metrics');
     assert.equal(res.status, 200);
@@ -246,8 +250,8 @@ describe('http api', () => {
   });
 
   test('behavior: observe counts node errors and RPC latency; /api/nodes shows the last latency and error', async () => {
-    const { app, service } = setup();
-    service.feed(0, 50);
+    const { app, service } = await setup();
+    await service.feed(0, 50);
     const base = {
       chain: 'ethereum',
       node: 'teku-1',
@@ -259,6 +263,7 @@ describe('http api', () => {
     ]) {
       service.guard.push(observation);
     }
+    await service.service.flush();
     const text = await (await app.request('/metrics')).text();
     assert.match(text, /^consensus_guard_node_errors_total\{chain="ethereum",node="teku-1"\} 2$/m);
     assert.match(
@@ -279,8 +284,8 @@ describe('http api', () => {
   });
 
   test('behavior: each app has its own registry', async () => {
-    const a = setup();
-    const b = setup();
+    const a = await setup();
+    const b = await setup();
     assert.notEqual(a.app.metrics.registry, b.app.metrics.registry);
     await a.app.request('/healthz');
     assert.match(await a.app.metrics.registry.metrics(), /http_requests_total\{route="\/healthz"/);
@@ -288,14 +293,14 @@ describe('http api', () => {
   });
 
   test('error: an unknown route is a JSON 404', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request('/api/nothing');
     assert.equal(res.status, 404);
     assert.deepEqual(await errorOf(res), { code: 'not_found', message: 'no such route: see docs/http.md' });
   });
 
   test('error: override without a token is 401, with a wrong token 403, and nothing changes', async () => {
-    const { app, service } = setup({}, afterReorg());
+    const { app, service } = await setup({}, await afterReorg());
     const body = { level: 'halt', reason: 'test', actor: 'alice' };
     const missing = await app.request(post('/api/breakers/ethereum/override', body, null));
     assert.equal(missing.status, 401);
@@ -323,7 +328,7 @@ describe('http api', () => {
   });
 
   test('error: without a configured token, commands are disabled', async () => {
-    const { app } = setup({ token: undefined });
+    const { app } = await setup({ token: undefined });
     const res = await app.request(
       post('/api/breakers/ethereum/override', { level: 'halt', reason: 'r', actor: 'a' }),
     );
@@ -332,7 +337,7 @@ describe('http api', () => {
   });
 
   test('error: bad JSON and bad fields are 400 with a clear message', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const badJson = await app.request(post('/api/breakers/ethereum/override', '{"level": '));
     assert.equal(badJson.status, 400);
     assert.deepEqual(await errorOf(badJson), { code: 'bad_json', message: 'request body is not valid JSON' });
@@ -353,7 +358,7 @@ describe('http api', () => {
   });
 
   test('error: an unknown breaker is a 404', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request(
       post('/api/breakers/nope/override', { level: 'halt', reason: 'r', actor: 'a' }),
     );
@@ -364,7 +369,7 @@ describe('http api', () => {
   });
 
   test('error: a body over the limit is a 413', async () => {
-    const { app } = setup({ limits: { rateLimit: false, maxBodyBytes: 1024 } });
+    const { app } = await setup({ limits: { rateLimit: false, maxBodyBytes: 1024 } });
     const big = { level: 'halt', reason: 'r', actor: 'a', padding: 'x'.repeat(2000) };
     const res = await app.request(post('/api/breakers/ethereum/override', big));
     assert.equal(res.status, 413);
@@ -386,7 +391,7 @@ describe('http api', () => {
   });
 
   test('error: past the rate limit a client gets 429 with Retry-After', async () => {
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 0.001, burst: 3 } },
       clientKey: () => 'a',
     });
@@ -399,7 +404,7 @@ describe('http api', () => {
 
   test('behavior: the rate limit is per client', async () => {
     let client = 'a';
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 0.001, burst: 1 } },
       clientKey: () => client,
     });
@@ -411,7 +416,7 @@ describe('http api', () => {
 
   test('behavior: the bucket refills with time', async () => {
     let nowMs = 0;
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 2, burst: 1 } },
       clientKey: () => 'a',
       nowMs: () => nowMs,
@@ -423,7 +428,7 @@ describe('http api', () => {
   });
 
   test('behavior: a burst of wrong tokens does not lock out the valid token from the same address', async () => {
-    const { app, service } = setup(
+    const { app, service } = await setup(
       {
         limits: {
           rateLimit: { ratePerSecond: 1, burst: 8 },
@@ -432,7 +437,7 @@ describe('http api', () => {
         clientKey: () => '127.0.0.1',
         nowMs: () => 1_000,
       },
-      afterReorg(),
+      await afterReorg(),
     );
     const body = { level: 'halt', reason: 'reorg under review', actor: 'alice' };
     const statuses: number[] = [];
@@ -461,7 +466,7 @@ describe('http api', () => {
   });
 
   test('error: a failure inside a route is a 500 that leaks nothing, and is logged', async () => {
-    const service = createTestService();
+    const service = await createTestService();
     const broken: ServiceView = {
       ...service.view,
       engine: () => {
@@ -483,7 +488,7 @@ describe('http api', () => {
   });
 
   test('behavior: override is audited in the transition, then resume hands the breaker back to the rules', async () => {
-    const { app, service, logs } = setup({}, afterReorg());
+    const { app, service, logs } = await setup({}, await afterReorg());
     const res = await app.request(
       post('/api/breakers/ethereum/override', {
         level: 'halt',
@@ -521,13 +526,13 @@ describe('http api', () => {
     const after = (await resumed.json()) as { breaker: { override: unknown; level: string } };
     assert.equal(after.breaker.override, null);
     assert.ok(logs.some((line) => /resume ethereum by bob: reviewed/.test(line)));
-    service.feed(0, service.observations.length);
+    await service.feed(0, service.observations.length);
     assert.equal(service.guard.state.breakers.get('ethereum')!.level, 'normal');
     assert.equal(service.view.transitions(1, 'ethereum')[0]!.mode, 'auto');
   });
 
   test('behavior: /api/events streams signals and transitions as SSE with the JSON contract', async () => {
-    const { app, service } = setup();
+    const { app, service } = await setup();
     const res = await app.request('/api/events');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
@@ -538,7 +543,11 @@ describe('http api', () => {
       const first = await reader.read();
       text += decoder.decode(first.value);
       assert.match(text, /^: connected\n\n/);
-      feedUntil(service, 0, () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only');
+      await feedUntil(
+        service,
+        0,
+        () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
+      );
       const expected = service.view.recentSignals(1000).length + service.view.transitions(1000).length;
       const events: Array<{ event: string; data: unknown }> = [];
       while (events.length < expected) {
@@ -572,7 +581,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/events sends keep-alive comments and unsubscribes when the client leaves', async () => {
-    const service = createTestService();
+    const service = await createTestService();
     let subscribers = 0;
     const view: ServiceView = {
       ...service.view,
@@ -585,7 +594,7 @@ describe('http api', () => {
         };
       },
     };
-    const { app } = setup({ view, limits: { rateLimit: false, sseKeepAliveMs: 5 } }, service);
+    const { app } = await setup({ view, limits: { rateLimit: false, sseKeepAliveMs: 5 } }, service);
     const res = await app.request('/api/events');
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();

@@ -55,7 +55,7 @@ const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: run scripts/install
 /** Runs `body` with a simulated scenario behind the real HTTP server on a free 127.0.0.1 port and a
  * fresh headless Chromium; closes both whatever happens. */
 async function withDashboard(scenario: string, body: (d: Dashboard) => Promise<void>): Promise<void> {
-  const service = createTestService(scenario);
+  const service = await createTestService(scenario);
   const app = createApp({
     view: service.view,
     metrics: service.metrics,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Transition } from '../../src/breaker/levels.ts';
 import type { Signal } from '../../src/core/signal.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBitcoinSource } from '../../src/sources/bitcoin/createBitcoinSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { type RunningLitecoind, startLitecoind, waitFor } from './litecoind.ts';
 
 const MINE_A = 'raw(51)#8lvh9jxk';
@@ -12,7 +12,7 @@ const MINE_B = 'raw(52)#qu92mhx7';
 describe('bitcoin source against two litecoind regtest nodes', () => {
   let a: RunningLitecoind;
   let b: RunningLitecoind;
-  let guard: Guard;
+  let guard: TestGuard;
   const signals: Signal[] = [];
   const transitions: Transition[] = [];
 
@@ -26,7 +26,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
     await waitFor('b to sync', async () =>
       ((await b.rpc('getblockcount')) as number) === 5 ? true : undefined,
     );
-    guard = createGuard({
+    guard = createTestGuard({
       engine: {
         chains: {
           litecoin: {
