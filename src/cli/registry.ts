@@ -3,6 +3,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerPrice } from './commands/price.ts';
 import { registerRisk } from './commands/risk.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerStore } from './commands/store.ts';
 import { registerWatch } from './commands/watch.ts';
 import type { Output } from './output.ts';
 
@@ -12,5 +13,6 @@ export function registerExtraCommands(program: Command, output: Output): void {
   registerPrice(program, output);
   registerRisk(program, output);
   registerServe(program, output);
+  registerStore(program, output);
   registerWatch(program, output);
 }

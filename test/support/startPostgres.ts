@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,12 +10,15 @@ const run = promisify(execFile);
 /** Debian's PostgreSQL 15 (scripts/install-peers.sh installs it). */
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
+/** A role that logs in with a password (SCRAM) over TCP, unlike `postgres` (trust). */
+export const PASSWORD_ROLE = { user: 'guard', password: 'guard-secret-pw' } as const;
+
 export type RunningPostgres = {
   port: number;
   /** A URL of database `name` as the `postgres` user (no password: trust on loopback). */
   url(name: string): string;
-  /** Creates an empty database and returns its URL. */
-  createDatabase(name?: string): Promise<string>;
+  /** Creates an empty database and returns its URL (of `owner`, default `postgres`). */
+  createDatabase(name?: string, owner?: 'postgres' | 'guard'): Promise<string>;
   /** Stops the server (`-m fast`: every connection is closed), keeping its data. */
   pause(): Promise<void>;
   /** Starts it again on the same data directory and port. */
@@ -51,6 +54,12 @@ export async function startPostgres(): Promise<RunningPostgres> {
     'UTF8',
     '--no-sync',
   ]);
+  // The role `guard` needs its password; everything else is trusted on loopback.
+  const hba = join(data, 'pg_hba.conf');
+  writeFileSync(
+    hba,
+    `host all ${PASSWORD_ROLE.user} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`,
+  );
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = () =>
@@ -59,20 +68,24 @@ export async function startPostgres(): Promise<RunningPostgres> {
   await start();
   let running = true;
   const url = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url('postgres') });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE ROLE ${PASSWORD_ROLE.user} LOGIN PASSWORD '${PASSWORD_ROLE.password}'`);
   return {
     port,
     url,
-    async createDatabase(name) {
+    async createDatabase(name, owner = 'postgres') {
       databases += 1;
       const database = name ?? `cg_${process.pid}_${databases}`;
-      const client = new pg.Client({ connectionString: url('postgres') });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${database}`);
-      } finally {
-        await client.end();
-      }
-      return url(database);
+      await admin(`CREATE DATABASE ${database} OWNER ${owner}`);
+      return owner === 'postgres' ? url(database) : `postgres://${owner}@127.0.0.1:${port}/${database}`;
     },
     async pause() {
       await halt('fast');

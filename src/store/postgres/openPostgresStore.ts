@@ -31,6 +31,9 @@ export type OpenPostgresStoreParameters = {
   lockTimeoutMs?: number;
   /** Migrations to apply instead of the store's own (tests). */
   migrations?: readonly Migration[];
+  /** Read only (`store status` beside a running guard): no lock taken, no migration applied, and
+   * appends refused. Default false. */
+  readOnly?: boolean;
 };
 
 type Row = Record<string, unknown>;
@@ -68,29 +71,44 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
   const displayUrl = toRedactedUrl(parameters.url);
   const where = toHostPort(parameters.url);
   const config: pg.PoolConfig = {
-    connectionString: parameters.url,
+    ...toConnectionConfig(parameters.url),
     max: parameters.poolSize ?? 4,
     connectionTimeoutMillis: parameters.connectTimeoutMs ?? 5000,
     application_name: 'consensus-guard',
     types,
   };
-  const pool = new pg.Pool(config);
+  // Connections that fail inside `pg` before they are handed out (a password refused by the client
+  // itself) keep their socket; they are closed by hand when the open fails.
+  const clients = new Set<pg.Client>();
+  class TrackedClient extends pg.Client {
+    constructor(clientConfig?: string | pg.ClientConfig) {
+      super(clientConfig);
+      clients.add(this);
+      this.once('end', () => clients.delete(this));
+    }
+  }
+  const pool = new pg.Pool({ ...config, Client: TrackedClient });
+  const abandon = async () => {
+    await pool.end().catch(() => undefined);
+    for (const client of clients) destroySocket(client);
+  };
   // A connection that breaks while idle (or checked out) reports an 'error' event: without a
   // listener it would end the process. The query on it fails and says so; nothing else to do.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
 
+  const readOnly = parameters.readOnly === true;
   const lock = createLockHolder(config, parameters.lockTimeoutMs ?? 0, displayUrl);
   try {
-    await lock.acquire();
+    if (!readOnly) await lock.acquire();
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await abandon();
     throw toOpenError(error, displayUrl, where);
   }
   let id: string;
   let knownLastSeq: number;
   try {
-    await migrate(pool, parameters.migrations ?? postgresMigrations, displayUrl);
+    if (!readOnly) await migrate(pool, parameters.migrations ?? postgresMigrations, displayUrl);
     const meta = await pool.query("SELECT value FROM meta WHERE key = 'store_id'");
     id = meta.rows[0]?.value as string;
     if (typeof id !== 'string' || id === '') {
@@ -101,7 +119,7 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
     knownLastSeq = (await pool.query('SELECT last_seq FROM log_head')).rows[0]?.last_seq as number;
   } catch (error) {
     await lock.release();
-    await pool.end().catch(() => undefined);
+    await abandon();
     throw toOpenError(error, displayUrl, where);
   }
 
@@ -267,6 +285,8 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
     id,
 
     async appendEvents({ entries, sinks, nowMs, snapshot }) {
+      if (readOnly)
+        throw new StoreError('store_write_failed', `the store at ${displayUrl} is open read only`);
       if (!closed && !lock.held()) {
         throw new StoreError('store_unreachable', `cannot append events (${displayUrl})`, {
           details: 'the connection that holds the store lock broke; it is being taken again',
@@ -638,6 +658,7 @@ function createLockHolder(config: pg.PoolConfig, timeoutMs: number, displayUrl: 
         return false;
       }
     } catch (error) {
+      destroySocket(next);
       await next.end().catch(() => undefined);
       throw error;
     }
@@ -700,7 +721,7 @@ function toOpenError(error: unknown, displayUrl: string, where: string): StoreEr
       ? `check that PostgreSQL runs and accepts TCP connections at ${where}, and the host and port in the URL`
       : wrapped.code === 'store_auth_failed'
         ? 'check the user, and the password (in the URL or PGPASSWORD)'
-        : wrapped.code === 'store_open_failed'
+        : (error as { code?: unknown }).code === '3D000'
           ? 'check the database name in the URL, or create the database (createdb)'
           : undefined;
   const short =
@@ -713,6 +734,40 @@ function toOpenError(error: unknown, displayUrl: string, where: string): StoreEr
     details: hint === undefined ? wrapped.details : `${wrapped.details}: ${hint}`,
     cause: error,
   });
+}
+
+/**
+ * The connection fields of a postgres:// URL. The password is the URL's, else `PGPASSWORD`, else
+ * empty: a server that asks for one then refuses the login cleanly (without any, `pg` fails before
+ * answering and leaves the connection open until the server's authentication timeout). A URL with
+ * query parameters (`sslmode`, ...) is passed to `pg` as it is.
+ */
+function toConnectionConfig(url: string): pg.ClientConfig {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url };
+  }
+  if (parsed.search !== '') return { connectionString: url };
+  const config: pg.ClientConfig = {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || process.env.PGHOST || 'localhost',
+    port: Number(parsed.port || process.env.PGPORT || 5432),
+  };
+  const password = decodeURIComponent(parsed.password) || process.env.PGPASSWORD || '';
+  // A function: `pg` would replace an empty string with undefined.
+  config.password = () => password;
+  const user = decodeURIComponent(parsed.username) || process.env.PGUSER;
+  if (user) config.user = user;
+  const database = decodeURIComponent(parsed.pathname.slice(1)) || process.env.PGDATABASE;
+  if (database) config.database = database;
+  return config;
+}
+
+/** Closes a client's socket whatever state its protocol is in (`end()` leaves it open after a
+ * failure during authentication). Reaches into `pg`'s connection: there is no public way. */
+function destroySocket(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /** `host:port` of a postgres:// URL, with the defaults `pg` applies (PGHOST, PGPORT, localhost, 5432). */

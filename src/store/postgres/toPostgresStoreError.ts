@@ -49,6 +49,8 @@ export function toStoreErrorCode(cause: unknown, fallback: StoreErrorCode): Stor
     if (code === '3D000') return 'store_open_failed';
     if (code === 'XX001' || code === 'XX002') return 'store_corrupt';
   }
+  if (/password must be a string|password authentication failed|SASL|no password supplied/i.test(message))
+    return 'store_auth_failed';
   if (
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
       message,
