@@ -109,9 +109,9 @@ async function restoreSnapshot(
   parameters: RecoverFromStoreParameters,
 ): Promise<{ seq: number; restore: () => EngineState } | undefined> {
   const { store, log } = parameters;
-  const skip = (message: string, seq?: number) => {
+  const skip = (message: string, seq?: number, level: ServiceLogEntry['level'] = 'warn') => {
     log({
-      level: 'warn',
+      level,
       code: 'snapshot_skipped',
       message: `${message}: replaying the whole event log`,
       ...(seq === undefined ? {} : { seq }),
@@ -121,7 +121,8 @@ async function restoreSnapshot(
   const snapshots = await store.listSnapshots();
   const newest = snapshots[0];
   if (newest === undefined) {
-    if ((await store.lastSeq()) > 0) return skip('no snapshot stored');
+    // Not a fault: a store younger than the first snapshot.
+    if ((await store.lastSeq()) > 0) return skip('no snapshot stored', undefined, 'info');
     return undefined;
   }
   const lastSeq = await store.lastSeq();
