@@ -3,6 +3,7 @@ import { runHttpBench } from './http.ts';
 import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
+import { runRestartBench } from './restart.ts';
 import { runRiskBench } from './risk.ts';
 
 /** Runs every benchmark and prints its figures. `npm run bench`; `npm run bench -- NAME` for one. */
@@ -14,6 +15,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   latency: () => runLatencyBench(),
   pricing: () => runPricingBench(),
   http: () => runHttpBench(),
+  restart: () => runRestartBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);
