@@ -1,12 +1,7 @@
 import { spawn } from 'node:child_process';
-import { Registry } from 'prom-client';
 import { createApp } from '../src/http/createApp.ts';
-import { createMetrics, type Metrics } from '../src/http/createMetrics.ts';
 import { startHttpServer } from '../src/http/startHttpServer.ts';
-import { createGuard } from '../src/runtime/createGuard.ts';
-import { createMemoryServiceView, type MemoryServiceView } from '../src/runtime/createMemoryServiceView.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { toEngineConfig } from '../src/sim/toEngineConfig.ts';
+import { createTestService } from '../test/http/createTestService.ts';
 
 /**
  * HTTP load benchmark: a keep-alive load of `GET /api/chains` and `GET /healthz` (alternating on
@@ -43,19 +38,9 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
   const maxRequests = options.maxRequests ?? 3_000_000;
   const connections = options.connections ?? 10;
 
-  const { scenario, observations } = simulate('reorg-7');
-  let view: MemoryServiceView | undefined;
-  let metrics: Metrics | undefined;
-  const guard = createGuard({
-    engine: toEngineConfig(scenario),
-    sources: [],
-    onObservation: (observation) => metrics?.observe(observation),
-    onSignal: (signal) => view?.onSignal(signal),
-    onTransition: (transition) => view?.onTransition(transition),
-  });
-  view = createMemoryServiceView(guard);
-  metrics = createMetrics({ registry: new Registry(), view });
-  for (const observation of observations.slice(0, 420)) guard.push(observation);
+  const service = await createTestService('reorg-7', { processMetrics: true });
+  await service.feed(0, 420);
+  const { view, metrics } = service;
   const app = createApp({ view, metrics, limits: { rateLimit: false }, log: () => undefined });
   const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   try {
@@ -75,6 +60,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     return result;
   } finally {
     await server.close();
+    await service.service.stop();
   }
 }
 

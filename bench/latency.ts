@@ -1,6 +1,6 @@
-import { createGuard } from '../src/runtime/createGuard.ts';
 import { createEvmSource } from '../src/sources/evm/createEvmSource.ts';
 import { startAnvil } from '../test/peers/nodes.ts';
+import { createTestGuard } from '../test/support/createTestGuard.ts';
 
 /**
  * Detection latency against a real node: Anvil mining on demand, watched over its WebSocket
@@ -17,7 +17,7 @@ export async function runLatencyBench(
   const anvil = await startAnvil({ blockTimeS: 0 });
   let onHead: ((number: bigint) => void) | undefined;
   let onReorg: (() => void) | undefined;
-  const guard = createGuard({
+  const guard = createTestGuard({
     engine: {
       chains: {
         devnet: {

@@ -4,6 +4,7 @@ import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
 import { runReplayBench } from './replay.ts';
 import { runReplayAgainstParseBench } from './replayAgainstParse.ts';
+import { runRestartBench } from './restart.ts';
 import { runRiskBench } from './risk.ts';
 import { runStartBench } from './start.ts';
 import { runVerificationBench } from './verification.ts';
@@ -20,6 +21,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   pricing: () => runPricingBench(),
   http: () => runHttpBench(),
   verification: () => runVerificationBench(),
+  restart: () => runRestartBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);

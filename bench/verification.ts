@@ -1,11 +1,11 @@
 import type { Hex } from 'viem';
 import type { ProofOfWork } from '../src/core/params.ts';
-import { createGuard, type Guard } from '../src/runtime/createGuard.ts';
 import { checkProofOfWork } from '../src/sources/bitcoin/checkProofOfWork.ts';
 import { createBitcoinSource } from '../src/sources/bitcoin/createBitcoinSource.ts';
 import { verifyStateProof } from '../src/sources/evm/verifyStateProof.ts';
 import { hasLitecoind, startLitecoind } from '../test/peers/litecoind.ts';
 import { startAnvil } from '../test/peers/nodes.ts';
+import { createTestGuard, type TestGuard } from '../test/support/createTestGuard.ts';
 
 const BITCOIN_GENESIS =
   '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
@@ -76,12 +76,12 @@ export async function runVerificationBench(log: (line: string) => void = console
     return;
   }
   const node = await startLitecoind();
-  const guards: Guard[] = [];
+  const guards: TestGuard[] = [];
   try {
     await node.rpc('generatetodescriptor', [20, 'raw(51)#8lvh9jxk']);
     const seen = { on: new Map<bigint, number>(), off: new Map<bigint, number>() };
     for (const mode of ['on', 'off'] as const) {
-      const guard = createGuard({
+      const guard = createTestGuard({
         engine: { chains: { ltc: { preset: 'bitcoin', params: mode === 'on' ? { pow: REGTEST } : {} } } },
         sources: [
           createBitcoinSource({

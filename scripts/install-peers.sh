@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real nodes that the peer tests start: Debian packages (litecoind; chromium for the
-# dashboard test) and Lodestar, which lives in peers/lodestar with its own lock file (a heavy install
+# dashboard test; postgresql, version 15 on bookworm, for the PostgreSQL store tests) and Lodestar, which lives in peers/lodestar with its own lock file (a heavy install
 # kept out of the main one).
 # The EVM nodes (Anvil, Hardhat, Ganache) come with the main `npm ci`.
 set -euo pipefail
@@ -12,6 +12,7 @@ fi
 missing=()
 command -v litecoind >/dev/null 2>&1 || missing+=(litecoind)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

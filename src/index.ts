@@ -78,11 +78,6 @@ export * from './risk/hazard/index.ts';
 export * from './risk/index.ts';
 export * from './risk/pricing/index.ts';
 export { applyOracleResult } from './runtime/applyOracleResult.ts';
-export { createGuard, type Guard } from './runtime/createGuard.ts';
-export {
-  createMemoryServiceView,
-  type MemoryServiceView,
-} from './runtime/createMemoryServiceView.ts';
 export {
   type CreateServiceParameters,
   createService,
@@ -138,6 +133,14 @@ export { toObservationLine } from './sources/replay/toObservationLine.ts';
 export { writeObservationLog } from './sources/replay/writeObservationLog.ts';
 export { type Clock, type Source, SourceError, systemClock } from './sources/source.ts';
 export {
+  createMemoryDatabase,
+  type MemoryDatabase,
+  type OpenMemoryStoreParameters,
+  openMemoryStore,
+} from './store/memory/openMemoryStore.ts';
+export { type OpenStoreOptions, openStore } from './store/openStore.ts';
+export { type OpenPostgresStoreParameters, openPostgresStore } from './store/postgres/openPostgresStore.ts';
+export {
   type OpenSqliteLedgerStoreParameters,
   openSqliteLedgerStore,
   SQLITE_LEDGER_FILE_NAME,
@@ -149,3 +152,4 @@ export {
 } from './store/sqlite/openSqliteStore.ts';
 export type * from './store/store.ts';
 export { StoreError, type StoreErrorCode } from './store/storeError.ts';
+export { type StoreTarget, toStoreTarget } from './store/toStoreTarget.ts';

@@ -16,13 +16,13 @@ export function usageError(message: string): CliError {
   return new CliError(message, { exitCode: 2, code: 'usage' });
 }
 
-/** A store that cannot be opened, as a CLI error that says what to do (`--data-dir`). */
+/** A store that cannot be opened, as a CLI error that says what to do (`--data-dir`, `--store`). */
 export function toStoreCliError(error: Error & { code: string }): CliError {
   const hint =
     error.code === 'store_locked'
-      ? ': stop the other guard, or give another --data-dir'
+      ? ': stop the other guard, or give another --store (or --data-dir)'
       : error.code === 'store_corrupt'
-        ? ': move the file away and start again, or give another --data-dir'
+        ? ': move the file away and start again, or give another --store (or --data-dir)'
         : '';
   return new CliError(`${error.message}${hint}`, { code: error.code, cause: error });
 }

@@ -25,5 +25,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'resolve', load: async () => (await import('./commands/resolve.ts')).registerResolve },
   { name: 'risk', load: async () => (await import('./commands/risk.ts')).registerRisk },
   { name: 'serve', load: async () => (await import('./commands/serve.ts')).registerServe },
+  { name: 'store', load: async () => (await import('./commands/store.ts')).registerStore },
   { name: 'watch', load: async () => (await import('./commands/watch.ts')).registerWatch },
 ];

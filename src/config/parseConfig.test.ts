@@ -235,6 +235,22 @@ sinks:
     assert.deepEqual(config.store, {});
   });
 
+  it('args: store kind postgres takes its URL from urlEnv, kept and shown redacted; kind memory', () => {
+    const url = 'postgres://guard:pw-in-url@db.internal:5432/guard';
+    const config = parseConfig(`${chains}store: { kind: postgres, urlEnv: GUARD_DB }\n`, 'guard.yaml', {
+      GUARD_DB: url,
+    });
+    assert.deepEqual(config.store, {
+      kind: 'postgres',
+      urlEnv: 'GUARD_DB',
+      url,
+      displayUrl: 'postgres://***@db.internal:5432/guard',
+    });
+    assert.deepEqual(parseConfig(`${chains}store: { kind: memory }\n`, 'guard.yaml', {}).store, {
+      kind: 'memory',
+    });
+  });
+
   const bad: Array<[string, string, RegExp]> = [
     [
       'unsigned generic webhook',
@@ -292,6 +308,21 @@ sinks:
       /^guard\.yaml: sinks\[0\]\.secretEnv: environment variable SHORT_SECRET: webhook secret: a whsec_ secret holds 24 to 64 bytes, this one 5: make one with createWebhookSecret\(\)$/m,
     ],
     ['empty data dir', 'store: { dataDir: "" }', /store\.dataDir/],
+    ['unknown store kind', 'store: { kind: mysql }', /store\.kind/],
+    ['postgres without urlEnv', 'store: { kind: postgres }', /store\.urlEnv: kind postgres needs urlEnv/],
+    [
+      'urlEnv not set',
+      'store: { kind: postgres, urlEnv: NOPE_DB }',
+      /store\.urlEnv: environment variable NOPE_DB is not set/,
+    ],
+    [
+      'urlEnv not a postgres URL',
+      'store: { kind: postgres, urlEnv: HOOK_SECRET }',
+      /store\.urlEnv: environment variable HOOK_SECRET does not hold a postgres:\/\/ URL/,
+    ],
+    ['urlEnv on sqlite', 'store: { urlEnv: HOOK_SECRET }', /store\.urlEnv: only for kind postgres/],
+    ['dataDir on memory', 'store: { kind: memory, dataDir: /x }', /store\.dataDir: only for kind sqlite/],
+    ['unknown store field', 'store: { url: "postgres://x" }', /store: Unrecognized key: "url"/],
   ];
   for (const [name, text, expected] of bad) {
     it(`error: ${name}`, () => {

@@ -78,8 +78,22 @@ export type GuardConfig = {
   nodes: Record<string, NodeConfig[]>;
   /** Where breaker transitions go (empty when the file has no `sinks`). */
   sinks: readonly SinkConfig[];
-  /** The durable store; `dataDir` when the file sets it. */
-  store: { dataDir?: string };
+  /** The durable store, as the file's `store:` section gives it (every member absent without one). */
+  store: StoreConfig;
+};
+
+/**
+ * `store:` of a config file. `kind` (default `sqlite`): `sqlite` in `dataDir`, `postgres` at the URL
+ * in the environment variable `urlEnv` (`url`, a secret: print `displayUrl`), or `memory`.
+ */
+export type StoreConfig = {
+  kind?: 'sqlite' | 'postgres' | 'memory';
+  dataDir?: string;
+  urlEnv?: string;
+  /** The PostgreSQL URL read from `urlEnv`. Never print it: it may hold the password. */
+  url?: string;
+  /** `url` with any password redacted. */
+  displayUrl?: string;
 };
 
 const positiveInt = z.number().int().positive();
@@ -254,7 +268,13 @@ const sinkSchema = z.discriminatedUnion('kind', [webhookSinkSchema, onchainSinkS
 
 const configSchema = z.strictObject({
   sinks: z.array(sinkSchema).optional(),
-  store: z.strictObject({ dataDir: z.string().min(1).optional() }).optional(),
+  store: z
+    .strictObject({
+      kind: z.enum(['sqlite', 'postgres', 'memory']).optional(),
+      dataDir: z.string().min(1).optional(),
+      urlEnv: z.string().min(1).optional(),
+    })
+    .optional(),
   chains: namedRecord('chain', chainSchema).refine(
     (chains) => Object.keys(chains).length > 0,
     'no chain: a guard without chains has nothing to watch; give at least one chain with its nodes',
@@ -356,8 +376,7 @@ export function parseConfig(
       ? toOnchainSinkConfig(sink, path, env, breakerNames, issues)
       : toWebhookSinkConfig(sink, path, env, issues);
   });
-  const store: GuardConfig['store'] = {};
-  if (parsed.data.store?.dataDir !== undefined) store.dataDir = parsed.data.store.dataDir;
+  const store = toStoreConfig(parsed.data.store ?? {}, env, issues);
   if (issues.length > 0) throw new ConfigError(source, issues);
   return deepFreeze({ engine, nodes, sinks, store });
 }
@@ -631,4 +650,41 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+function toStoreConfig(
+  section: { kind?: StoreConfig['kind']; dataDir?: string | undefined; urlEnv?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  issues: string[],
+): StoreConfig {
+  const store: StoreConfig = {};
+  if (section.kind !== undefined) store.kind = section.kind;
+  if (section.dataDir !== undefined) store.dataDir = section.dataDir;
+  const kind = section.kind ?? 'sqlite';
+  if (kind !== 'sqlite' && section.dataDir !== undefined) {
+    issues.push(`store.dataDir: only for kind sqlite (this store is ${kind})`);
+  }
+  if (kind !== 'postgres') {
+    if (section.urlEnv !== undefined) {
+      issues.push(`store.urlEnv: only for kind postgres: add "kind: postgres", or remove urlEnv`);
+    }
+    return store;
+  }
+  if (section.urlEnv === undefined) {
+    issues.push(
+      'store.urlEnv: kind postgres needs urlEnv, the environment variable that holds the postgres:// URL',
+    );
+    return store;
+  }
+  store.urlEnv = section.urlEnv;
+  const url = env[section.urlEnv];
+  if (url === undefined || url === '') {
+    issues.push(`store.urlEnv: environment variable ${section.urlEnv} is not set`);
+  } else if (!/^postgres(?:ql)?:\/\//.test(url)) {
+    issues.push(`store.urlEnv: environment variable ${section.urlEnv} does not hold a postgres:// URL`);
+  } else {
+    store.url = url;
+    store.displayUrl = toRedactedUrl(url);
+  }
+  return store;
 }

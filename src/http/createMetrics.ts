@@ -177,6 +177,49 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
         set({ breaker: breaker.name }, breaker.override ? 1 : 0);
     },
   );
+  // The commit buffer (docs/service.md, "When the store cannot write"): computed at scrape time.
+  engineGauge('store_pending_events', 'Inputs waiting for a store commit.', [], (set) => {
+    const stats = view.storeStats?.();
+    if (stats) set({}, stats.pendingEvents);
+  });
+  engineGauge(
+    'store_pending_events_max',
+    'Bound of the inputs waiting for a store commit (maxPendingEvents).',
+    [],
+    (set) => {
+      const stats = view.storeStats?.();
+      if (stats) set({}, stats.maxPendingEvents);
+    },
+  );
+  engineGauge(
+    'store_buffer_full',
+    '1 while the commit buffer is full and observations are dropped, else 0.',
+    [],
+    (set) => {
+      const stats = view.storeStats?.();
+      if (stats) set({}, stats.pendingEvents >= stats.maxPendingEvents ? 1 : 0);
+    },
+  );
+  new Counter({
+    name: `${PREFIX}store_dropped_observations_total`,
+    help: 'Observations dropped, not stepped, because the commit buffer was full.',
+    registers,
+    collect() {
+      const stats = view.storeStats?.();
+      if (stats) this.reset();
+      if (stats) this.inc(stats.droppedObservations);
+    },
+  });
+  new Counter({
+    name: `${PREFIX}store_write_failures_total`,
+    help: 'Store commits that failed (each is retried).',
+    registers,
+    collect() {
+      const stats = view.storeStats?.();
+      if (stats) this.reset();
+      if (stats) this.inc(stats.storeWriteFailures);
+    },
+  });
   const signals = new Counter({
     name: `${PREFIX}signals_total`,
     help: 'Signals raised, by chain, kind and severity.',

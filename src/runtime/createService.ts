@@ -3,16 +3,27 @@ import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 import { toPrintable } from '../core/toPrintable.ts';
 import type { EngineConfig } from '../engine/config.ts';
-import { createEngineState, type EngineState } from '../engine/step.ts';
+import { createEngineState } from '../engine/step.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
 import { type Clock, type Source, systemClock } from '../sources/source.ts';
-import type { BreakerCommand, EventEntry, EventRecord, OutboxAction, Store } from '../store/store.ts';
-import { applyEvent } from './applyEvent.ts';
+import type { Store } from '../store/store.ts';
+import { createCommands } from './createCommands.ts';
+import {
+  type CommitLoopCounters,
+  createCommitLoop,
+  type EngineStates,
+  type SnapshotPolicy,
+} from './createCommitLoop.ts';
+import { createOutboxDispatcher } from './createOutboxDispatcher.ts';
+import { recoverFromStore } from './recoverFromStore.ts';
 import { ServiceError } from './serviceError.ts';
-import type { ServiceEvent, ServiceView } from './serviceView.ts';
-import { toStoreTransitions } from './toStoreTransitions.ts';
+import type { ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
+import { toEngineConfigHash } from './snapshot/toEngineConfigHash.ts';
+import { toEngineSnapshot } from './snapshot/toEngineSnapshot.ts';
+
+export type { SnapshotPolicy } from './createCommitLoop.ts';
 
 /** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
  * (from `random`) is jitter. */
@@ -64,12 +75,20 @@ export type CreateServiceParameters = {
    * are dropped before the engine steps them, each counted and logged; commands are refused.
    * Default 100000. */
   maxPendingEvents?: number;
+  /** Engine snapshots written with the commits (default every 10000 events or 60 s), or `false`
+   * for none: a restart then replays the whole log. */
+  snapshots?: SnapshotPolicy | false;
 };
 
 export type ServiceStats = {
-  /** Events replayed from the store at start, and how long the replay took. */
+  /** Events replayed from the store at start (after the snapshot), and how long recovery took. */
   replayedEvents: number;
   replayMs: number;
+  /** Sequence number of the snapshot restored at start; 0 when the whole log was replayed. */
+  snapshotSeq: number;
+  /** Snapshots written since start, and those that could not be made. */
+  snapshots: number;
+  snapshotFailures: number;
   /** Events committed since start. */
   committedEvents: number;
   /** Events waiting to be committed. */
@@ -79,10 +98,13 @@ export type ServiceStats = {
   storeWriteFailures: number;
   /** Observations dropped because the in-memory buffer of uncommitted events was full. */
   droppedObservations: number;
+  /** The bound of that buffer. */
+  maxPendingEvents: number;
 };
 
 export type Service = ServiceView & {
-  /** Replays the event log into the engine, starts the outbox, then the sources and ticks. */
+  /** Restores the engine (newest snapshot, then the log after it), starts the outbox, then the
+   * sources and ticks. */
   start(): Promise<void>;
   /** Stops sources and ticks, commits what is pending, lets in-flight deliveries end, closes the
    * sinks. The store stays open. */
@@ -119,21 +141,20 @@ export type ExternalConditionInput = {
   reason: string;
 };
 
-const WRITE_BATCH = 1000;
-
 /**
- * The durable guard: the engine between sources and sinks, with every input in the store.
+ * The guard: the engine between sources and sinks, with every input in the store. `watch` runs it
+ * on the in-memory store, `serve` and `demo` on SQLite or PostgreSQL: one runtime.
  *
- * - Start: the stored event log is replayed through the same reducer (batched reads); the
- *   transitions it yields are enqueued again for every sink, a no-op for those already enqueued
- *   (unique on sink and idempotency key), so the breakers resume at their levels and a
- *   transition committed just before a crash still reaches every sink.
- * - Live: each observation (and each manual override or resume) is stepped and appended to the
- *   event log in one transaction with its signals, its transitions and one outbox row per
- *   transition and sink (group commit: what arrives during a commit goes into the next one).
- *   Nothing leaves the process (listeners, sinks) before that commit.
- * - Outbox: one dispatcher per sink delivers, per breaker, the pending action of lowest sequence
- *   number, and the next only after it: in order per breaker and sink. A failure is retried with
+ * - Start (recoverFromStore): the newest engine snapshot of this format and configuration, then the
+ *   events after it through the engine's reducer; stored transitions are enqueued again for every
+ *   sink (a no-op for those already enqueued), so a transition committed just before a crash still
+ *   reaches every sink.
+ * - Live (createCommitLoop): each observation (and each command: createCommands) is stepped and
+ *   appended to the event log in one transaction with its signals, its transitions, one outbox row
+ *   per transition and sink, and now and then an engine snapshot (group commit). Nothing leaves the
+ *   process (listeners, sinks) before that commit.
+ * - Outbox (createOutboxDispatcher): one dispatcher per sink delivers, per breaker, the pending
+ *   action of lowest sequence number, and the next only after it. A failure is retried with
  *   exponential backoff and jitter. A delivered action is marked so; it is never handed out again.
  *
  * Guarantee: every transition reaches every sink at least once, in order per breaker, across
@@ -148,53 +169,45 @@ export function createService(parameters: CreateServiceParameters): Service {
   const sinkNames = sinks.map((s) => s.name);
   const historyLimit = parameters.historyLimit ?? 1000;
   const log = parameters.log ?? defaultLog;
-  const retry = {
-    baseMs: parameters.retry?.baseMs ?? 500,
-    maxMs: parameters.retry?.maxMs ?? 60_000,
-    maxAttempts: parameters.retry?.maxAttempts,
-    random: parameters.retry?.random ?? Math.random,
-  };
   if (new Set(sinkNames).size !== sinkNames.length) {
     throw new ServiceError('duplicate_sink', `sink names must be unique: ${sinkNames.join(', ')}`);
   }
-
-  const commitTimeoutMs = parameters.commitTimeoutMs ?? 5000;
   const maxPendingEvents = parameters.maxPendingEvents ?? 100_000;
-  // Two states of one deterministic engine. `state` steps every input as it arrives: the guard's
-  // decisions and the transitions stored with each input. `committed` steps the same inputs in the
-  // same order once the store has committed them: what the API reads. They differ only while
+  const snapshots =
+    parameters.snapshots === false
+      ? false
+      : {
+          everyEvents: parameters.snapshots?.everyEvents ?? 10_000,
+          everyMs: parameters.snapshots?.everyMs ?? 60_000,
+        };
+  const configHash = toEngineConfigHash(parameters.engine);
+  // Two states of one deterministic engine. `live` steps every input as it arrives: the guard's
+  // decisions and the transitions stored with each input. `committed` steps the same inputs in
+  // the same order once the store has committed them: what the API reads. They differ only while
   // inputs wait for a commit (a few ms, or as long as the store cannot write).
-  const state: EngineState = createEngineState(parameters.engine);
-  const committed: EngineState = createEngineState(parameters.engine);
-  const recentSignals: Signal[] = [];
-  const recentTransitions: Transition[] = [];
+  const engines: EngineStates = {
+    live: createEngineState(parameters.engine),
+    committed: createEngineState(parameters.engine),
+  };
+  let recentSignals: Signal[] = [];
+  let recentTransitions: Transition[] = [];
   const listeners = new Set<(event: ServiceEvent) => void>();
-  const stats: ServiceStats = {
+  const counters: CommitLoopCounters & Omit<ServiceStats, keyof CommitLoopCounters> = {
     replayedEvents: 0,
     replayMs: 0,
+    snapshotSeq: 0,
+    snapshots: 0,
+    snapshotFailures: 0,
     committedEvents: 0,
     pendingEvents: 0,
     deliveries: 0,
     failedAttempts: 0,
     storeWriteFailures: 0,
     droppedObservations: 0,
+    maxPendingEvents,
   };
-
   let phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let timer: ReturnType<typeof setInterval> | undefined;
-  let pending: EventEntry[] = [];
-  let writing: Promise<void> | undefined;
-  /** Set while the store cannot write: since when and why. */
-  let storeFailure: { sinceMs: number; message: string } | undefined;
-  /** Whether this failure's first dropped observation was logged. */
-  let bufferFullLogged = false;
-  /** Events taken and committed since start; a flush waits for `committedCount >= target`. */
-  let takenCount = 0;
-  let committedCount = 0;
-  const commitWaiters = new Set<{ target: number; settle: (error?: Error) => void }>();
-  const dispatchers: Array<Promise<void>> = [];
-  const wakers = new Map<string, () => void>();
-  const drainWaiters = new Set<() => void>();
 
   const remember = <T>(list: T[], item: T) => {
     list.push(item);
@@ -210,82 +223,28 @@ export function createService(parameters: CreateServiceParameters): Service {
     }
   };
 
-  const take = (event: EventRecord): readonly Transition[] => {
-    let out: ReturnType<typeof applyEvent>;
-    try {
-      out = applyEvent(state, event);
-    } catch (error) {
-      // A command on an unknown breaker is the caller's to hear; an observation that throws is
-      // logged and not stored, so no restart ever replays it.
-      if (event.type !== 'observation') throw error;
-      log({ level: 'error', code: 'observation_failed', message: (error as Error).message });
-      return [];
-    }
-    const transitions = toStoreTransitions(store.id, out.transitions);
-    pending.push({ event, signals: out.signals, transitions });
-    takenCount += 1;
-    stats.pendingEvents = pending.length;
-    writing ??= writeLoop();
-    return transitions;
-  };
-
-  const writeLoop = async (): Promise<void> => {
-    let delayMs = 100;
-    while (pending.length > 0) {
-      const batch = pending.slice(0, WRITE_BATCH);
-      try {
-        await store.appendEvents({ entries: batch, sinks: sinkNames, nowMs: Date.now() });
-      } catch (error) {
-        stats.storeWriteFailures += 1;
-        storeFailure ??= { sinceMs: Date.now(), message: (error as Error).message };
-        const lost = phase === 'stopping' || phase === 'stopped';
-        log({
-          level: 'error',
-          code: (error as { code?: string }).code ?? 'store_write_failed',
-          message: `${lost ? 'events not stored, dropped at stop' : `events not stored yet (${pending.length} waiting), retrying`}: ${(error as Error).message}`,
-          events: lost ? pending.length : batch.length,
-        });
-        if (lost) {
-          pending = [];
-          stats.pendingEvents = 0;
-          settleWaiters(
-            new ServiceError(
-              'store_unavailable',
-              'not stored: the service stopped while the store could not write',
-            ),
-          );
-          continue;
-        }
-        await sleep(delayMs);
-        delayMs = Math.min(delayMs * 2, 5000);
-        continue;
-      }
-      delayMs = 100;
-      if (storeFailure) {
-        log({
-          level: 'warn',
-          code: 'store_recovered',
-          message: `the store writes again after ${Date.now() - storeFailure.sinceMs} ms; ${pending.length} waiting events are being committed in order${stats.droppedObservations > 0 ? `; ${stats.droppedObservations} observations were dropped in all (buffer full)` : ''}`,
-          pendingEvents: pending.length,
-          droppedObservations: stats.droppedObservations,
-        });
-        storeFailure = undefined;
-        bufferFullLogged = false;
-      }
-      pending = pending.slice(batch.length);
-      stats.pendingEvents = pending.length;
-      stats.committedEvents += batch.length;
-      committedCount += batch.length;
-      for (const entry of batch) {
-        try {
-          applyEvent(committed, entry.event);
-        } catch (error) {
-          log({ level: 'error', code: 'committed_event_failed', message: (error as Error).message });
-        }
-      }
-      settleWaiters();
+  const outbox = createOutboxDispatcher({
+    store,
+    sinks,
+    retry: parameters.retry ?? {},
+    log,
+    counters,
+    isRunning: () => phase === 'running' || phase === 'starting',
+  });
+  const commits = createCommitLoop({
+    store,
+    sinkNames,
+    engines,
+    counters,
+    log,
+    commitTimeoutMs: parameters.commitTimeoutMs ?? 5000,
+    maxPendingEvents,
+    snapshots,
+    configHash,
+    isStopping: () => phase === 'stopping' || phase === 'stopped',
+    onCommitted(entries) {
       let transitions = 0;
-      for (const entry of batch) {
+      for (const entry of entries) {
         for (const signal of entry.signals) {
           remember(recentSignals, signal);
           publish({ type: 'signal', signal });
@@ -296,216 +255,51 @@ export function createService(parameters: CreateServiceParameters): Service {
           publish({ type: 'transition', transition });
         }
       }
-      if (transitions > 0) for (const wake of wakers.values()) wake();
+      if (transitions > 0) outbox.wake();
+    },
+  });
+
+  const notReadyReason = (): string | undefined => {
+    if (phase === 'new' || phase === 'starting') return 'store or sources still starting';
+    if (phase !== 'running') return 'the service is stopping';
+    const failure = commits.failure();
+    if (failure) {
+      return `the store cannot write since ${new Date(failure.sinceMs).toISOString()} (${counters.pendingEvents} events waiting): ${failure.message}`;
     }
-    writing = undefined;
+    return undefined;
   };
 
-  /** Resolves the flushes whose events are all committed; with `error`, rejects the others. */
-  const settleWaiters = (error?: Error) => {
-    for (const waiter of commitWaiters) {
-      if (waiter.target <= committedCount) waiter.settle();
-      else if (error) waiter.settle(error);
-    }
-  };
-
-  /** Waits for the write loop to end, however long the store takes (stop, drained). */
-  const writesDone = async (): Promise<void> => {
-    while (writing) await writing;
-  };
-
-  const flush = (options: { timeoutMs?: number } = {}): Promise<void> => {
-    const target = takenCount;
-    if (committedCount >= target) return Promise.resolve();
-    const timeoutMs = options.timeoutMs ?? commitTimeoutMs;
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        target,
-        settle: (error?: Error) => {
-          clearTimeout(handle);
-          commitWaiters.delete(waiter);
-          if (error) reject(error);
-          else resolve();
-        },
-      };
-      const handle = setTimeout(
-        () =>
-          waiter.settle(
-            new ServiceError(
-              'store_unavailable',
-              `not stored within ${timeoutMs} ms (${storeFailure ? `the store cannot write: ${storeFailure.message}` : 'the store is slow'}); it stays queued and takes effect once it is stored: check GET /api/breakers before repeating it`,
-            ),
-          ),
-        timeoutMs,
-      );
-      commitWaiters.add(waiter);
-    });
-  };
-
-  const replay = async (): Promise<void> => {
-    const startedMs = performance.now();
-    let events = 0;
-    for await (const batch of store.readEvents({ batchSize: parameters.replayBatchSize ?? 10_000 })) {
-      const transitions: Transition[] = [];
-      for (const stored of batch) {
-        let out: ReturnType<typeof applyEvent>;
-        try {
-          out = applyEvent(state, stored);
-          applyEvent(committed, stored);
-        } catch (error) {
-          log({
-            level: 'warn',
-            code: 'replay_event_skipped',
-            message: (error as Error).message,
-            seq: stored.seq,
-          });
-          continue;
-        }
-        for (const signal of out.signals) remember(recentSignals, signal);
-        for (const transition of toStoreTransitions(store.id, out.transitions)) {
-          transitions.push(transition);
-          remember(recentTransitions, transition);
-        }
-      }
-      events += batch.length;
-      if (transitions.length > 0 && sinkNames.length > 0) {
-        const result = await store.enqueueTransitions({ transitions, sinks: sinkNames, nowMs: Date.now() });
-        if (result.conflicts.length > 0) {
-          log({
-            level: 'warn',
-            code: 'replay_diverged',
-            message: `the event log replays to transitions that differ from the stored ones (was the engine configuration changed?): ${result.conflicts
-              .slice(0, 3)
-              .map((t) => t.idempotencyKey)
-              .join(', ')}`,
-            conflicts: result.conflicts.length,
-          });
-        }
-      }
-    }
-    stats.replayedEvents = events;
-    stats.replayMs = performance.now() - startedMs;
-    log({
-      level: 'info',
-      code: 'replayed',
-      message: `replayed ${events} events in ${Math.round(stats.replayMs)} ms`,
-      events,
-      replayMs: stats.replayMs,
-    });
-  };
-
-  const backoffMs = (attempts: number): number => {
-    const ceiling = Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
-    return ceiling / 2 + retry.random() * (ceiling / 2);
-  };
-
-  const attempt = async (sink: Sink, action: OutboxAction): Promise<void> => {
-    try {
-      await sink.deliver(action.transition);
-    } catch (error) {
-      stats.failedAttempts += 1;
-      const attempts = action.attempts + 1;
-      const final = retry.maxAttempts !== undefined && attempts >= retry.maxAttempts;
-      const message = (error as Error).message ?? String(error);
-      log({
-        level: final ? 'error' : 'warn',
-        code: final ? 'delivery_abandoned' : 'delivery_failed',
-        message: `${sink.name}: ${action.transition.idempotencyKey}: ${message}`,
-        sink: sink.name,
-        idempotencyKey: action.transition.idempotencyKey,
-        attempts,
-      });
-      const failure = { error: message, nextAttemptAtMs: Date.now() + backoffMs(attempts), final };
-      await store
-        .markAttemptFailed(action.id, failure)
-        .catch((storeError: Error) =>
-          log({ level: 'error', code: 'store_write_failed', message: storeError.message, sink: sink.name }),
+  const commands = createCommands({
+    engines,
+    clock,
+    take: commits.take,
+    // A command is taken only while the service runs and the store writes: a command that cannot
+    // be stored is refused at once rather than applied and answered late.
+    assertTakes() {
+      if (phase !== 'running') throw new ServiceError('not_started', 'the service is not running');
+      if (commits.failure() || commits.isFull()) {
+        throw new ServiceError(
+          'store_unavailable',
+          `the command was not taken: ${notReadyReason() ?? 'the store cannot write'}; retry once /readyz answers 200`,
         );
-      return;
-    }
-    stats.deliveries += 1;
-    await store.markDelivered(action.id, Date.now()).catch((storeError: Error) =>
-      log({
-        level: 'error',
-        code: 'store_write_failed',
-        message: `${sink.name}: delivered ${action.transition.idempotencyKey} but could not mark it (it will be delivered again): ${storeError.message}`,
-      }),
-    );
-  };
-
-  const dispatch = async (sink: Sink): Promise<void> => {
-    while (phase === 'running' || phase === 'starting') {
-      let heads: OutboxAction[];
-      try {
-        heads = await store.headActions(sink.name);
-      } catch (error) {
-        log({
-          level: 'error',
-          code: 'store_read_failed',
-          message: (error as Error).message,
-          sink: sink.name,
-        });
-        await wait(sink.name, 1000);
-        continue;
       }
-      const now = Date.now();
-      const due = heads.filter((h) => h.nextAttemptAtMs <= now);
-      if (due.length === 0) {
-        if (heads.length === 0) for (const resolve of drainWaiters) resolve();
-        const next = heads.reduce((min, h) => Math.min(min, h.nextAttemptAtMs), Number.POSITIVE_INFINITY);
-        await wait(sink.name, Math.min(next - now, 60_000));
-        continue;
-      }
-      await Promise.all(due.map((action) => attempt(sink, action)));
-    }
-  };
-
-  const wait = (sinkName: string, ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(handle);
-        wakers.delete(sinkName);
-        resolve();
-      };
-      const handle = setTimeout(done, Math.max(0, ms));
-      wakers.set(sinkName, done);
-    });
-
-  const drained = async (): Promise<void> => {
-    await writesDone();
-    while (true) {
-      let busy = false;
-      for (const sink of sinks) {
-        const heads = await store.headActions(sink.name);
-        if (heads.length > 0) busy = true;
-      }
-      if (!busy) return;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          drainWaiters.delete(done);
-          clearTimeout(handle);
-          resolve();
-        };
-        const handle = setTimeout(done, 200);
-        drainWaiters.add(done);
-      });
-    }
-  };
+    },
+  });
 
   const push = (observation: Observation): void => {
     if (phase !== 'running') return;
-    if (pending.length >= maxPendingEvents) {
-      dropObservation();
+    if (commits.isFull()) {
+      commits.dropObservation();
       return;
     }
     const line = toObservationLine(observation);
-    const parsed = parseObservation(line, state.observations + 1);
+    const parsed = parseObservation(line, engines.live.observations + 1);
     if (!parsed.ok) {
       log({ level: 'warn', code: 'observation_dropped', message: parsed.error.message });
       return;
     }
     try {
-      take({ type: 'observation', observation: parsed.observation });
+      commits.take({ type: 'observation', observation: parsed.observation });
     } catch (error) {
       log({ level: 'error', code: 'step_failed', message: (error as Error).message });
       return;
@@ -517,45 +311,60 @@ export function createService(parameters: CreateServiceParameters): Service {
     }
   };
 
-  /** An observation past the buffer's bound: not stepped (the log stays a replay of what the engine
-   * saw), counted, and logged at the first drop and every 10000th after it. */
-  const dropObservation = () => {
-    stats.droppedObservations += 1;
-    if (bufferFullLogged && stats.droppedObservations % 10_000 !== 0) return;
-    bufferFullLogged = true;
+  const start = async () => {
+    const startedMs = performance.now();
+    const recovered = await recoverFromStore({
+      store,
+      engines,
+      configHash,
+      sinkNames,
+      batchSize: parameters.replayBatchSize ?? 10_000,
+      historyLimit,
+      useSnapshots: snapshots !== false,
+      log,
+    });
+    recentSignals = recovered.recentSignals;
+    recentTransitions = recovered.recentTransitions;
+    counters.snapshotSeq = recovered.snapshotSeq;
+    counters.replayedEvents = recovered.replayedEvents;
+    commits.resetSnapshotClock(recovered.replayedEvents);
+    if (snapshots !== false && recovered.replayedEvents >= snapshots.everyEvents) {
+      // A long tail was replayed: a snapshot now spares the next start from it.
+      try {
+        const snapshot = toEngineSnapshot(engines.live, { configHash, atMs: Date.now() });
+        await store.appendEvents({ entries: [], sinks: sinkNames, nowMs: Date.now(), snapshot });
+        counters.snapshots += 1;
+        commits.resetSnapshotClock(0);
+      } catch (error) {
+        counters.snapshotFailures += 1;
+        log({
+          level: 'warn',
+          code: 'snapshot_failed',
+          message: `no snapshot after the replay: ${(error as Error).message}`,
+        });
+      }
+    }
+    counters.replayMs = performance.now() - startedMs;
     log({
-      level: 'error',
-      code: 'observations_dropped',
-      message: `the store cannot write and ${pending.length} events wait for it (the bound, maxPendingEvents): observations are dropped, not stepped, until it writes again (${stats.droppedObservations} so far)`,
-      droppedObservations: stats.droppedObservations,
+      level: 'info',
+      code: 'replayed',
+      message: `${recovered.snapshotSeq > 0 ? `restored the snapshot at seq ${recovered.snapshotSeq} and ` : ''}replayed ${recovered.replayedEvents} events in ${Math.round(counters.replayMs)} ms`,
+      events: recovered.replayedEvents,
+      snapshotSeq: recovered.snapshotSeq,
+      replayMs: counters.replayMs,
     });
   };
 
-  const notReadyReason = (): string | undefined => {
-    if (phase === 'new' || phase === 'starting') return 'store or sources still starting';
-    if (phase !== 'running') return 'the service is stopping';
-    if (storeFailure) {
-      return `the store cannot write since ${new Date(storeFailure.sinceMs).toISOString()} (${pending.length} events waiting): ${storeFailure.message}`;
-    }
-    return undefined;
-  };
-
-  /** A command is taken only while the service runs and the store writes: a command that cannot be
-   * stored is refused at once rather than applied and answered late. */
-  const assertRunning = () => {
-    if (phase !== 'running') throw new ServiceError('not_started', 'the service is not running');
-    if (storeFailure || pending.length >= maxPendingEvents) {
-      throw new ServiceError(
-        'store_unavailable',
-        `the command was not taken: ${notReadyReason() ?? 'the store cannot write'}; retry once /readyz answers 200`,
-      );
-    }
-  };
-
   return {
-    engine: () => committed,
+    engine: () => engines.committed,
     ready: () => notReadyReason() === undefined,
     notReadyReason,
+    storeStats: (): ServiceStoreStats => ({
+      pendingEvents: counters.pendingEvents,
+      maxPendingEvents,
+      droppedObservations: counters.droppedObservations,
+      storeWriteFailures: counters.storeWriteFailures,
+    }),
     recentSignals: (limit) => (limit <= 0 ? [] : recentSignals.slice(-limit)),
     transitions: (limit, breaker) => {
       if (limit <= 0) return [];
@@ -567,57 +376,26 @@ export function createService(parameters: CreateServiceParameters): Service {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    override(breaker: string, level: Level, actor: string, reason: string) {
-      assertRunning();
-      const transitions = take({
-        type: 'command',
-        command: { type: 'override', breaker, level, actor, reason, atMs: clock.nowMs() },
-      });
-      return transitions[0];
-    },
-    resume(breaker: string, actor: string, reason: string) {
-      assertRunning();
-      take({ type: 'command', command: { type: 'resume', breaker, actor, reason, atMs: clock.nowMs() } });
-    },
-    setCondition(input) {
-      assertRunning();
-      const { key, cause, level, actor, reason } = input;
-      const targets = new Set<string>();
-      if (input.chains === undefined) {
-        for (const breaker of state.breakers.values())
-          if (breaker.external?.has(key)) targets.add(breaker.name);
-      } else {
-        for (const chain of input.chains) {
-          for (const breaker of state.breakersOfChain.get(chain) ?? []) targets.add(breaker.name);
-        }
-      }
-      const out: Transition[] = [];
-      for (const name of targets) {
-        const current = state.breakers.get(name)?.external?.get(key);
-        if (level === undefined ? current === undefined : current?.level === level) continue;
-        const command: BreakerCommand = {
-          type: 'condition',
-          breaker: name,
-          key,
-          cause,
-          actor,
-          reason,
-          atMs: clock.nowMs(),
-        };
-        if (level !== undefined) command.level = level;
-        out.push(...take({ type: 'command', command }));
-      }
-      return out;
-    },
+    override: commands.override,
+    resume: commands.resume,
+    setCondition: commands.setCondition,
     push,
-    flush,
-    drained,
-    stats: () => ({ ...stats }),
+    flush: (options?: { timeoutMs?: number }) => commits.flush(options),
+    async drained() {
+      await commits.writesDone();
+      await outbox.drained();
+    },
+    stats: () => ({ ...counters }),
     async start() {
       if (phase !== 'new') throw new ServiceError('already_started', 'start() may be called once');
       phase = 'starting';
-      await replay();
-      for (const sink of sinks) dispatchers.push(dispatch(sink));
+      try {
+        await start();
+      } catch (error) {
+        phase = 'stopped';
+        throw error;
+      }
+      outbox.start();
       phase = 'running';
       await Promise.all(parameters.sources.map((source) => source.start(push)));
       const tickMs = parameters.tickIntervalMs ?? 1000;
@@ -637,10 +415,10 @@ export function createService(parameters: CreateServiceParameters): Service {
           log({ level: 'warn', code: 'source_stop_failed', message: String(result.reason) });
         }
       }
-      await writesDone();
-      settleWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
-      for (const wake of wakers.values()) wake();
-      await Promise.all(dispatchers);
+      await commits.writesDone();
+      commits.abandonWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
+      outbox.wake();
+      await outbox.stopped();
       for (const sink of sinks) {
         await sink
           .close?.()
@@ -651,10 +429,6 @@ export function createService(parameters: CreateServiceParameters): Service {
       phase = 'stopped';
     },
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function defaultLog(entry: ServiceLogEntry): void {

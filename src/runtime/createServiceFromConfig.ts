@@ -6,14 +6,18 @@ import {
 import type { Sink } from '../sinks/sink.ts';
 import { createWebhookSink } from '../sinks/webhook/createWebhookSink.ts';
 import type { Clock, Source } from '../sources/source.ts';
-import { openSqliteStore } from '../store/sqlite/openSqliteStore.ts';
+import { openStore } from '../store/openStore.ts';
 import type { Store } from '../store/store.ts';
+import { type StoreTarget, toStoreDisplay } from '../store/toStoreTarget.ts';
 import { type CreateServiceParameters, createService, type Service } from './createService.ts';
 import { createSources } from './createSources.ts';
 
 export type CreateServiceFromConfigParameters = {
   config: GuardConfig;
-  /** Data directory of the store; default the config's `store.dataDir`, then `./.data`. */
+  /** The store; default the config's `store:` section (SQLite in `store.dataDir`, then `./.data`;
+   * or PostgreSQL at the URL of `store.urlEnv`; or memory). */
+  store?: StoreTarget;
+  /** SQLite in this data directory (instead of `store`). */
   dataDir?: string;
   /** Sources to watch instead of the config's nodes (the demo, tests). */
   sources?: Source[];
@@ -29,13 +33,15 @@ export type CreateServiceFromConfigParameters = {
 export type CreateServiceFromConfigReturnType = {
   service: Service;
   store: Store;
-  dataDir: string;
+  /** The store opened, and how to print it (a directory, a redacted URL, `memory:`). */
+  target: StoreTarget;
+  display: string;
   /** Stops the service and closes the store. */
   close(): Promise<void>;
 };
 
 /**
- * The durable guard of a configuration file: the SQLite store in the data directory, the
+ * The durable guard of a configuration file: its store (SQLite, PostgreSQL or memory), the
  * configured nodes as sources and the configured sinks: webhooks (each told the chains of the
  * breaker it reports) and on-chain guard keepers. Not started: call `service.start()`. Throws an
  * `OnchainGuardError` (`config`) when a keeper cannot be built, before the store is opened, and a
@@ -45,7 +51,7 @@ export async function createServiceFromConfig(
   parameters: CreateServiceFromConfigParameters,
 ): Promise<CreateServiceFromConfigReturnType> {
   const { config } = parameters;
-  const dataDir = parameters.dataDir ?? config.store.dataDir ?? './.data';
+  const target = parameters.store ?? toConfigStoreTarget(config, parameters.dataDir);
   let service: Service | undefined;
   const chainsOf = (breaker: string) => service?.engine().breakers.get(breaker)?.chains ?? [breaker];
   const sinks: Sink[] = config.sinks.map((sink) => {
@@ -61,7 +67,7 @@ export async function createServiceFromConfig(
     if (sink.timeoutMs !== undefined) webhook.timeoutMs = sink.timeoutMs;
     return createWebhookSink(webhook);
   });
-  const store = await openSqliteStore({ dataDir });
+  const store = await openStore(target);
   const sources =
     parameters.sources ??
     Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
@@ -85,7 +91,8 @@ export async function createServiceFromConfig(
   return {
     service: created,
     store,
-    dataDir,
+    target,
+    display: toStoreDisplay(target),
     async close() {
       try {
         await created.stop();
@@ -94,6 +101,16 @@ export async function createServiceFromConfig(
       }
     },
   };
+}
+
+/** The store of a config file's `store:` section, or SQLite in `dataDir`. */
+function toConfigStoreTarget(config: GuardConfig, dataDir: string | undefined): StoreTarget {
+  if (dataDir !== undefined) return { kind: 'sqlite', dataDir };
+  const { kind, url, displayUrl } = config.store;
+  if (kind === 'memory') return { kind: 'memory' };
+  if (kind === 'postgres' && url !== undefined && displayUrl !== undefined)
+    return { kind: 'postgres', url, displayUrl };
+  return { kind: 'sqlite', dataDir: config.store.dataDir ?? './.data' };
 }
 
 /** The keeper of a configured on-chain guard; its entries go to the service's `log` when there is one. */

@@ -7,6 +7,16 @@ export type ServiceEvent =
   | { type: 'signal'; signal: Signal }
   | { type: 'transition'; transition: Transition };
 
+/** The commit buffer of a service: inputs waiting for the store, its bound, and what it dropped. */
+export type ServiceStoreStats = {
+  pendingEvents: number;
+  maxPendingEvents: number;
+  /** Observations dropped since start because the buffer was full. */
+  droppedObservations: number;
+  /** Commits that failed since start (each is retried). */
+  storeWriteFailures: number;
+};
+
 /**
  * What the HTTP API, the metrics and the dashboard read from a running guard, and the two
  * commands they may give. The service (guard + store + outbox) implements it; tests may use an
@@ -20,6 +30,8 @@ export type ServiceView = {
   ready(): boolean;
   /** Why it is not ready (e.g. the store cannot write), or undefined when it is. */
   notReadyReason?(): string | undefined;
+  /** The buffer of inputs waiting for a store commit (metrics); absent where nothing is stored. */
+  storeStats?(): ServiceStoreStats;
   /** Most recent signals, newest last, at most `limit`. */
   recentSignals(limit: number): Signal[];
   /** Transitions, newest last, optionally of one breaker, at most `limit`. */

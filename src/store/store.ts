@@ -1,12 +1,12 @@
 import type { Level, Transition } from '../breaker/levels.ts';
-import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
+import type { EngineEvent } from '../engine/command.ts';
 
 /**
- * The storage port of the durable guard. One adapter per database (`sqlite/` now; a PostgreSQL
- * adapter fits the same shape: every method is async, takes and returns plain values, and says
- * nothing of SQL dialects or connections). One contract suite (test/store/contract.ts) runs
- * against every adapter.
+ * The storage port of the durable guard. One adapter per database (`sqlite/`, `postgres/`, and
+ * `memory/` for a guard that keeps nothing across runs): every method is async, takes and returns
+ * plain values, and says nothing of SQL dialects or connections. One contract suite
+ * (test/store/contract.ts) runs against every adapter.
  *
  * What it keeps:
  * - the event log: observations (in the replay format of docs/formats.md) and manual breaker
@@ -14,35 +14,42 @@ import type { Signal } from '../core/signal.ts';
  * - the signals and breaker transitions each event produced;
  * - the action outbox: one row per transition per sink, unique on (sink, idempotency key);
  * - the audit log of manual overrides and resumes (who, why, when); external conditions are in
- *   the event log only.
+ *   the event log only;
+ * - engine snapshots: the engine state after an event, written in the transaction of that event,
+ *   so that a restart replays only the events after it (the newest {@link SNAPSHOTS_KEPT} are kept).
  */
 
-/**
- * A command on a breaker, kept in the event log so that a restart replays it: a manual override
- * or resume (audited), or an external condition raised or cleared by a check outside the chain
- * view, such as an unobservable oracle price (`level` present: raised; absent: cleared).
- */
-export type BreakerCommand =
-  | { type: 'override'; breaker: string; level: Level; actor: string; reason: string; atMs: number }
-  | { type: 'resume'; breaker: string; actor: string; reason: string; atMs: number }
-  | {
-      type: 'condition';
-      breaker: string;
-      /** The condition's key, e.g. `oracle:ETH-USD`. */
-      key: string;
-      /** What it is, for `Transition.causes`, e.g. `oracle`. */
-      cause: string;
-      /** The level it asks for while raised; absent when it is cleared. */
-      level?: Level;
-      actor: string;
-      reason: string;
-      atMs: number;
-    };
+/** Snapshots an adapter keeps; older ones are deleted in the transaction that writes a new one. */
+export const SNAPSHOTS_KEPT = 3;
 
-/** One entry of the event log. */
-export type EventRecord =
-  | { type: 'observation'; observation: Observation }
-  | { type: 'command'; command: BreakerCommand };
+/** An engine snapshot to store. The store keeps the bytes as they are; the service makes and
+ * checks them (format, configuration hash, checksum). */
+export type SnapshotInput = {
+  /** Format version of the body. */
+  formatVersion: number;
+  /** Hash of the engine configuration the state was made with. */
+  configHash: string;
+  /** SHA-256 of the body, hex: a body that does not match is corrupt. */
+  checksum: string;
+  /** When it was made, ms since the epoch. */
+  atMs: number;
+  body: Uint8Array;
+};
+
+/** A stored snapshot without its body. */
+export type SnapshotInfo = Omit<SnapshotInput, 'body'> & {
+  /** The sequence number of the last event the snapshot covers. */
+  seq: number;
+  /** Size of the body in bytes. */
+  bytes: number;
+};
+
+export type StoredSnapshot = SnapshotInfo & { body: Uint8Array };
+
+export type { BreakerCommand } from '../engine/command.ts';
+
+/** One entry of the event log: an observation or a breaker command. */
+export type EventRecord = EngineEvent;
 
 /** An event as stored, with its sequence number. */
 export type StoredEvent = EventRecord & { seq: number };
@@ -60,6 +67,9 @@ export type AppendEventsParameters = {
   sinks: readonly string[];
   /** Time the outbox rows become due, ms since the epoch. */
   nowMs: number;
+  /** The engine state after the last of `entries` (after the last stored event when `entries` is
+   * empty), stored in the same transaction. */
+  snapshot?: SnapshotInput;
 };
 
 export type EnqueueTransitionsParameters = {
@@ -123,6 +133,12 @@ export type Store = {
   readEvents(options?: { afterSeq?: number; batchSize?: number }): AsyncIterable<StoredEvent[]>;
   /** Sequence number of the last event (0 when the log is empty). */
   lastSeq(): Promise<number>;
+  /** Events stored (a full count: slow on a large log; `store status` uses it). */
+  countEvents(): Promise<number>;
+  /** Stored snapshots without their bodies, newest first. */
+  listSnapshots(): Promise<SnapshotInfo[]>;
+  /** One snapshot with its body, or undefined when there is none at `seq`. */
+  readSnapshot(seq: number): Promise<StoredSnapshot | undefined>;
   /** Stores transitions (when absent) and enqueues each for every sink; existing rows are kept as
    * they are, so enqueueing again is a no-op. */
   enqueueTransitions(parameters: EnqueueTransitionsParameters): Promise<EnqueueTransitionsReturnType>;
@@ -140,6 +156,8 @@ export type Store = {
   /** Outbox rows, oldest first, optionally of one sink and status. */
   listActions(options?: { sink?: string; status?: OutboxStatus; limit?: number }): Promise<OutboxAction[]>;
   countActions(sink?: string): Promise<OutboxCounts>;
+  /** Outbox counts per sink and status. */
+  countActionsBySink(): Promise<Record<string, OutboxCounts>>;
   /** Transitions, oldest first, at most the `limit` newest, optionally of one breaker. */
   listTransitions(options?: { breaker?: string; limit?: number }): Promise<Transition[]>;
   /** Signals, oldest first, at most the `limit` newest. */

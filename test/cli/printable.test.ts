@@ -68,8 +68,8 @@ describe('printing text from outside', () => {
   });
 
   test('behavior: an override whose actor and reason carry CR/LF and ESC prints one audit line and one transition line', async () => {
-    const service = createTestService();
-    service.feed(0, 50);
+    const service = await createTestService();
+    await service.feed(0, 50);
     const output = captureOutput();
     const transitions: Transition[] = [];
     service.view.subscribe((event) => {

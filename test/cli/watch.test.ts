@@ -67,10 +67,16 @@ describe('consensus-guard watch', () => {
     };
     const live = watch.lines.filter((l) => l.type === 'signal').map(({ type: _, ...rest }) => rest);
     assert.deepEqual(replayed.signals, live);
+    // watch runs the service on an in-memory store: its keys carry that store's id; replay's do not.
     const liveTransitions = watch.lines
       .filter((l) => l.type === 'transition')
       .map(({ type: _, ...rest }) => rest);
-    assert.deepEqual(replayed.transitions, liveTransitions);
+    const [storeId] = String(liveTransitions[0]?.idempotencyKey).split(':');
+    assert.match(storeId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(
+      replayed.transitions.map((t) => ({ ...t, idempotencyKey: `${storeId}:${t.idempotencyKey}` })),
+      liveTransitions,
+    );
   });
 
   const usage: Array<[string, string[], RegExp]> = [

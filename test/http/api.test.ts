@@ -30,7 +30,8 @@ type NodeJson = {
   lastError: string | null;
 };
 
-function setup(options: Partial<CreateAppParameters> = {}, service: TestService = createTestService()) {
+async function setup(options: Partial<CreateAppParameters> = {}, given?: TestService) {
+  const service = given ?? (await createTestService());
   const logs: string[] = [];
   const app = withOpenApiCheck(
     createApp({
@@ -46,14 +47,14 @@ function setup(options: Partial<CreateAppParameters> = {}, service: TestService 
 }
 
 /** A service fed past the 7-block reorg of reorg-7: the breaker is at reduce_only. */
-function afterReorg(): TestService {
-  const service = createTestService();
-  const index = feedUntil(
+async function afterReorg(): Promise<TestService> {
+  const service = await createTestService();
+  const index = await feedUntil(
     service,
     0,
     () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
   );
-  service.feed(index, index + 5);
+  await service.feed(index, index + 5);
   return service;
 }
 
@@ -76,7 +77,7 @@ function post(path: string, body: unknown, token: string | null = TOKEN): Reques
 
 describe('http api', () => {
   test('default: /healthz answers ok', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request('/healthz');
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok' });
@@ -84,7 +85,7 @@ describe('http api', () => {
   });
 
   test('behavior: /readyz follows view.ready()', async () => {
-    const { app, service } = setup();
+    const { app, service } = await setup();
     assert.equal((await app.request('/readyz')).status, 200);
     service.view.setReady(false);
     const res = await app.request('/readyz');
@@ -93,7 +94,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/chains gives the canonical head, finality, status and breaker level', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const res = await app.request('/api/chains');
     assert.equal(res.status, 200);
     const { chains } = (await res.json()) as { chains: ChainJson[] };
@@ -119,7 +120,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/chains/:chain/tree shows both branches of the reorg and which nodes follow them', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const res = await app.request('/api/chains/ethereum/tree?depth=16');
     assert.equal(res.status, 200);
     const tree = (await res.json()) as {
@@ -158,7 +159,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/chains/:chain/resolution agrees once every node is back on one branch', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const res = await app.request('/api/chains/ethereum/resolution');
     assert.equal(res.status, 200);
     const resolution = (await res.json()) as { chain: string; status: string; drain: string[] };
@@ -171,7 +172,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/nodes gives client, head, lag, latency and head minus finalized', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const { nodes } = (await (await app.request('/api/nodes')).json()) as { nodes: NodeJson[] };
     assert.deepEqual(
       nodes.map((n) => n.name),
@@ -190,7 +191,7 @@ describe('http api', () => {
   });
 
   test('args: /api/signals?limit= bounds the list, newest last; a bad limit is a 400', async () => {
-    const { app, service } = setup({}, afterReorg());
+    const { app, service } = await setup({}, await afterReorg());
     const all = service.view.recentSignals(1000);
     assert.ok(all.length >= 3);
     const { signals } = (await (await app.request('/api/signals?limit=2')).json()) as {
@@ -209,7 +210,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/breakers gives level, override and history', async () => {
-    const { app } = setup({}, afterReorg());
+    const { app } = await setup({}, await afterReorg());
     const { breakers } = (await (await app.request('/api/breakers')).json()) as {
       breakers: Array<{ name: string; level: string; override: unknown; history: Transition[] }>;
     };
@@ -218,7 +219,10 @@ describe('http api', () => {
     assert.equal(breakers[0]!.level, 'reduce_only');
     assert.equal(breakers[0]!.override, null);
     assert.equal(breakers[0]!.history.at(-1)!.to, 'reduce_only');
-    assert.equal(breakers[0]!.history.at(-1)!.idempotencyKey, 'ethereum:1:normal>reduce_only');
+    assert.match(
+      breakers[0]!.history.at(-1)!.idempotencyKey,
+      /^[0-9a-f-]{36}:ethereum:1:normal>reduce_only$/,
+    );
     const one = await app.request('/api/breakers/ethereum?history=1');
     assert.deepEqual(await one.json(), { ...breakers[0], history: breakers[0]!.history.slice(-1) });
     const unknown = await app.request('/api/breakers/nope');
@@ -227,14 +231,14 @@ describe('http api', () => {
   });
 
   test('behavior: /metrics exposes node, chain and breaker metrics and process metrics', async () => {
-    const service = createTestService('reorg-7', { processMetrics: true });
-    const index = feedUntil(
+    const service = await createTestService('reorg-7', { processMetrics: true });
+    const index = await feedUntil(
       service,
       0,
       () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
     );
-    service.feed(index, index + 5);
-    const { app } = setup({}, service);
+    await service.feed(index, index + 5);
+    const { app } = await setup({}, service);
     await app.request('/healthz');
     const res = await app.request('/metrics');
     assert.equal(res.status, 200);
@@ -264,8 +268,8 @@ describe('http api', () => {
   });
 
   test('behavior: observe counts node errors and RPC latency; /api/nodes shows the last latency and error', async () => {
-    const { app, service } = setup();
-    service.feed(0, 50);
+    const { app, service } = await setup();
+    await service.feed(0, 50);
     const base = {
       chain: 'ethereum',
       node: 'teku-1',
@@ -277,6 +281,7 @@ describe('http api', () => {
     ]) {
       service.guard.push(observation);
     }
+    await service.service.flush();
     const text = await (await app.request('/metrics')).text();
     assert.match(text, /^consensus_guard_node_errors_total\{chain="ethereum",node="teku-1"\} 2$/m);
     assert.match(
@@ -297,8 +302,8 @@ describe('http api', () => {
   });
 
   test('behavior: each app has its own registry', async () => {
-    const a = setup();
-    const b = setup();
+    const a = await setup();
+    const b = await setup();
     assert.notEqual(a.app.metrics.registry, b.app.metrics.registry);
     await a.app.request('/healthz');
     assert.match(await a.app.metrics.registry.metrics(), /http_requests_total\{route="\/healthz"/);
@@ -306,14 +311,14 @@ describe('http api', () => {
   });
 
   test('error: an unknown route is a JSON 404', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request('/api/nothing');
     assert.equal(res.status, 404);
     assert.deepEqual(await errorOf(res), { code: 'not_found', message: 'no such route: see docs/http.md' });
   });
 
   test('error: override without a token is 401, with a wrong token 403, and nothing changes', async () => {
-    const { app, service } = setup({}, afterReorg());
+    const { app, service } = await setup({}, await afterReorg());
     const body = { level: 'halt', reason: 'test', actor: 'alice' };
     const missing = await app.request(post('/api/breakers/ethereum/override', body, null));
     assert.equal(missing.status, 401);
@@ -341,7 +346,7 @@ describe('http api', () => {
   });
 
   test('error: without a configured token, commands are disabled', async () => {
-    const { app } = setup({ token: undefined });
+    const { app } = await setup({ token: undefined });
     const res = await app.request(
       post('/api/breakers/ethereum/override', { level: 'halt', reason: 'r', actor: 'a' }),
     );
@@ -350,7 +355,7 @@ describe('http api', () => {
   });
 
   test('error: bad JSON and bad fields are 400 with a clear message', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const badJson = await app.request(post('/api/breakers/ethereum/override', '{"level": '));
     assert.equal(badJson.status, 400);
     assert.deepEqual(await errorOf(badJson), { code: 'bad_json', message: 'request body is not valid JSON' });
@@ -371,7 +376,7 @@ describe('http api', () => {
   });
 
   test('error: an unknown breaker is a 404', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const res = await app.request(
       post('/api/breakers/nope/override', { level: 'halt', reason: 'r', actor: 'a' }),
     );
@@ -382,7 +387,7 @@ describe('http api', () => {
   });
 
   test('error: a body over the limit is a 413', async () => {
-    const { app } = setup({ limits: { rateLimit: false, maxBodyBytes: 1024 } });
+    const { app } = await setup({ limits: { rateLimit: false, maxBodyBytes: 1024 } });
     const big = { level: 'halt', reason: 'r', actor: 'a', padding: 'x'.repeat(2000) };
     const res = await app.request(post('/api/breakers/ethereum/override', big));
     assert.equal(res.status, 413);
@@ -404,7 +409,7 @@ describe('http api', () => {
   });
 
   test('error: past the rate limit a client gets 429 with Retry-After', async () => {
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 0.001, burst: 3 } },
       clientKey: () => 'a',
     });
@@ -417,7 +422,7 @@ describe('http api', () => {
 
   test('behavior: the rate limit is per client', async () => {
     let client = 'a';
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 0.001, burst: 1 } },
       clientKey: () => client,
     });
@@ -429,7 +434,7 @@ describe('http api', () => {
 
   test('behavior: the bucket refills with time', async () => {
     let nowMs = 0;
-    const { app } = setup({
+    const { app } = await setup({
       limits: { rateLimit: { ratePerSecond: 2, burst: 1 } },
       clientKey: () => 'a',
       nowMs: () => nowMs,
@@ -441,7 +446,7 @@ describe('http api', () => {
   });
 
   test('behavior: a burst of wrong tokens does not lock out the valid token from the same address', async () => {
-    const { app, service } = setup(
+    const { app, service } = await setup(
       {
         limits: {
           rateLimit: { ratePerSecond: 1, burst: 8 },
@@ -450,7 +455,7 @@ describe('http api', () => {
         clientKey: () => '127.0.0.1',
         nowMs: () => 1_000,
       },
-      afterReorg(),
+      await afterReorg(),
     );
     const body = { level: 'halt', reason: 'reorg under review', actor: 'alice' };
     const statuses: number[] = [];
@@ -479,7 +484,7 @@ describe('http api', () => {
   });
 
   test('error: a failure inside a route is a 500 that leaks nothing, and is logged', async () => {
-    const service = createTestService();
+    const service = await createTestService();
     const broken: ServiceView = {
       ...service.view,
       engine: () => {
@@ -503,7 +508,7 @@ describe('http api', () => {
   });
 
   test('behavior: override is audited in the transition, then resume hands the breaker back to the rules', async () => {
-    const { app, service, logs } = setup({}, afterReorg());
+    const { app, service, logs } = await setup({}, await afterReorg());
     const res = await app.request(
       post('/api/breakers/ethereum/override', {
         level: 'halt',
@@ -541,13 +546,13 @@ describe('http api', () => {
     const after = (await resumed.json()) as { breaker: { override: unknown; level: string } };
     assert.equal(after.breaker.override, null);
     assert.ok(logs.some((line) => /resume ethereum by bob: reviewed/.test(line)));
-    service.feed(0, service.observations.length);
+    await service.feed(0, service.observations.length);
     assert.equal(service.guard.state.breakers.get('ethereum')!.level, 'normal');
     assert.equal(service.view.transitions(1, 'ethereum')[0]!.mode, 'auto');
   });
 
   test('behavior: /api/events streams signals and transitions as SSE with the JSON contract', async () => {
-    const { app, service } = setup();
+    const { app, service } = await setup();
     const res = await app.request('/api/events');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
@@ -558,7 +563,11 @@ describe('http api', () => {
       const first = await reader.read();
       text += decoder.decode(first.value);
       assert.match(text, /^: connected\n\n/);
-      feedUntil(service, 0, () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only');
+      await feedUntil(
+        service,
+        0,
+        () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only',
+      );
       const expected = service.view.recentSignals(1000).length + service.view.transitions(1000).length;
       const events: Array<{ event: string; data: unknown }> = [];
       while (events.length < expected) {
@@ -592,7 +601,7 @@ describe('http api', () => {
   });
 
   test('behavior: /api/events sends keep-alive comments and unsubscribes when the client leaves', async () => {
-    const service = createTestService();
+    const service = await createTestService();
     let subscribers = 0;
     const view: ServiceView = {
       ...service.view,
@@ -605,7 +614,7 @@ describe('http api', () => {
         };
       },
     };
-    const { app } = setup({ view, limits: { rateLimit: false, sseKeepAliveMs: 5 } }, service);
+    const { app } = await setup({ view, limits: { rateLimit: false, sseKeepAliveMs: 5 } }, service);
     const res = await app.request('/api/events');
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -621,7 +630,7 @@ describe('http api', () => {
   });
 
   test('behavior: every route of /openapi.json answered in these tests, each answer checked against it', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const document = (await (await app.request('/openapi.json')).json()) as OpenApiDocument;
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),

@@ -1,60 +1,83 @@
 import { Registry } from 'prom-client';
 import type { Observation } from '../../src/core/observation.ts';
+import type { EngineState } from '../../src/engine/step.ts';
 import { createMetrics, type Metrics } from '../../src/http/createMetrics.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
-import {
-  createMemoryServiceView,
-  type MemoryServiceView,
-} from '../../src/runtime/createMemoryServiceView.ts';
+import { createService, type Service } from '../../src/runtime/createService.ts';
+import type { ServiceView } from '../../src/runtime/serviceView.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
+import { openMemoryStore } from '../../src/store/memory/openMemoryStore.ts';
 
 export type TestService = {
-  guard: Guard;
-  view: MemoryServiceView;
+  service: Service;
+  /** The service's committed engine state, and its `push`. */
+  guard: { readonly state: EngineState; push(observation: Observation): void };
+  /** The service, with a readiness switch for tests. */
+  view: ServiceView & { setReady(ready: boolean): void };
   metrics: Metrics;
   observations: Observation[];
-  /** Feeds observations [from, to) into the guard; returns `to`. */
-  feed(from: number, to: number): number;
+  /** Feeds observations [from, to) into the service and waits for their commit; returns `to`. */
+  feed(from: number, to: number): Promise<number>;
 };
 
-/** A bare guard over a simulated scenario, with the in-memory view and metrics wired to it. */
-export function createTestService(
+/** The service over a simulated scenario on the in-memory store, started, with metrics wired to it. */
+export async function createTestService(
   scenarioName = 'reorg-7',
   options: { processMetrics?: boolean } = {},
-): TestService {
+): Promise<TestService> {
   const { scenario, observations } = simulate(scenarioName);
-  let view: MemoryServiceView | undefined;
   let metrics: Metrics | undefined;
-  const guard = createGuard({
+  const store = await openMemoryStore();
+  const service = createService({
     engine: toEngineConfig(scenario),
     sources: [],
+    store,
+    tickIntervalMs: 0,
+    snapshots: false,
     onObservation: (observation) => metrics?.observe(observation),
-    onSignal: (signal) => view?.onSignal(signal),
-    onTransition: (transition) => view?.onTransition(transition),
   });
-  view = createMemoryServiceView(guard);
+  await service.start();
+  let ready = true;
+  const view: TestService['view'] = {
+    ...service,
+    ready: () => ready && service.ready(),
+    setReady(value) {
+      ready = value;
+    },
+  };
   metrics = createMetrics({
     registry: new Registry(),
     view,
     processMetrics: options.processMetrics ?? false,
   });
   return {
-    guard,
+    service,
+    guard: {
+      get state() {
+        return service.engine();
+      },
+      push: service.push,
+    },
     view,
     metrics,
     observations,
-    feed(from, to) {
-      for (let i = from; i < Math.min(to, observations.length); i++) guard.push(observations[i]!);
+    async feed(from, to) {
+      for (let i = from; i < Math.min(to, observations.length); i++) service.push(observations[i]!);
+      await service.flush();
       return Math.min(to, observations.length);
     },
   };
 }
 
-/** Index just past the first observation after which `predicate` holds. */
-export function feedUntil(service: TestService, from: number, predicate: () => boolean): number {
+/** Index just past the first observation after which `predicate` holds (each one committed first). */
+export async function feedUntil(
+  service: TestService,
+  from: number,
+  predicate: () => boolean,
+): Promise<number> {
   for (let i = from; i < service.observations.length; i++) {
-    service.guard.push(service.observations[i]!);
+    service.service.push(service.observations[i]!);
+    await service.service.flush();
     if (predicate()) return i + 1;
   }
   throw new Error('the scenario ended before the condition held');

@@ -87,7 +87,7 @@ async function withDashboard(
   body: (d: Dashboard) => Promise<void>,
   allowedConsoleErrors: RegExp[] = [],
 ): Promise<void> {
-  const service = createTestService(scenario);
+  const service = await createTestService(scenario);
   const app = createApp({
     view: service.view,
     metrics: service.metrics,

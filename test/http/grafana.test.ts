@@ -29,8 +29,8 @@ test('grafana/consensus-guard.json queries only metrics that /metrics exposes', 
   for (const annotation of dashboard.annotations.list) if (annotation.expr) expressions.push(annotation.expr);
   assert.ok(expressions.length >= 20);
 
-  const service = createTestService('reorg-7', { processMetrics: true });
-  feedUntil(service, 0, () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only');
+  const service = await createTestService('reorg-7', { processMetrics: true });
+  await feedUntil(service, 0, () => service.guard.state.breakers.get('ethereum')?.level === 'reduce_only');
   service.metrics.countRequest('/healthz', 'GET', 200);
   const exposed = new Set(
     (await service.metrics.registry.metrics())

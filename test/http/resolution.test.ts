@@ -5,8 +5,8 @@ import { createTestService, feedUntil } from './createTestService.ts';
 
 describe('GET /api/chains/:chain/resolution', () => {
   test('default: during client-split it names the branch to follow, the nodes to drain and the rollback height', async () => {
-    const service = createTestService('client-split');
-    feedUntil(service, 0, () =>
+    const service = await createTestService('client-split');
+    await feedUntil(service, 0, () =>
       [...(service.guard.state.chains.get('ethereum')?.conditions.keys() ?? [])].includes(
         'divergence:infura-geth-2',
       ),
@@ -27,7 +27,7 @@ describe('GET /api/chains/:chain/resolution', () => {
   });
 
   test('error: an unknown chain is 404', async () => {
-    const service = createTestService('client-split');
+    const service = await createTestService('client-split');
     const app = createApp({ view: service.view, metrics: service.metrics, limits: { rateLimit: false } });
     const res = await app.request('/api/chains/nope/resolution');
     assert.equal(res.status, 404);

@@ -10,8 +10,8 @@ const portfolio = parse(
   readFileSync(new URL('../../examples/portfolio.yaml', import.meta.url), 'utf8'),
 ) as unknown;
 
-function app() {
-  const service = createTestService();
+async function app() {
+  const service = await createTestService();
   return withOpenApiCheck(
     createApp({
       view: service.view,
@@ -24,7 +24,7 @@ function app() {
 
 describe('POST /api/risk', () => {
   test('default: margin, exposures and cover for a portfolio, from the live chain status', async () => {
-    const response = await app().request('/api/risk', {
+    const response = await (await app()).request('/api/risk', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(portfolio),
@@ -40,7 +40,7 @@ describe('POST /api/risk', () => {
   });
 
   test('error: a bad portfolio is a 400 with the path of each problem', async () => {
-    const response = await app().request('/api/risk', {
+    const response = await (await app()).request('/api/risk', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -55,7 +55,7 @@ describe('POST /api/risk', () => {
   });
 
   test('error: not JSON is a 400', async () => {
-    const response = await app().request('/api/risk', { method: 'POST', body: '{' });
+    const response = await (await app()).request('/api/risk', { method: 'POST', body: '{' });
     assert.equal(response.status, 400);
   });
 });

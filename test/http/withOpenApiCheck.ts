@@ -11,7 +11,7 @@ export type OpenApiDocument = { openapi: string; paths: Record<string, Record<st
 
 /** The document `GET /openapi.json` serves, from an app of its own (no rate limit token spent). */
 export async function loadOpenApiDocument(): Promise<OpenApiDocument> {
-  const service = createTestService();
+  const service = await createTestService();
   const app = createApp({
     view: service.view,
     metrics: createMetrics({ registry: new Registry(), view: service.view, processMetrics: false }),

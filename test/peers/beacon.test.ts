@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Observation } from '../../src/core/observation.ts';
 import type { Signal } from '../../src/core/signal.ts';
 import type { EngineConfig } from '../../src/engine/config.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBeaconSource } from '../../src/sources/beacon/createBeaconSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { waitFor } from './litecoind.ts';
 import { type RunningLodestar, startLodestar } from './lodestar.ts';
 
@@ -21,12 +21,12 @@ const engine: EngineConfig = {
   },
 };
 
-type Watched = { guard: Guard; observations: Observation[]; signals: Signal[] };
+type Watched = { guard: TestGuard; observations: Observation[]; signals: Signal[] };
 
 async function watch(node: RunningLodestar, pollIntervalMs: number): Promise<Watched> {
   const observations: Observation[] = [];
   const signals: Signal[] = [];
-  const guard = createGuard({
+  const guard = createTestGuard({
     engine,
     sources: [createBeaconSource({ chain: 'beacon', node: 'lodestar', url: node.url, pollIntervalMs })],
     onObservation: (o) => observations.push(o),

@@ -4,8 +4,8 @@ import type { Transition } from '../../src/breaker/levels.ts';
 import type { ProofOfWork } from '../../src/core/params.ts';
 import type { Signal } from '../../src/core/signal.ts';
 import { toForkResolution } from '../../src/engine/toForkResolution.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBitcoinSource } from '../../src/sources/bitcoin/createBitcoinSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { type RunningLitecoind, startLitecoind, waitFor } from './litecoind.ts';
 
 const MINE_A = 'raw(51)#8lvh9jxk';
@@ -20,7 +20,7 @@ const REGTEST: ProofOfWork = {
 describe('bitcoin source against two litecoind regtest nodes', () => {
   let a: RunningLitecoind;
   let b: RunningLitecoind;
-  let guard: Guard;
+  let guard: TestGuard;
   const signals: Signal[] = [];
   const transitions: Transition[] = [];
 
@@ -34,7 +34,7 @@ describe('bitcoin source against two litecoind regtest nodes', () => {
     await waitFor('b to sync', async () =>
       ((await b.rpc('getblockcount')) as number) === 5 ? true : undefined,
     );
-    guard = createGuard({
+    guard = createTestGuard({
       engine: {
         chains: {
           litecoin: {

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { isHealthy } from '../../src/core/chainView.ts';
 import type { ProofOfWork } from '../../src/core/params.ts';
 import type { IntegritySignal, Signal } from '../../src/core/signal.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createBitcoinSource } from '../../src/sources/bitcoin/createBitcoinSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { type RunningLitecoind, startLitecoind, waitFor } from './litecoind.ts';
 import { type LyingBitcoinProxy, type LyingMode, startLyingBitcoinProxy } from './lyingBitcoinProxy.ts';
 
@@ -19,7 +19,7 @@ const MINE = 'raw(51)#8lvh9jxk';
 describe('proof of work against litecoind regtest and a lying proxy', () => {
   let node: RunningLitecoind;
   let proxy: LyingBitcoinProxy;
-  let guard: Guard | undefined;
+  let guard: TestGuard | undefined;
   let signals: Signal[] = [];
 
   before(async () => {
@@ -46,7 +46,7 @@ describe('proof of work against litecoind regtest and a lying proxy', () => {
         tipsEveryPolls: 2,
         pow: REGTEST,
       });
-    guard = createGuard({
+    guard = createTestGuard({
       engine: {
         chains: {
           litecoin: { preset: 'bitcoin', params: { pow: REGTEST, lag: { maxBlocks: 5, graceMs: 600_000 } } },

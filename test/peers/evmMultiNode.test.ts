@@ -5,8 +5,8 @@ import type { Observation } from '../../src/core/observation.ts';
 import { toHash } from '../../src/core/observation.ts';
 import type { ChainParamsOverrides } from '../../src/core/params.ts';
 import type { DivergenceSignal, LagSignal, Signal } from '../../src/core/signal.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { type RunningNode, startAnvil, startGanache, startHardhat } from './nodes.ts';
 
 type Kind = 'hardhat' | 'anvil' | 'ganache';
@@ -29,7 +29,7 @@ const quietTolerances: ChainParamsOverrides = {
 };
 
 type Watch = {
-  guard: Guard;
+  guard: TestGuard;
   observations: Observation[];
   signals: Signal[];
   transitions: Transition[];
@@ -68,7 +68,7 @@ async function watch(members: Member[], params: ChainParamsOverrides = {}): Prom
       waiters.add(attempt);
       attempt();
     });
-  const guard = createGuard({
+  const guard = createTestGuard({
     engine: { chains: { [chain]: { preset: 'devnet', params } } },
     sources: members.map((member) =>
       createEvmSource({ chain, node: member.name, url: member.node.url, pollIntervalMs: 200 }),
@@ -138,7 +138,7 @@ async function stopAll(nodes: Array<RunningNode | undefined>): Promise<void> {
   await Promise.allSettled(nodes.map((node) => node?.stop()));
 }
 
-describe('several EVM nodes watched as one chain (createGuard, devnet preset)', () => {
+describe('several EVM nodes watched as one chain (createTestGuard, devnet preset)', () => {
   it('behavior: two Hardhat nodes with the same genesis agree in step; a transaction on one only makes it diverge', async () => {
     const nodes: RunningNode[] = [];
     let w: Watch | undefined;

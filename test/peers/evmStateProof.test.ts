@@ -3,12 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Hex } from 'viem';
 import { isCanonicalBacked } from '../../src/core/chainView.ts';
 import type { IntegritySignal, Signal } from '../../src/core/signal.ts';
-import { createGuard, type Guard } from '../../src/runtime/createGuard.ts';
 import { createEvmSource } from '../../src/sources/evm/createEvmSource.ts';
 import {
   createStateProofSource,
   type VerifiedStateReport,
 } from '../../src/sources/evm/createStateProofSource.ts';
+import { createTestGuard, type TestGuard } from '../support/createTestGuard.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { type LyingEvmMode, type LyingEvmProxy, startLyingEvmProxy } from './lyingEvmProxy.ts';
 import { type RunningNode, startAnvil, startGanache, startHardhat } from './nodes.ts';
@@ -27,7 +27,7 @@ for (const implementation of implementations) {
   describe(`state proofs against ${implementation.name} and a lying proxy`, () => {
     let node: RunningNode;
     let proxy: LyingEvmProxy;
-    let guard: Guard | undefined;
+    let guard: TestGuard | undefined;
     let signals: Signal[] = [];
     let reports: VerifiedStateReport[] = [];
     let contract: Hex;
@@ -53,7 +53,7 @@ for (const implementation of implementations) {
       proxy.mode = mode;
       signals = [];
       reports = [];
-      const g: Guard = createGuard({
+      const g = createTestGuard({
         engine: { chains: { devnet: { preset: 'devnet', params: { lag: { graceMs: 600_000 } } } } },
         sources: [
           createEvmSource({ chain: 'devnet', node: 'n', url: node.url, pollIntervalMs: 100 }),

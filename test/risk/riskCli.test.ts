@@ -83,8 +83,12 @@ describe('risk command', () => {
   });
 
   it('args: --status live reads the levels and conditions of a running service', async () => {
-    const service = createTestService('reorg-7');
-    feedUntil(service, 0, () => service.view.engine().breakers.get('ethereum')?.level === 'reduce_only');
+    const service = await createTestService('reorg-7');
+    await feedUntil(
+      service,
+      0,
+      () => service.view.engine().breakers.get('ethereum')?.level === 'reduce_only',
+    );
     const server = await startHttpServer(createApp({ view: service.view, metrics: service.metrics }), {
       port: 0,
     });

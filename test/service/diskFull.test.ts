@@ -240,6 +240,11 @@ describe('a store that stops writing', () => {
       for (const o of observations.slice(0, 12)) guard.service.push(o);
       assert.equal(guard.service.stats().droppedObservations, 7);
       assert.equal(guard.logs.filter((l) => l.code === 'observations_dropped').length, 1);
+      const metrics = await (await guard.app.request('/metrics')).text();
+      assert.match(metrics, /^consensus_guard_store_buffer_full 1$/m);
+      assert.match(metrics, /^consensus_guard_store_pending_events 5$/m);
+      assert.match(metrics, /^consensus_guard_store_pending_events_max 5$/m);
+      assert.match(metrics, /^consensus_guard_store_dropped_observations_total 7$/m);
       broken.on = false;
       await waitFor('the buffered events', async () => ((await store.lastSeq()) === 5 ? true : undefined));
       assert.deepEqual(

@@ -7,14 +7,15 @@ import { fileURLToPath } from 'node:url';
 import type { Transition } from '../../src/breaker/levels.ts';
 import type { Observation } from '../../src/core/observation.ts';
 import type { ReorgSignal } from '../../src/core/signal.ts';
-import type { EventEntry, Store, StoredEvent } from '../../src/store/store.ts';
+import { type EventEntry, SNAPSHOTS_KEPT, type Store, type StoredEvent } from '../../src/store/store.ts';
 
 /** What the contract needs of an adapter. */
 export type StoreAdapterFixture = {
   /** Opens the adapter's database; every call opens the same one (a reopen after close). */
   open(): Promise<Store>;
-  /** How a child process opens the same database: a module, its exported factory and its argument. */
-  child: { module: string; exportName: string; parameters: unknown };
+  /** How a child process opens the same database: a module, its exported factory and its argument
+   * (absent for a store that lives in one process). */
+  child?: { module: string; exportName: string; parameters: unknown };
   /** Removes the database. */
   dispose(): Promise<void>;
 };
@@ -87,6 +88,7 @@ async function collect(iterable: AsyncIterable<StoredEvent[]>): Promise<StoredEv
 type Child = { process: ChildProcess; lines: AsyncIterator<string> };
 
 function startChild(fixture: StoreAdapterFixture, mode: string, children: Set<ChildProcess>): Child {
+  assert.ok(fixture.child, 'the fixture names how a child process opens the store');
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CHILD, JSON.stringify({ ...fixture.child, mode })],
@@ -111,11 +113,25 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+const snapshot = (n: number) => ({
+  formatVersion: 1,
+  configHash: `config-${n}`,
+  checksum: `sum-${n}`,
+  atMs: T0 + n,
+  body: Uint8Array.from({ length: 100 + n }, (_, i) => (i * 7 + n) % 256),
+});
+
 /**
  * The store contract: every adapter passes the same suite. `createFixture` gives a fresh, empty
- * database for each test.
+ * database for each test. `crossProcess: false` leaves out the tests of a second process (locks,
+ * `kill -9`), for a store that lives inside one process (memory); it gets an in-process lock test.
  */
-export function runStoreContract(name: string, createFixture: () => Promise<StoreAdapterFixture>): void {
+export function runStoreContract(
+  name: string,
+  createFixture: () => Promise<StoreAdapterFixture>,
+  options: { crossProcess?: boolean } = {},
+): void {
+  const crossProcess = options.crossProcess ?? true;
   describe(`store contract: ${name}`, () => {
     let fixture: StoreAdapterFixture;
     let store: Store;
@@ -437,6 +453,54 @@ export function runStoreContract(name: string, createFixture: () => Promise<Stor
       }
     });
 
+    it('behavior: a snapshot is stored with the last event of its append, read back byte for byte; the newest are kept', async () => {
+      assert.deepEqual(await store.listSnapshots(), []);
+      await store.appendEvents({
+        entries: [entry(head(1)), entry(head(2))],
+        sinks: [],
+        nowMs: T0,
+        snapshot: snapshot(1),
+      });
+      const { body, ...info } = snapshot(1);
+      assert.deepEqual(await store.listSnapshots(), [{ ...info, seq: 2, bytes: body.byteLength }]);
+      const read = await store.readSnapshot(2);
+      assert.deepEqual(read && { ...read, body: [...read.body] }, {
+        ...info,
+        seq: 2,
+        bytes: body.byteLength,
+        body: [...body],
+      });
+      assert.equal(await store.readSnapshot(1), undefined);
+      await store.appendEvents({ entries: [], sinks: [], nowMs: T0, snapshot: snapshot(2) });
+      assert.equal((await store.listSnapshots())[0]?.seq, 2, 'no events: at the last stored one');
+      for (let n = 3; n <= SNAPSHOTS_KEPT + 3; n += 1) {
+        await store.appendEvents({ entries: [entry(head(n))], sinks: [], nowMs: T0, snapshot: snapshot(n) });
+      }
+      const kept = await store.listSnapshots();
+      assert.deepEqual(
+        kept.map((s) => s.seq),
+        Array.from({ length: SNAPSHOTS_KEPT }, (_, i) => SNAPSHOTS_KEPT + 3 - i),
+      );
+      assert.equal(kept[0]?.configHash, `config-${SNAPSHOTS_KEPT + 3}`);
+      assert.equal(await store.countEvents(), SNAPSHOTS_KEPT + 3);
+    });
+
+    it('behavior: outbox counts per sink and status', async () => {
+      await store.enqueueTransitions({
+        transitions: [transition('eth', 1, 'normal', 'halt'), transition('eth', 2, 'halt', 'normal')],
+        sinks: ['hook', 'pager'],
+        nowMs: T0,
+      });
+      const [first] = await store.headActions('hook');
+      await store.markDelivered(first!.id, T0);
+      const [page] = await store.headActions('pager');
+      await store.markAttemptFailed(page!.id, { error: 'x', nextAttemptAtMs: T0, final: true });
+      assert.deepEqual(await store.countActionsBySink(), {
+        hook: { pending: 1, delivered: 1, failed: 0 },
+        pager: { pending: 1, delivered: 0, failed: 1 },
+      });
+    });
+
     it('error: a closed store refuses work with store_closed', async () => {
       await store.close();
       await assert.rejects(store.lastSeq(), { code: 'store_closed' });
@@ -445,6 +509,16 @@ export function runStoreContract(name: string, createFixture: () => Promise<Stor
       });
       store = await fixture.open();
     });
+
+    if (!crossProcess) {
+      it('error: a second open of a store that is open is store_locked; once it is closed, it opens', async () => {
+        await assert.rejects(fixture.open(), { code: 'store_locked' });
+        await store.close();
+        store = await fixture.open();
+        assert.equal(await store.lastSeq(), 0);
+      });
+      return;
+    }
 
     it('error: a second process cannot open a store that is open (store_locked), and can once it is closed', async () => {
       const blocked = startChild(fixture, 'open-once', children);

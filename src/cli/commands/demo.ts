@@ -17,10 +17,9 @@ import { toEngineConfig } from '../../sim/toEngineConfig.ts';
 import { createWebhookReceiver } from '../../sinks/webhook/createWebhookReceiver.ts';
 import { createWebhookSecret } from '../../sinks/webhook/createWebhookSecret.ts';
 import { createWebhookSink } from '../../sinks/webhook/createWebhookSink.ts';
-import { openSqliteStore } from '../../store/sqlite/openSqliteStore.ts';
 import type { Store } from '../../store/store.ts';
-import { StoreError } from '../../store/storeError.ts';
-import { CliError, toStoreCliError, usageError } from '../errors.ts';
+import { toStoreDisplay } from '../../store/toStoreTarget.ts';
+import { CliError, usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort } from '../httpOptions.ts';
 import { toPositiveNumber } from '../options.ts';
 import {
@@ -31,12 +30,14 @@ import {
   type Output,
   toEventLine,
 } from '../output.ts';
+import { openCliStore, STORE_OPTION_HELP, toCliStoreTarget } from '../storeOptions.ts';
 
 type DemoOptions = {
   scenario: string;
   seed: string;
   seconds: string;
   http?: string;
+  store?: string;
   dataDir?: string;
   exit?: boolean;
   json?: boolean;
@@ -67,9 +68,10 @@ export function registerDemo(program: Command, output: Output): void {
       `address of the dashboard and API (default ${DEFAULT_HTTP}, or a free port)`,
     )
     .option(
-      '--data-dir <dir>',
-      'keep the store in this directory (default: a temporary one, removed at exit)',
+      '--store <url>',
+      `${STORE_OPTION_HELP} (default: SQLite in a temporary directory, removed at exit)`,
     )
+    .option('--data-dir <dir>', 'keep the SQLite store in this directory (the same as --store DIR)')
     .option('--exit', 'stop once the incident is played and every webhook delivered')
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
     .addHelpText(
@@ -77,7 +79,8 @@ export function registerDemo(program: Command, output: Output): void {
       '\nExamples:\n' +
         '  consensus-guard demo                                  # open the printed URL in a browser\n' +
         '  consensus-guard demo --scenario full-halt --seconds 30\n' +
-        '  consensus-guard demo --data-dir ./demo-data           # Ctrl-C, run again: it resumes',
+        '  consensus-guard demo --data-dir ./demo-data           # Ctrl-C, run again: it resumes\n' +
+        '  consensus-guard demo --store postgres://postgres@127.0.0.1:5432/guard --exit',
     )
     .action(async (options: DemoOptions) => {
       const known = listScenarios().map((s) => s.name);
@@ -94,20 +97,16 @@ export function registerDemo(program: Command, output: Output): void {
       const speed = spanMs / (seconds * 1000);
       const info = (line: string) => output.err(`${line}\n`);
 
-      const temporary = options.dataDir === undefined;
-      const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'consensus-guard-demo-')));
+      const temporary = options.dataDir === undefined && options.store === undefined;
+      const target = temporary
+        ? { kind: 'sqlite' as const, dataDir: await mkdtemp(join(tmpdir(), 'consensus-guard-demo-')) }
+        : toCliStoreTarget(options, undefined, { kind: 'memory' });
       const resources = createResources();
       resources.add(async () => {
-        if (temporary) await rm(dataDir, { recursive: true, force: true });
+        if (temporary && target.kind === 'sqlite') await rm(target.dataDir, { recursive: true, force: true });
       });
       try {
-        let store: Store;
-        try {
-          store = await openSqliteStore({ dataDir });
-        } catch (error) {
-          if (error instanceof StoreError) throw toStoreCliError(error);
-          throw error;
-        }
+        const store: Store = await openCliStore(target);
         resources.add(() => store.close());
 
         const secret = createWebhookSecret();
@@ -194,8 +193,10 @@ export function registerDemo(program: Command, output: Output): void {
         info('');
         info(`dashboard  ${server.server.url}/`);
         info(`token      ${token}   (for the dashboard's override button)`);
+        const kind =
+          target.kind === 'sqlite' ? 'SQLite' : target.kind === 'postgres' ? 'PostgreSQL' : 'memory';
         info(
-          `store      ${dataDir} (SQLite${temporary ? '; removed at exit, keep it with --data-dir' : '; run again to resume'})`,
+          `store      ${toStoreDisplay(target)} (${kind}${temporary ? '; removed at exit, keep it with --data-dir or --store' : target.kind === 'memory' ? '; gone at exit' : '; run again to resume'})`,
         );
         info(`webhooks   every transition goes through the outbox to ${receiverUrl}, which verifies it`);
         info(`${options.exit ? 'stops when the incident is played' : 'Ctrl-C to stop'}\n`);
@@ -215,11 +216,13 @@ export function registerDemo(program: Command, output: Output): void {
         });
 
         await running.start();
-        const { replayedEvents } = running.stats();
-        if (replayedEvents > 0) {
-          info(
-            `resumed from the store: ${replayedEvents} events replayed, breakers ${levelsOf(running.engine())}\n`,
-          );
+        const { replayedEvents, snapshotSeq } = running.stats();
+        if (replayedEvents + snapshotSeq > 0) {
+          const from =
+            snapshotSeq > 0
+              ? `${snapshotSeq + replayedEvents} events (snapshot at seq ${snapshotSeq}, then ${replayedEvents} replayed)`
+              : `${replayedEvents} events replayed`;
+          info(`resumed from the store: ${from}, breakers ${levelsOf(running.engine())}\n`);
         }
         const status = setInterval(() => {
           if (!options.json)

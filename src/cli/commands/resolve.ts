@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { toJson } from '../../core/json.ts';
 import { toPrintable } from '../../core/toPrintable.ts';
+import { applyEvent } from '../../engine/applyEvent.ts';
 import { createEngineState, type EngineState, step } from '../../engine/step.ts';
 import { type ForkResolution, toForkResolution } from '../../engine/toForkResolution.ts';
-import { applyEvent } from '../../runtime/applyEvent.ts';
 import { readObservationLogBatches } from '../../sources/replay/readObservationLogBatches.ts';
 import { ReplayError } from '../../sources/replay/replayError.ts';
 import { openSqliteStore } from '../../store/sqlite/openSqliteStore.ts';

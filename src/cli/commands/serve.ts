@@ -11,9 +11,11 @@ import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.
 import { toInteger } from '../options.ts';
 import { formatLiveEvent, type Output } from '../output.ts';
 import { readConfigFile } from '../readConfigFile.ts';
+import { STORE_OPTION_HELP, toCliStoreTarget } from '../storeOptions.ts';
 
 type ServeOptions = {
   config?: string;
+  store?: string;
   dataDir?: string;
   json?: boolean;
   tickMs: string;
@@ -40,10 +42,8 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       'Run the durable guard: live watching, stored history, webhooks through an outbox (Ctrl-C to stop)',
     )
     .option('--config <file>', 'guard config file (YAML): chains, nodes, breaker rules, sinks, store')
-    .option(
-      '--data-dir <dir>',
-      'data directory of the store (default: store.dataDir of the config, then ./.data)',
-    )
+    .option('--store <url>', `${STORE_OPTION_HELP} (default: the config's store:, then ./.data)`)
+    .option('--data-dir <dir>', 'SQLite in this data directory (the same as --store DIR)')
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
     .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
@@ -52,6 +52,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       'after',
       '\nExamples:\n' +
         '  consensus-guard serve --config guard.yaml --data-dir /var/lib/consensus-guard\n' +
+        '  PGPASSWORD=... consensus-guard serve --config guard.yaml --store postgres://guard@db.internal:5432/guard\n' +
         '  GUARD_TOKEN=... consensus-guard serve --config guard.yaml --http 127.0.0.1:8080 --token-env GUARD_TOKEN',
     )
     .action(async (options: ServeOptions) => {
@@ -61,15 +62,16 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       const address = options.http === undefined ? undefined : toHostPort(options.http);
       const token = toToken(options);
       const config = await readConfigFile(options.config);
+      const target = toCliStoreTarget(options, config.store, { kind: 'sqlite', dataDir: './.data' });
       let running: CreateServiceFromConfigReturnType;
       let http: CliHttp | undefined;
       try {
         const parameters: Parameters<typeof createServiceFromConfig>[0] = {
           config,
+          store: target,
           tickIntervalMs,
           onObservation: (observation) => http?.metrics.observe(observation),
         };
-        if (options.dataDir !== undefined) parameters.dataDir = options.dataDir;
         running = await createServiceFromConfig(parameters);
       } catch (error) {
         if (error instanceof StoreError) throw toStoreCliError(error);
@@ -87,10 +89,10 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         await running.close();
         throw new CliError(`cannot start: ${(error as Error).message}`, { cause: error });
       }
-      const { replayedEvents, replayMs } = service.stats();
+      const { replayedEvents, replayMs, snapshotSeq } = service.stats();
       const levels = [...service.engine().breakers.values()].map((b) => `${b.name} ${b.level}`).join(', ');
       output.err(
-        `store ${running.dataDir}: replayed ${replayedEvents} events in ${Math.round(replayMs)} ms\n`,
+        `store ${running.display}: ${snapshotSeq > 0 ? `restored the snapshot at seq ${snapshotSeq}, ` : ''}replayed ${replayedEvents} events in ${Math.round(replayMs)} ms\n`,
       );
       for (const [chain, nodes] of Object.entries(config.nodes)) {
         output.err(

@@ -11,17 +11,18 @@ import { isPresetName, PRESETS } from '../../core/params.ts';
 import type { Signal } from '../../core/signal.ts';
 import { toPrintable } from '../../core/toPrintable.ts';
 import { toRunSummary } from '../../engine/run.ts';
-import { createGuard } from '../../runtime/createGuard.ts';
-import { createMemoryServiceView, type MemoryServiceView } from '../../runtime/createMemoryServiceView.ts';
+import { createService } from '../../runtime/createService.ts';
 import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
+import { toStoreDisplay } from '../../store/toStoreTarget.ts';
 import { usageError } from '../errors.ts';
 import { holdOpenUntil } from '../holdOpenUntil.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
 import { toInteger } from '../options.ts';
 import { formatLiveEvent, formatSummary, type Output } from '../output.ts';
 import { readConfigFile } from '../readConfigFile.ts';
+import { openCliStore, STORE_OPTION_HELP, toCliStoreTarget } from '../storeOptions.ts';
 
 type WatchOptions = {
   config?: string;
@@ -32,6 +33,7 @@ type WatchOptions = {
   bitcoin: string[];
   json?: boolean;
   record?: string;
+  store?: string;
   tickMs: string;
   http?: string;
   tokenEnv?: string;
@@ -71,6 +73,7 @@ export function registerWatch(program: Command, output: Output): void {
     .option('--beacon <url>', 'quick start: an Ethereum Beacon API node (repeatable)', collect, [])
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
     .option('--record <file>', 'write every observation to a log that `replay` reads')
+    .option('--store <url>', `${STORE_OPTION_HELP} (default memory:, nothing kept)`)
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
     .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
     .option('--token-env <name>', 'environment variable holding the bearer token for override and resume')
@@ -102,58 +105,59 @@ export function registerWatch(program: Command, output: Output): void {
                 );
               },
             });
+      const target = toCliStoreTarget({ store: options.store }, undefined, { kind: 'memory' });
+      // In memory, a guard that runs for weeks keeps only the newest events.
+      const store = await openCliStore(target, { retainEvents: 10_000 });
       const signals: Signal[] = [];
       const transitions: Transition[] = [];
-      let view: MemoryServiceView | undefined;
       let http: CliHttp | undefined;
-      const guard = createGuard({
+      const service = createService({
         engine: config.engine,
         sources,
+        store,
         tickIntervalMs,
+        snapshots: target.kind === 'memory' ? false : {},
         onObservation: (observation) => {
           if (recorder && !recordError) recorder.write(observation);
           http?.metrics.observe(observation);
         },
-        onSignal: (signal) => {
-          signals.push(signal);
-          view?.onSignal(signal);
-          output.out(formatLiveEvent({ type: 'signal', signal }, options.json));
+        log: (entry) => {
+          if (entry.level !== 'info')
+            output.err(`${entry.level}: ${entry.code}: ${toPrintable(entry.message)}\n`);
         },
-        onTransition: (transition) => {
-          transitions.push(transition);
-          view?.onTransition(transition);
-          output.out(formatLiveEvent({ type: 'transition', transition }, options.json));
-        },
+      });
+      service.subscribe((event) => {
+        if (event.type === 'signal') signals.push(event.signal);
+        else transitions.push(event.transition);
+        output.out(formatLiveEvent(event, options.json));
       });
       for (const [chain, nodes] of Object.entries(config.nodes)) {
         output.err(
           `watching ${chain}: ${nodes.map((n) => `${n.name} (${n.kind}, ${n.displayUrl})`).join(', ')}\n`,
         );
       }
-      if (address) {
-        view = createMemoryServiceView(guard);
-        view.subscribe((event) => {
-          if (event.type !== 'transition' || event.transition.mode !== 'manual') return;
-          const transition = event.transition;
-          transitions.push(transition);
-          output.out(formatLiveEvent({ type: 'transition', transition }, options.json));
-        });
-        view.setReady(false);
-        http = await startCliHttp({ view, address, token, output });
+      if (target.kind !== 'memory') output.err(`store ${toStoreDisplay(target)}\n`);
+      try {
+        if (address) http = await startCliHttp({ view: service, address, token, output });
+        await service.start();
+      } catch (error) {
+        await http?.close();
+        await service.stop();
+        await store.close();
+        throw error;
       }
-      await guard.start();
-      view?.setReady(true);
       await holdOpenUntil(
         new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         }),
       );
-      view?.setReady(false);
       await http?.close();
-      await guard.stop();
+      await service.stop();
+      await store.close();
       await recorder?.close().catch(() => undefined);
-      if (!options.json) output.out(`\n${formatSummary(toRunSummary(guard.state, signals, transitions))}`);
+      if (!options.json)
+        output.out(`\n${formatSummary(toRunSummary(service.engine(), signals, transitions))}`);
       output.err('stopped\n');
     });
 }

@@ -1,14 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { Transition } from '../../breaker/levels.ts';
-import type {
-  AuditEntry,
-  EventRecord,
-  OutboxAction,
-  OutboxCounts,
-  OutboxStatus,
-  Store,
-  StoredEvent,
-  StoredSignal,
+import {
+  type AuditEntry,
+  type EventRecord,
+  type OutboxAction,
+  type OutboxCounts,
+  type OutboxStatus,
+  SNAPSHOTS_KEPT,
+  type SnapshotInfo,
+  type Store,
+  type StoredEvent,
+  type StoredSignal,
 } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
 import { StoreError } from '../storeError.ts';
@@ -87,6 +89,18 @@ function createSqliteStore(db: Database.Database): Store {
     countActions: db.prepare(
       'SELECT status, COUNT(*) AS n FROM outbox WHERE (? IS NULL OR sink = ?) GROUP BY status',
     ),
+    countActionsBySink: db.prepare('SELECT sink, status, COUNT(*) AS n FROM outbox GROUP BY sink, status'),
+    insertSnapshot: db.prepare(
+      'INSERT OR REPLACE INTO snapshots (seq, format_version, config_hash, checksum, at_ms, bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    pruneSnapshots: db.prepare(
+      'DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)',
+    ),
+    listSnapshots: db.prepare(
+      'SELECT seq, format_version, config_hash, checksum, at_ms, bytes FROM snapshots ORDER BY seq DESC',
+    ),
+    readSnapshot: db.prepare('SELECT * FROM snapshots WHERE seq = ?'),
+    countEvents: db.prepare('SELECT COUNT(*) FROM events').pluck(),
   };
 
   const assertOpen = () => {
@@ -165,7 +179,7 @@ function createSqliteStore(db: Database.Database): Store {
   return {
     id,
 
-    async appendEvents({ entries, sinks, nowMs }) {
+    async appendEvents({ entries, sinks, nowMs, snapshot }) {
       return write('append events', () => {
         const seqs: number[] = [];
         for (const entry of entries) {
@@ -192,6 +206,19 @@ function createSqliteStore(db: Database.Database): Store {
           }
           if (entry.transitions.length > 0) enqueue(entry.transitions, sinks, nowMs);
         }
+        if (snapshot) {
+          const seq = seqs.at(-1) ?? (statements.lastSeq.get() as number);
+          statements.insertSnapshot.run(
+            seq,
+            snapshot.formatVersion,
+            snapshot.configHash,
+            snapshot.checksum,
+            snapshot.atMs,
+            snapshot.body.byteLength,
+            Buffer.from(snapshot.body.buffer, snapshot.body.byteOffset, snapshot.body.byteLength),
+          );
+          statements.pruneSnapshots.run(SNAPSHOTS_KEPT);
+        }
         return seqs;
       });
     },
@@ -217,6 +244,26 @@ function createSqliteStore(db: Database.Database): Store {
 
     async lastSeq() {
       return read('the event log', () => statements.lastSeq.get() as number);
+    },
+
+    async countEvents() {
+      return read('the event log', () => statements.countEvents.get() as number);
+    },
+
+    async listSnapshots() {
+      return read('snapshots', () => (statements.listSnapshots.all() as Row[]).map(toSnapshotInfo));
+    },
+
+    async readSnapshot(seq) {
+      return read('a snapshot', () => {
+        const row = statements.readSnapshot.get(seq) as Row | undefined;
+        if (row === undefined) return undefined;
+        const body = row.body as Buffer;
+        return {
+          ...toSnapshotInfo(row),
+          body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        };
+      });
     },
 
     async enqueueTransitions({ transitions, sinks, nowMs }) {
@@ -270,6 +317,22 @@ function createSqliteStore(db: Database.Database): Store {
         }>;
         for (const row of rows) counts[row.status] = row.n;
         return counts;
+      });
+    },
+
+    async countActionsBySink() {
+      return read('the outbox', () => {
+        const out: Record<string, OutboxCounts> = {};
+        const rows = statements.countActionsBySink.all() as Array<{
+          sink: string;
+          status: OutboxStatus;
+          n: number;
+        }>;
+        for (const row of rows) {
+          out[row.sink] ??= { pending: 0, delivered: 0, failed: 0 };
+          out[row.sink]![row.status] = row.n;
+        }
+        return out;
       });
     },
 
@@ -349,6 +412,17 @@ function createSqliteStore(db: Database.Database): Store {
         throw toStoreError(cause, 'store_write_failed', 'cannot close the store');
       }
     },
+  };
+}
+
+function toSnapshotInfo(row: Row): SnapshotInfo {
+  return {
+    seq: row.seq as number,
+    formatVersion: row.format_version as number,
+    configHash: row.config_hash as string,
+    checksum: row.checksum as string,
+    atMs: row.at_ms as number,
+    bytes: row.bytes as number,
   };
 }
 

@@ -89,6 +89,21 @@ UPDATE outbox SET
   idempotency_key = (SELECT value FROM meta WHERE key = 'store_id') || ':' || idempotency_key;
 `,
   },
+  {
+    version: 3,
+    name: 'engine snapshots',
+    sql: `
+CREATE TABLE snapshots (
+  seq INTEGER PRIMARY KEY,
+  format_version INTEGER NOT NULL,
+  config_hash TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  body BLOB NOT NULL
+);
+`,
+  },
 ];
 
 /**

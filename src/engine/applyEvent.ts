@@ -1,31 +1,33 @@
 import { overrideBreaker, reduceBreaker, resumeBreaker, setExternalCondition } from '../breaker/breaker.ts';
 import type { Transition } from '../breaker/levels.ts';
+import { CodedError } from '../core/codedError.ts';
 import type { Signal } from '../core/signal.ts';
-import { type EngineState, step, toLevelRequest } from '../engine/step.ts';
-import type { EventRecord } from '../store/store.ts';
-import { ServiceError } from './serviceError.ts';
+import type { EngineEvent } from './command.ts';
+import { type EngineState, step, toLevelRequest } from './step.ts';
 
 const NONE: Signal[] = [];
 
 /**
- * One entry of the event log applied to the engine: an observation goes through `step`, a manual
- * command through `overrideBreaker` / `resumeBreaker`, an external condition through
- * `setExternalCondition` and one evaluation of the breaker, each at the command's own time. Live and replay
- * both go through here, so the same log gives the same transitions. Throws a
- * {@link ServiceError} `unknown_breaker` for a command on a breaker the engine does not have.
+ * The one reducer of the engine's inputs: an observation goes through `step`; a command through
+ * `overrideBreaker` / `resumeBreaker`, or `setExternalCondition` and one evaluation of the breaker,
+ * each at the command's own time. Live inputs, a replay of the event log and a snapshot's tail all
+ * go through here, so the same log gives the same state and transitions. Throws a
+ * `CodedError` `unknown_breaker` for a command on a breaker the engine does not have (callers
+ * check first: see `hasBreaker`).
  */
 export function applyEvent(
   state: EngineState,
-  event: EventRecord,
+  event: EngineEvent,
 ): { signals: readonly Signal[]; transitions: readonly Transition[] } {
   if (event.type === 'observation') return step(state, event.observation);
   const command = event.command;
   const breaker = state.breakers.get(command.breaker);
   if (!breaker) {
-    throw new ServiceError(
-      'unknown_breaker',
-      `unknown breaker "${command.breaker}": use one of ${[...state.breakers.keys()].join(', ') || '(none yet)'}`,
-    );
+    throw new CodedError({
+      code: 'unknown_breaker',
+      shortMessage: `unknown breaker "${command.breaker}"`,
+      details: `use one of ${[...state.breakers.keys()].join(', ') || '(none yet)'}`,
+    });
   }
   if (command.type === 'resume') {
     resumeBreaker(breaker);
