@@ -34,7 +34,10 @@ export type Checkpoint = {
 
 /** What the view knows about one node. */
 export type NodeView = {
+  /** The node's name, with `@location` when observations carry a location. */
   name: string;
+  /** The watcher location this view of the node comes from, when observations carry one. */
+  location?: string;
   /** Condition keys of this node: `lag:<name>`, `divergence:<name>`, `divergence:finalized:<name>`. */
   keys: { lag: string; divergence: string; finalizedConflict: string };
   client?: string;
@@ -70,6 +73,10 @@ export type Quorum = {
   verified: boolean;
   supportWeight: number;
   supportNodes: number;
+  /** Distinct watcher locations among the supporting nodes (0 when no observation has one). */
+  supportLocations: number;
+  /** Distinct watcher locations among the counted nodes off the canonical branch. */
+  opposeLocations: number;
   healthyWeight: number;
   healthyNodes: number;
 };
@@ -93,6 +100,8 @@ export type ChainState = {
   nodes: Map<string, NodeView>;
   /** Nodes the config lists for this chain (0 when it lists none): they count before they speak. */
   configuredNodes: number;
+  /** The watcher locations seen on this chain, in order of appearance. */
+  locations: string[];
   /** Whether the canonical branch holds the quorum, and the weights behind it. */
   quorum: Quorum;
   /**
@@ -143,6 +152,7 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     canonicalAdvancedAtMs: nowMs,
     nodes: new Map(),
     configuredNodes: 0,
+    locations: [],
     lineBacked: false,
     quorumRecheckAtMs: nowMs,
     quorum: {
@@ -150,6 +160,8 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
       verified: false,
       supportWeight: 0,
       supportNodes: 0,
+      supportLocations: 0,
+      opposeLocations: 0,
       healthyWeight: 0,
       healthyNodes: 0,
     },
@@ -162,7 +174,14 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
   };
 }
 
-export function getOrCreateNode(chain: ChainState, name: string, nowMs: number): NodeView {
+export function getOrCreateNode(
+  chain: ChainState,
+  nodeName: string,
+  nowMs: number,
+  location?: string,
+): NodeView {
+  // One view of a node per location: what one place sees of it is not what another sees.
+  const name = location === undefined ? nodeName : `${nodeName}@${location}`;
   let node = chain.nodes.get(name);
   if (!node) {
     node = {
@@ -172,13 +191,17 @@ export function getOrCreateNode(chain: ChainState, name: string, nowMs: number):
         divergence: `divergence:${name}`,
         finalizedConflict: `divergence:finalized:${name}`,
       },
-      weight: chain.params.weights[name] ?? 1,
+      weight: chain.params.weights[nodeName] ?? 1,
       headChangedAtMs: nowMs,
       lastOkMs: nowMs,
       checkpoints: {},
       latencyOutlier: false,
       propagationOutlier: false,
     };
+    if (location !== undefined) {
+      node.location = location;
+      if (!chain.locations.includes(location)) chain.locations.push(location);
+    }
     chain.nodes.set(name, node);
   }
   return node;
@@ -493,6 +516,8 @@ export function measureQuorum(chain: ChainState): Quorum {
   let healthyNodes = 0;
   let supportWeight = 0;
   let supportNodes = 0;
+  const supportLocations: string[] = [];
+  const opposeLocations: string[] = [];
   for (const node of chain.nodes.values()) {
     const failingUntilMs = node.failingSinceMs === undefined ? 0 : node.failingSinceMs + graceMs;
     if (failingUntilMs > nowMs && failingUntilMs < recheckAtMs) recheckAtMs = failingUntilMs;
@@ -506,6 +531,10 @@ export function measureQuorum(chain: ChainState): Quorum {
     if (relation) {
       supportWeight += node.weight;
       supportNodes += 1;
+      if (node.location !== undefined && !supportLocations.includes(node.location))
+        supportLocations.push(node.location);
+    } else if (node.location !== undefined && !opposeLocations.includes(node.location)) {
+      opposeLocations.push(node.location);
     }
   }
   const verified = chain.params.pow !== undefined && chain.canonical?.chainwork !== undefined;
@@ -515,6 +544,8 @@ export function measureQuorum(chain: ChainState): Quorum {
   quorum.verified = verified;
   quorum.supportWeight = supportWeight;
   quorum.supportNodes = supportNodes;
+  quorum.supportLocations = supportLocations.length;
+  quorum.opposeLocations = opposeLocations.length;
   quorum.healthyWeight = healthyWeight;
   quorum.healthyNodes = healthyNodes;
   chain.quorumRecheckAtMs = recheckAtMs;
@@ -529,6 +560,19 @@ export function measureQuorum(chain: ChainState): Quorum {
  */
 export function isCorroborated(chain: ChainState, backers: number): boolean {
   return backers >= Math.min(chain.params.quorum.minNodes, Math.max(chain.nodes.size, chain.configuredNodes));
+}
+
+/**
+ * Whether backers seen from `locations` distinct watcher locations are enough: on a chain watched
+ * from several locations, at least `params.quorum.minLocations` of them (0: a majority of the
+ * locations seen). Always true on a chain watched from one place.
+ */
+export function isSeenWidely(chain: ChainState, locations: number): boolean {
+  const seen = chain.locations.length;
+  if (seen < 2) return true;
+  const needed =
+    chain.params.quorum.minLocations > 0 ? chain.params.quorum.minLocations : Math.floor(seen / 2) + 1;
+  return locations >= Math.min(needed, seen);
 }
 
 /** Whether the canonical head stands on a backed quorum: enough nodes, and more than the fraction. */

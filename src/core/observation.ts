@@ -18,6 +18,11 @@ type AtNode = {
   node: string;
   /** Client implementation as the node reports it (e.g. `Geth/v1.13`, `anvil`), when known. */
   client?: string;
+  /**
+   * Where the watcher that saw it runs (a network or provider), when the guard watches from
+   * several places. The engine keeps one view of a node per location.
+   */
+  location?: string;
   /** When the observation was made, in milliseconds since the Unix epoch. */
   observedAtMs: number;
 };

@@ -107,6 +107,12 @@ export type ChainParams = {
     minNodes: number;
     /** Milliseconds without a quorum before the `quorum` signal (a one-block race is no loss). */
     toleranceMs: number;
+    /**
+     * Watcher locations that must see a chain-level failure before it moves a breaker, on a chain
+     * watched from several places; 0 means a majority of the locations seen. A failure seen from
+     * fewer is the guard's own trouble: `monitor_partition`, an alert that moves no breaker.
+     */
+    minLocations: number;
   };
   /**
    * A head more than this many blocks above what the canonical head could have reached since it
@@ -150,7 +156,7 @@ const ethereum: ChainParams = {
   lag: { maxBlocks: 3, graceMs: 36_000 },
   latency: { rpcThresholdMs: 2_000, propagationThresholdMs: 4_000 },
   pruneDepth: 256,
-  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 36_000 },
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 36_000, minLocations: 0 },
   maxAheadBlocks: 1_000,
   weights: {},
 };
@@ -165,7 +171,7 @@ const bitcoin: ChainParams = {
   lag: { maxBlocks: 1, graceMs: 1_200_000 },
   latency: { rpcThresholdMs: 5_000, propagationThresholdMs: 60_000 },
   pruneDepth: 288,
-  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 1_200_000 },
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 1_200_000, minLocations: 0 },
   maxAheadBlocks: 1_000,
   weights: {},
 };
@@ -186,7 +192,7 @@ const devnet: ChainParams = {
   lag: { maxBlocks: 3, graceMs: 3_000 },
   latency: { rpcThresholdMs: 1_000, propagationThresholdMs: 2_000 },
   pruneDepth: 256,
-  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 3_000 },
+  quorum: { fraction: 0.5, minNodes: 2, toleranceMs: 3_000, minLocations: 0 },
   maxAheadBlocks: 1_000,
   weights: {},
 };

@@ -19,6 +19,7 @@ export const SIGNAL_KINDS = [
   'latency',
   'integrity',
   'quorum',
+  'monitor_partition',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
@@ -41,6 +42,11 @@ type SignalBase = {
    * chain without a quorum): the signal then moves a breaker no higher than the uncorroborated level.
    */
   uncorroborated?: true;
+  /**
+   * Present when the claim is seen from fewer watcher locations than the chain's quorum asks: the
+   * guard's own network is in trouble, not the chain. The signal moves no breaker.
+   */
+  monitorPartition?: true;
 };
 
 /** A reorganization: a head moved to a block that does not descend from the previous head. */
@@ -159,6 +165,19 @@ export type QuorumSignal = SignalBase & {
   fraction: number;
 };
 
+/**
+ * One watcher location sees the chain make no progress (its nodes unreachable or frozen) while
+ * the others see it advance: the guard's own network is in trouble (condition
+ * `monitor_partition:<location>`, `warning`). An alert for the operator; it moves no breaker.
+ */
+export type MonitorPartitionSignal = SignalBase & {
+  kind: 'monitor_partition';
+  location: string;
+  /** Locations that see the chain advance, and all locations seen. */
+  healthyLocations: number;
+  locations: number;
+};
+
 export type Signal =
   | ReorgSignal
   | LivenessSignal
@@ -167,7 +186,8 @@ export type Signal =
   | LagSignal
   | LatencySignal
   | IntegritySignal
-  | QuorumSignal;
+  | QuorumSignal
+  | MonitorPartitionSignal;
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

@@ -5,6 +5,8 @@ import {
   isAncestorOrSelf,
   isCorroborated,
   isHealthy,
+  isSeenWidely,
+  type NodeView,
 } from '../core/chainView.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -20,21 +22,38 @@ import type { Signal } from '../core/signal.ts';
  * - a finality stall: the nodes whose finalized checkpoint is not ahead of the chain's;
  * - a finalized conflict: the nodes that finalized the same checkpoint as the conflicting node.
  * On a chain chosen by verified chainwork (`params.pow`), a chain reorg to the heavier verified
- * chain is backed by the work itself.
+ * chain is backed by the work itself. On a chain watched from several locations, a claim whose
+ * backers are seen from fewer locations than `params.quorum.minLocations` (a majority) is the
+ * guard's own partition: marked `monitorPartition`, it moves no breaker.
  */
-export function markBacking<S extends Signal>(chain: ChainState, signal: S, backers: number): S {
+export function markBacking<S extends Signal>(chain: ChainState, signal: S, backers: Backers): S {
   // A move of the canonical head to a heavier chain of verified proof of work is backed by the work.
   if (chain.quorum.verified && signal.kind === 'reorg' && signal.scope === 'chain') return signal;
-  if (!chain.quorum.ok || !isCorroborated(chain, backers)) signal.uncorroborated = true;
+  if (!chain.quorum.ok || !isCorroborated(chain, backers.nodes)) signal.uncorroborated = true;
+  if (!isSeenWidely(chain, backers.locations)) signal.monitorPartition = true;
   return signal;
+}
+
+/** Who backs a claim: how many nodes, seen from how many distinct watcher locations. */
+export type Backers = { nodes: number; locations: number };
+
+/** Backers from a list of node views. */
+export function toBackers(nodes: Iterable<NodeView>): Backers {
+  let count = 0;
+  const locations: string[] = [];
+  for (const node of nodes) {
+    count += 1;
+    if (node.location !== undefined && !locations.includes(node.location)) locations.push(node.location);
+  }
+  return { nodes: count, locations: locations.length };
 }
 
 /**
  * Healthy nodes whose head is on `head`'s branch: `head` itself, an ancestor of it or a descendant.
  * A stale node still backs its branch (a minority branch that grows slowly is still a split).
  */
-export function countBranchBackers(chain: ChainState, head: Block): number {
-  let backers = 0;
+export function countBranchBackers(chain: ChainState, head: Block): Backers {
+  const backers: NodeView[] = [];
   for (const node of chain.nodes.values()) {
     const other = node.head;
     if (!other || !isHealthy(chain, node)) continue;
@@ -43,20 +62,21 @@ export function countBranchBackers(chain: ChainState, head: Block): number {
       isAncestorOrSelf(chain, other, head) === true ||
       isAncestorOrSelf(chain, head, other) === true
     ) {
-      backers += 1;
+      backers.push(node);
     }
   }
-  return backers;
+  return toBackers(backers);
 }
 
 /** Healthy nodes that report a finalized checkpoint not ahead of the chain's. */
-export function countFinalityBackers(chain: ChainState): number {
+export function countFinalityBackers(chain: ChainState): Backers {
   const finalized = chain.finalized;
-  if (!finalized) return 0;
-  let backers = 0;
+  const backers: NodeView[] = [];
+  if (!finalized) return toBackers(backers);
   for (const node of chain.nodes.values()) {
     const checkpoint = node.checkpoints.finalized;
-    if (checkpoint && isHealthy(chain, node) && compareCheckpoints(checkpoint, finalized) <= 0) backers += 1;
+    if (checkpoint && isHealthy(chain, node) && compareCheckpoints(checkpoint, finalized) <= 0)
+      backers.push(node);
   }
-  return backers;
+  return toBackers(backers);
 }

@@ -9,7 +9,7 @@ import {
 } from '../core/chainView.ts';
 import type { DivergenceSignal, Severity } from '../core/signal.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
-import { countBranchBackers, markBacking } from './corroboration.ts';
+import { countBranchBackers, markBacking, toBackers } from './corroboration.ts';
 import { formatDuration } from './liveness.ts';
 
 /**
@@ -110,9 +110,10 @@ export function detectFinalizedConflict(chain: ChainState, node: NodeView): Dive
     };
     if (ancestor) signal.commonAncestor = toBlockRef(ancestor);
     if (node.client !== undefined) signal.client = node.client;
-    let backers = 0;
-    for (const peer of chain.nodes.values()) if (peer.checkpoints.finalized?.hash === mine.hash) backers += 1;
-    markBacking(chain, signal, backers);
+    const backers = [...chain.nodes.values()].filter(
+      (peer) => peer.checkpoints.finalized?.hash === mine.hash,
+    );
+    markBacking(chain, signal, toBackers(backers));
     return raiseCondition(chain, node.keys.finalizedConflict, signal) as DivergenceSignal | undefined;
   }
   return undefined;

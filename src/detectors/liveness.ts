@@ -46,7 +46,9 @@ export function detectLiveness(chain: ChainState): LivenessSignal | undefined {
   }
   // Backed by the nodes on the canonical branch; when no node is counted at all, every node has
   // gone silent and nothing contradicts the halt.
-  if (chain.quorum.healthyNodes > 0) markBacking(chain, signal, chain.quorum.supportNodes);
+  // Every location sees the halt: a location that saw progress would have advanced the head.
+  if (chain.quorum.healthyNodes > 0)
+    markBacking(chain, signal, { nodes: chain.quorum.supportNodes, locations: chain.locations.length });
   return raiseCondition(chain, 'liveness', signal) as LivenessSignal | undefined;
 }
 

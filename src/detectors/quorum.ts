@@ -1,4 +1,4 @@
-import type { ChainState } from '../core/chainView.ts';
+import { type ChainState, isSeenWidely } from '../core/chainView.ts';
 import type { QuorumSignal } from '../core/signal.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
 
@@ -29,5 +29,8 @@ export function detectQuorum(chain: ChainState): QuorumSignal | undefined {
     message: `no quorum: the best-supported branch holds weight ${quorum.supportWeight} of ${quorum.healthyWeight} (${quorum.supportNodes} of ${quorum.healthyNodes} healthy nodes); more than ${Math.round(fraction * 100)}% is needed`,
     uncorroborated: true,
   };
+  // Split along watcher locations (a side seen from too few of them): the guard's own partition.
+  if (!isSeenWidely(chain, quorum.supportLocations) || !isSeenWidely(chain, quorum.opposeLocations))
+    signal.monitorPartition = true;
   return raiseCondition(chain, 'quorum', signal) as QuorumSignal | undefined;
 }

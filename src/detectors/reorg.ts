@@ -7,7 +7,7 @@ import {
   toBlockRef,
 } from '../core/chainView.ts';
 import type { ReorgSignal, Severity } from '../core/signal.ts';
-import { markBacking } from './corroboration.ts';
+import { type Backers, markBacking } from './corroboration.ts';
 
 /**
  * Reorg detector. A head that does not descend from the previous head is a reorganization:
@@ -33,7 +33,7 @@ export function detectReorg(
   newHead: Block,
   atMs: number,
   node?: NodeView,
-  backers?: number,
+  backers?: Backers,
 ): ReorgSignal {
   const ancestor = findCommonAncestor(chain, oldHead, newHead);
   const ancestorRef = ancestor
@@ -66,7 +66,14 @@ export function detectReorg(
   // A node's own reorg is its word alone; the canonical chain's is backed by the nodes on the new
   // canonical branch (the quorum is measured after the move), unless the caller says otherwise
   // (the old line never stood on a backed quorum: 0).
-  return markBacking(chain, signal, backers ?? (scope === 'node' ? 1 : chain.quorum.supportNodes));
+  return markBacking(
+    chain,
+    signal,
+    backers ??
+      (scope === 'node'
+        ? { nodes: 1, locations: 1 }
+        : { nodes: chain.quorum.supportNodes, locations: chain.quorum.supportLocations }),
+  );
 }
 
 function toReorgSeverity(chain: ChainState, depth: number, finalizedReverted: boolean): Severity {

@@ -45,6 +45,7 @@ import { describeConflict, detectForeignChain, detectIntegrity } from '../detect
 import { detectLag } from '../detectors/lag.ts';
 import { detectPropagation, detectRpcLatency } from '../detectors/latency.ts';
 import { detectLiveness } from '../detectors/liveness.ts';
+import { detectMonitorPartition } from '../detectors/monitorPartition.ts';
 import { detectQuorum } from '../detectors/quorum.ts';
 import { detectReorg } from '../detectors/reorg.ts';
 import type { EngineConfig } from './config.ts';
@@ -108,6 +109,7 @@ export function createEngineState(config: EngineConfig): EngineState {
 }
 
 const NO_SIGNALS: Signal[] = [];
+const NO_BACKERS = { nodes: 0, locations: 0 };
 const NO_TRANSITIONS: Transition[] = [];
 
 export function step(state: EngineState, observation: Observation): StepResult {
@@ -130,7 +132,7 @@ export function step(state: EngineState, observation: Observation): StepResult {
     return { state, signals: NO_SIGNALS, transitions: NO_TRANSITIONS };
   }
   if (observation.observedAtMs > chain.nowMs) chain.nowMs = observation.observedAtMs;
-  const node = getOrCreateNode(chain, observation.node, chain.nowMs);
+  const node = getOrCreateNode(chain, observation.node, chain.nowMs, observation.location);
   if (observation.client !== undefined && node.client !== observation.client)
     node.client = observation.client;
   const signals: Signal[] = [];
@@ -298,7 +300,9 @@ function updateCanonical(chain: ChainState, signals: Signal[], moved?: NodeView,
   setCanonical(chain, next);
   measureQuorum(chain);
   if (old && reorganized) {
-    signals.push(detectReorg(chain, 'chain', old, next, chain.nowMs, undefined, wasBacked ? undefined : 0));
+    signals.push(
+      detectReorg(chain, 'chain', old, next, chain.nowMs, undefined, wasBacked ? undefined : NO_BACKERS),
+    );
     chain.lineBacked = false;
   }
   chain.lineBacked ||= isCanonicalBacked(chain);
@@ -397,6 +401,7 @@ function detectOverTime(chain: ChainState, signals: Signal[]): void {
   if (chain.nowMs >= chain.quorumRecheckAtMs) measureQuorum(chain);
   chain.lineBacked ||= isCanonicalBacked(chain);
   pushIf(signals, detectQuorum(chain));
+  detectMonitorPartition(chain, signals);
   pushIf(signals, detectLiveness(chain));
   pushIf(signals, detectFinality(chain));
   for (const node of chain.nodes.values()) {
@@ -480,8 +485,12 @@ export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs:
   return best;
 }
 
-/** The level a signal asks for, no higher than the uncorroborated level when it is uncorroborated. */
+/**
+ * The level a signal asks for: none when it is the guard's own partition (seen from too few
+ * locations), no higher than the uncorroborated level when it is uncorroborated.
+ */
 export function toCappedLevel(state: EngineState, signal: Signal): Level {
+  if (signal.monitorPartition) return 'normal';
   const level = toRequestedLevel(state.rules, signal).level;
   return signal.uncorroborated && levelRank(level) > levelRank(state.uncorroboratedLevel)
     ? state.uncorroboratedLevel

@@ -29,6 +29,7 @@ export type MultiplierCombine = 'max' | 'product';
  * | lag        | 1    | 1       | 1.5      | 2      |
  * | latency    | 1    | 1       | 1.5      | 2      |
  * | quorum     | 1    | 2       | 4        | 8      |
+ * | monitor_partition | 1 | 1     | 1        | 1      |
  *
  * Chain-level symptoms (a stall, a split, a deep reorg) are the precursors of the failures the base
  * rate counts and weigh most; one node lagging or slow says little about the chain. `safety`
@@ -44,6 +45,7 @@ export const DEFAULT_SIGNAL_FACTORS: SignalFactors = Object.freeze({
   lag: Object.freeze({ info: 1, warning: 1, critical: 1.5, safety: 2 }),
   latency: Object.freeze({ info: 1, warning: 1, critical: 1.5, safety: 2 }),
   quorum: Object.freeze({ info: 1, warning: 2, critical: 4, safety: 8 }),
+  monitor_partition: Object.freeze({ info: 1, warning: 1, critical: 1, safety: 1 }),
 });
 
 /**

@@ -40,6 +40,21 @@ describe('parseObservation', () => {
       },
     ],
     [
+      'head seen from a watcher location',
+      '{"type":"head","chain":"eth","node":"a","location":"eu-1","number":5,"hash":"0a","parentHash":"09","timestamp":12,"observedAtMs":12500}',
+      {
+        type: 'head',
+        chain: 'eth',
+        node: 'a',
+        location: 'eu-1',
+        number: 5n,
+        hash: '0a',
+        parentHash: '09',
+        timestamp: 12,
+        observedAtMs: 12500,
+      },
+    ],
+    [
       'number as a decimal string above 2^53',
       '{"type":"head","chain":"c","node":"a","number":"123456789012345678901","hash":"ab","parentHash":"cd","timestamp":0,"observedAtMs":0}',
       {

@@ -22,6 +22,7 @@ export const OBSERVATION_FIELDS = [
   'chain',
   'node',
   'client',
+  'location',
   'number',
   'hash',
   'parentHash',
@@ -44,6 +45,7 @@ const BLOCK_FIELDS = toFieldSet([
   'chain',
   'node',
   'client',
+  'location',
   'number',
   'hash',
   'parentHash',
@@ -60,13 +62,24 @@ const FIELDS_BY_TYPE: Readonly<Record<Observation['type'], Readonly<Record<strin
     'chain',
     'node',
     'client',
+    'location',
     'kind',
     'number',
     'epoch',
     'hash',
     'observedAtMs',
   ]),
-  error: toFieldSet(['type', 'chain', 'node', 'client', 'code', 'message', 'observedAtMs', 'latencyMs']),
+  error: toFieldSet([
+    'type',
+    'chain',
+    'node',
+    'client',
+    'location',
+    'code',
+    'message',
+    'observedAtMs',
+    'latencyMs',
+  ]),
   tick: toFieldSet(['type', 'chain', 'observedAtMs']),
 });
 
@@ -147,6 +160,8 @@ function toObservation(value: unknown): Observation {
       };
       const client = readClient(record);
       if (client !== undefined) observation.client = client;
+      if (record.location !== undefined && record.location !== null)
+        observation.location = readName(record, 'location');
       const latencyMs = readLatency(record);
       if (latencyMs !== undefined) observation.latencyMs = latencyMs;
       const chainwork = readChainwork(record);
@@ -172,6 +187,8 @@ function toObservation(value: unknown): Observation {
       };
       const client = readClient(record);
       if (client !== undefined) observation.client = client;
+      if (record.location !== undefined && record.location !== null)
+        observation.location = readName(record, 'location');
       if (record.number !== undefined && record.number !== null) observation.number = readNumber(record);
       const epoch = record.epoch;
       if (epoch !== undefined && epoch !== null) {
@@ -198,6 +215,8 @@ function toObservation(value: unknown): Observation {
       };
       const client = readClient(record);
       if (client !== undefined) observation.client = client;
+      if (record.location !== undefined && record.location !== null)
+        observation.location = readName(record, 'location');
       const latencyMs = readLatency(record);
       if (latencyMs !== undefined) observation.latencyMs = latencyMs;
       return observation;
