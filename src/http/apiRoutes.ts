@@ -155,6 +155,7 @@ const Signal = z
     atMs: TimeMs,
     message: z.string(),
     uncorroborated: z.literal(true).optional(),
+    monitorPartition: z.literal(true).optional(),
   })
   .openapi('Signal');
 
