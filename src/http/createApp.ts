@@ -192,8 +192,10 @@ export function createApp(parameters: CreateAppParameters): App {
   });
   app.get(path('proofs'), (c) => {
     const name = c.req.param('chain');
+    const proofs = parameters.stateProofs?.chain(name);
+    if (proofs) return json(c, proofs);
     if (!view.engine().chains.has(name)) throw new HttpError('unknown_chain', `unknown chain "${name}"`);
-    return json(c, parameters.stateProofs?.chain(name) ?? { chain: name, intervalMs: null, accounts: [] });
+    return json(c, { chain: name, intervalMs: null, accounts: [] });
   });
   app.get(path('nodes'), (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
   app.get(path('signals'), (c) => {
