@@ -93,6 +93,13 @@ export {
   createServiceFromConfig,
 } from './runtime/createServiceFromConfig.ts';
 export { createSources } from './runtime/createSources.ts';
+export {
+  createStateProofBook,
+  type StateProofAccountView,
+  type StateProofBook,
+  type StateProofChainView,
+  type VerifiedStorageValue,
+} from './runtime/createStateProofBook.ts';
 export { ServiceError, type ServiceErrorCode } from './runtime/serviceError.ts';
 export type { ServiceEvent, ServiceView } from './runtime/serviceView.ts';
 export {

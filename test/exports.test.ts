@@ -50,6 +50,8 @@ describe('public API', () => {
       'reduceLedger',
       'priceCover',
       'applyOracleResult',
+      'createStateProofBook',
+      'toStorageQuote',
     ]) {
       assert.ok(names.includes(name), `missing export ${name}`);
     }

@@ -3,6 +3,7 @@ import { toPrintable } from '../core/toPrintable.ts';
 import { createApp } from '../http/createApp.ts';
 import { createMetrics, type Metrics } from '../http/createMetrics.ts';
 import { type HttpServer, startHttpServer } from '../http/startHttpServer.ts';
+import type { StateProofBook } from '../runtime/createStateProofBook.ts';
 import type { ServiceView } from '../runtime/serviceView.ts';
 import { CliError, usageError } from './errors.ts';
 import type { Output } from './output.ts';
@@ -48,6 +49,8 @@ export async function startCliHttp(parameters: {
   address: HostPort;
   token: string | undefined;
   output: Output;
+  /** The verified state of the configured accounts, served at `/api/chains/{chain}/proofs`. */
+  stateProofs?: StateProofBook;
   /** Say where it listens on stderr. Default true. */
   announce?: boolean;
 }): Promise<CliHttp> {
@@ -57,6 +60,7 @@ export async function startCliHttp(parameters: {
     view,
     metrics,
     token: parameters.token,
+    ...(parameters.stateProofs ? { stateProofs: parameters.stateProofs } : {}),
     log: (entry) => {
       // The message carries an override's actor and reason: one printable line each.
       if (entry.level === 'info') output.err(`audit: ${toPrintable(entry.message)}\n`);

@@ -1,4 +1,4 @@
-import { type Address, getAddress, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LEVELS } from '../breaker/levels.ts';
@@ -8,7 +8,9 @@ import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
 import { toWebhookKey } from '../sinks/webhook/toWebhookKey.ts';
+import { toChecksumAddress } from './toChecksumAddress.ts';
 import { toRedactedUrl } from './toRedactedUrl.ts';
+import { type StateProofConfig, toStateProofConfig } from './toStateProofConfig.ts';
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
@@ -78,6 +80,8 @@ export type GuardConfig = {
   nodes: Record<string, NodeConfig[]>;
   /** Where breaker transitions go (empty when the file has no `sinks`). */
   sinks: readonly SinkConfig[];
+  /** Per EVM chain, the accounts and storage slots proved against the agreed block (empty when none). */
+  stateProofs: Record<string, StateProofConfig>;
   /** The durable store, as the file's `store:` section gives it (every member absent without one). */
   store: StoreConfig;
 };
@@ -210,12 +214,35 @@ const nodeSchema = z.strictObject({
   headersEnv: z.record(z.string(), z.string().min(1)).optional(),
 });
 
+/** A string that YAML would read as a number when unquoted (`0x…`). */
+const quotedHex = (what: string) =>
+  z.string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `write the ${what} in quotes: YAML reads an unquoted 0x… as a number`
+        : undefined,
+  });
+
 const chainSchema = z.strictObject({
   preset: z.string().refine((p) => Object.hasOwn(PRESETS, p), {
     message: `unknown preset: use one of ${Object.keys(PRESETS).join(', ')}`,
   }),
   params: paramsSchema,
   nodes: z.array(nodeSchema).min(1, 'at least one node'),
+  stateProofs: z
+    .strictObject({
+      intervalMs: positiveInt.default(5_000),
+      accounts: z
+        .array(
+          z.strictObject({
+            name: nameSchema('account'),
+            address: quotedHex('address'),
+            slots: z.array(z.union([z.string(), z.number()])).default([]),
+          }),
+        )
+        .min(1, 'at least one account to prove'),
+    })
+    .optional(),
 });
 
 const ruleSchema = z.strictObject({
@@ -237,15 +264,6 @@ const webhookSinkSchema = z.strictObject({
   routingKeyEnv: z.string().min(1).optional(),
   timeoutMs: positiveInt.optional(),
 });
-
-/** A string that YAML would read as a number when unquoted (`0x…`). */
-const quotedHex = (what: string) =>
-  z.string({
-    error: (issue) =>
-      typeof issue.input === 'number'
-        ? `write the ${what} in quotes: YAML reads an unquoted 0x… as a number`
-        : undefined,
-  });
 
 const onchainSinkSchema = z.strictObject({
   name: sinkName,
@@ -327,6 +345,7 @@ export function parseConfig(
   const issues: string[] = [];
   const engine: EngineConfig = { chains: {} };
   const nodes: Record<string, NodeConfig[]> = {};
+  const stateProofs: Record<string, StateProofConfig> = {};
   for (const [chainName, chain] of Object.entries(parsed.data.chains)) {
     const weights: Record<string, number> = {};
     const seen = new Set<string>();
@@ -339,6 +358,14 @@ export function parseConfig(
       if (config.kind === 'bitcoin' && chain.params?.pow !== undefined) config.pow = chain.params.pow;
       return config;
     });
+    if (chain.stateProofs)
+      stateProofs[chainName] = toStateProofConfig(
+        chain.stateProofs,
+        `chains.${chainName}.stateProofs`,
+        nodes[chainName],
+        `chains.${chainName}.nodes`,
+        issues,
+      );
     const params = { ...(chain.params ?? {}), weights } as NonNullable<
       EngineConfig['chains'][string]['params']
     >;
@@ -378,7 +405,7 @@ export function parseConfig(
   });
   const store = toStoreConfig(parsed.data.store ?? {}, env, issues);
   if (issues.length > 0) throw new ConfigError(source, issues);
-  return deepFreeze({ engine, nodes, sinks, store });
+  return deepFreeze({ engine, nodes, sinks, stateProofs, store });
 }
 
 function toNodeConfig(
@@ -507,19 +534,7 @@ function toOnchainSinkConfig(
     if (issues.length === before) issues.push(`${path}.rpcUrl: ${toInvalidUrlMessage(sink.rpcUrl)}`);
   }
 
-  let guardAddress = sink.guardAddress as Address;
-  if (!/^0x[0-9a-fA-F]{40}$/.test(sink.guardAddress)) {
-    issues.push(`${path}.guardAddress: not an address (0x and 40 hex digits): "${sink.guardAddress}"`);
-  } else {
-    const digits = sink.guardAddress.slice(2);
-    const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
-    guardAddress = getAddress(sink.guardAddress);
-    if (mixedCase && guardAddress !== sink.guardAddress) {
-      issues.push(
-        `${path}.guardAddress: the mixed-case checksum (EIP-55) does not match: check the address, or write it in lower case`,
-      );
-    }
-  }
+  const guardAddress = toChecksumAddress(sink.guardAddress, `${path}.guardAddress`, issues);
 
   let privateKey = '0x' as Hex;
   const key = env[sink.privateKeyEnv]?.trim();

@@ -101,6 +101,51 @@ const ForkResolution = z
   })
   .openapi('ForkResolution');
 
+const Quantity = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).openapi('Quantity', {
+  description:
+    'An unsigned integer (wei, a nonce, a storage word): a JSON number, a decimal string past 2^53',
+});
+const Word = z
+  .string()
+  .regex(/^0x[0-9a-f]{64}$/)
+  .openapi('Word', { description: '32 bytes, lower-case hex with 0x' });
+
+const StateProofAccount = z
+  .strictObject({
+    name: z.string(),
+    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    block: orNull(z.strictObject({ number: Height, hash: Hash, timestamp: z.number() })),
+    verifiedAtMs: TimeMs.nullable(),
+    values: z
+      .strictObject({
+        nonce: Quantity,
+        balance: Quantity,
+        codeHash: Word,
+        storageHash: Word,
+        storage: z.array(z.strictObject({ slot: Word, value: Quantity })),
+      })
+      .nullable(),
+    nodes: z.array(z.string()),
+    failed: z.array(
+      z.strictObject({
+        node: z.string(),
+        code: z.string(),
+        message: z.string(),
+        block: BlockRef,
+        atMs: TimeMs,
+      }),
+    ),
+  })
+  .openapi('StateProofAccount');
+
+const StateProofs = z
+  .strictObject({
+    chain: z.string(),
+    intervalMs: z.number().int().positive().nullable(),
+    accounts: z.array(StateProofAccount),
+  })
+  .openapi('StateProofs');
+
 const BlockTree = z
   .strictObject({
     chain: z.string(),
@@ -290,6 +335,17 @@ export const API_ROUTES = {
     request: { params: chainParam },
     responses: {
       200: json(ForkResolution, 'the resolution'),
+      ...toErrorResponses(['unknown_chain']),
+    },
+  }),
+  proofs: createRoute({
+    method: 'get',
+    path: '/api/chains/{chain}/proofs',
+    summary:
+      'The state proofs of the configured accounts: per account the block, the verified values, the nodes that proved them and those that failed',
+    request: { params: chainParam },
+    responses: {
+      200: json(StateProofs, 'the accounts (none when the chain has no `stateProofs`)'),
       ...toErrorResponses(['unknown_chain']),
     },
   }),

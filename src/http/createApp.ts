@@ -14,6 +14,7 @@ import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
 import { toAssessVenueRiskParameters } from '../risk/margin/toAssessVenueRiskParameters.ts';
+import type { StateProofBook } from '../runtime/createStateProofBook.ts';
 import type { ServiceEvent, ServiceView } from '../runtime/serviceView.ts';
 import { API_ROUTES } from './apiRoutes.ts';
 import { checkBearer } from './checkBearer.ts';
@@ -56,6 +57,8 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 
 export type CreateAppParameters = {
   view: ServiceView;
+  /** The verified state of the configured accounts (`GET /api/chains/{chain}/proofs`); none listed without it. */
+  stateProofs?: Pick<StateProofBook, 'chain'>;
   /** Bearer token for the commands (override, resume); without one they answer 403. */
   token?: string | undefined;
   /** The app's metrics; created on a fresh registry when absent. */
@@ -186,6 +189,13 @@ export function createApp(parameters: CreateAppParameters): App {
     const name = c.req.param('chain');
     if (!view.engine().chains.has(name)) throw new HttpError('unknown_chain', `unknown chain "${name}"`);
     return json(c, toForkResolution(view.engine(), name));
+  });
+  app.get(path('proofs'), (c) => {
+    const name = c.req.param('chain');
+    const proofs = parameters.stateProofs?.chain(name);
+    if (proofs) return json(c, proofs);
+    if (!view.engine().chains.has(name)) throw new HttpError('unknown_chain', `unknown chain "${name}"`);
+    return json(c, { chain: name, intervalMs: null, accounts: [] });
   });
   app.get(path('nodes'), (c) => json(c, { nodes: toNodeSummaries(view.engine(), metrics.lastLatencyMs) }));
   app.get(path('signals'), (c) => {

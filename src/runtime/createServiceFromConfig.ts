@@ -11,6 +11,8 @@ import type { Store } from '../store/store.ts';
 import { type StoreTarget, toStoreDisplay } from '../store/toStoreTarget.ts';
 import { type CreateServiceParameters, createService, type Service } from './createService.ts';
 import { createSources } from './createSources.ts';
+import { createStateProofBook, type StateProofBook } from './createStateProofBook.ts';
+import { createStateProofSources } from './createStateProofSources.ts';
 
 export type CreateServiceFromConfigParameters = {
   config: GuardConfig;
@@ -19,7 +21,7 @@ export type CreateServiceFromConfigParameters = {
   store?: StoreTarget;
   /** SQLite in this data directory (instead of `store`). */
   dataDir?: string;
-  /** Sources to watch instead of the config's nodes (the demo, tests). */
+  /** Sources to watch instead of the config's nodes (the demo, tests); no state proofs are run then. */
   sources?: Source[];
   /** Sinks beside the configured ones. */
   extraSinks?: Sink[];
@@ -36,6 +38,8 @@ export type CreateServiceFromConfigReturnType = {
   /** The store opened, and how to print it (a directory, a redacted URL, `memory:`). */
   target: StoreTarget;
   display: string;
+  /** The last verified state of the configured accounts (`stateProofs`), for the API and the oracle. */
+  stateProofs: StateProofBook;
   /** Stops the service and closes the store. */
   close(): Promise<void>;
 };
@@ -43,7 +47,8 @@ export type CreateServiceFromConfigReturnType = {
 /**
  * The durable guard of a configuration file: its store (SQLite, PostgreSQL or memory), the
  * configured nodes as sources and the configured sinks: webhooks (each told the chains of the
- * breaker it reports) and on-chain guard keepers. Not started: call `service.start()`. Throws an
+ * breaker it reports) and on-chain guard keepers, and the state-proof checks of every EVM node of
+ * a chain with `stateProofs` (their values in `stateProofs`). Not started: call `service.start()`. Throws an
  * `OnchainGuardError` (`config`) when a keeper cannot be built, before the store is opened, and a
  * `StoreError` when the store cannot be opened (`store_locked` when another guard holds it).
  */
@@ -68,9 +73,19 @@ export async function createServiceFromConfig(
     return createWebhookSink(webhook);
   });
   const store = await openStore(target);
-  const sources =
-    parameters.sources ??
-    Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes));
+  const stateProofs = createStateProofBook(parameters.sources ? {} : config.stateProofs);
+  const sources = parameters.sources ?? [
+    ...Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes)),
+    ...Object.entries(config.stateProofs).flatMap(([chain, proofs]) =>
+      createStateProofSources({
+        chain,
+        nodes: config.nodes[chain] ?? [],
+        config: proofs,
+        book: stateProofs,
+        getChain: () => service?.engine().chains.get(chain),
+      }),
+    ),
+  ];
   const serviceParameters: CreateServiceParameters = {
     engine: config.engine,
     sources,
@@ -93,6 +108,7 @@ export async function createServiceFromConfig(
     store,
     target,
     display: toStoreDisplay(target),
+    stateProofs,
     async close() {
       try {
         await created.stop();

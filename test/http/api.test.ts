@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import type { Transition } from '../../src/breaker/levels.ts';
 import { type CreateAppParameters, createApp } from '../../src/http/createApp.ts';
 import { createMetrics } from '../../src/http/createMetrics.ts';
+import { createStateProofBook } from '../../src/runtime/createStateProofBook.ts';
 import type { ServiceView } from '../../src/runtime/serviceView.ts';
 import { createTestService, feedUntil, type TestService } from './createTestService.ts';
 import { checkedAnswers, type OpenApiDocument, withOpenApiCheck } from './withOpenApiCheck.ts';
@@ -169,6 +170,100 @@ describe('http api', () => {
     const unknown = await app.request('/api/chains/nope/resolution');
     assert.equal(unknown.status, 404);
     assert.equal((await errorOf(unknown)).code, 'unknown_chain');
+  });
+
+  test('behavior: /api/chains/:chain/proofs lists per account the block, values, provers and failures', async () => {
+    const oracle = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+    const bridge = '0x0000000000000000000000000000000000000001';
+    const slot0 = `0x${'00'.repeat(32)}` as const;
+    const book = createStateProofBook({
+      ethereum: {
+        intervalMs: 12_000,
+        accounts: [
+          { name: 'oracle', address: oracle, slots: [slot0] },
+          { name: 'bridge', address: bridge, slots: [] },
+        ],
+      },
+    });
+    const hash10 = 'aa'.repeat(32);
+    const values = {
+      nonce: 1n,
+      balance: 2n ** 60n,
+      codeHash: `0x${'11'.repeat(32)}`,
+      storageHash: `0x${'22'.repeat(32)}`,
+    } as const;
+    const report = (node: string, number: bigint, hash: string, price: bigint) => ({
+      chain: 'ethereum',
+      node,
+      block: { number, hash },
+      blockTimestamp: 1_700_000_000 + Number(number),
+      observedAtMs: 1_000 + Number(number),
+      accounts: [
+        {
+          address: oracle.toLowerCase() as `0x${string}`,
+          ...values,
+          storage: [{ slot: slot0, value: price }],
+        },
+      ],
+    });
+    book.record(report('geth', 9n, 'bb'.repeat(32), 41n));
+    book.record(report('nethermind', 10n, hash10, 42n));
+    book.record(report('besu', 10n, hash10, 42n));
+    book.fail({
+      chain: 'ethereum',
+      node: 'liar',
+      code: 'state_proof',
+      message: 'block 10: the node states 43, its proof proves 42',
+      block: { number: 10n, hash: hash10 },
+      address: oracle,
+      observedAtMs: 1_011,
+    });
+    const { app } = await setup({ stateProofs: book }, await afterReorg());
+    const res = await app.request('/api/chains/ethereum/proofs');
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.deepEqual(body, {
+      chain: 'ethereum',
+      intervalMs: 12_000,
+      accounts: [
+        {
+          name: 'oracle',
+          address: oracle,
+          block: { number: 10, hash: hash10, timestamp: 1_700_000_010 },
+          verifiedAtMs: 1_010,
+          values: {
+            ...values,
+            nonce: 1,
+            balance: '1152921504606846976',
+            storage: [{ slot: slot0, value: 42 }],
+          },
+          nodes: ['besu', 'nethermind'],
+          failed: [
+            {
+              node: 'liar',
+              code: 'state_proof',
+              message: 'block 10: the node states 43, its proof proves 42',
+              block: { number: 10, hash: hash10 },
+              atMs: 1_011,
+            },
+          ],
+        },
+        {
+          name: 'bridge',
+          address: bridge,
+          block: null,
+          verifiedAtMs: null,
+          values: null,
+          nodes: [],
+          failed: [],
+        },
+      ],
+    });
+    const unknown = await app.request('/api/chains/nope/proofs');
+    assert.equal(unknown.status, 404);
+    assert.equal((await errorOf(unknown)).code, 'unknown_chain');
+    const none = await (await setup({}, await afterReorg())).app.request('/api/chains/ethereum/proofs');
+    assert.deepEqual(await none.json(), { chain: 'ethereum', intervalMs: null, accounts: [] });
   });
 
   test('behavior: /api/nodes gives client, head, lag, latency and head minus finalized', async () => {

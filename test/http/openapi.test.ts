@@ -19,6 +19,7 @@ describe('GET /openapi.json', () => {
       '/api/breakers/{name}/resume',
       '/api/chains',
       '/api/chains/{chain}',
+      '/api/chains/{chain}/proofs',
       '/api/chains/{chain}/resolution',
       '/api/chains/{chain}/tree',
       '/api/events',

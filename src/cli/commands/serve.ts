@@ -108,7 +108,13 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       output.err(`serving; breakers: ${levels || 'none yet'}\n`);
       if (address) {
         try {
-          http = await startCliHttp({ view: service, address, token, output });
+          http = await startCliHttp({
+            view: service,
+            address,
+            token,
+            output,
+            stateProofs: running.stateProofs,
+          });
         } catch (error) {
           await running.close();
           throw error;

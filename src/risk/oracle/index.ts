@@ -8,3 +8,4 @@ export {
   type OracleDropReason,
   type OracleQuote,
 } from './aggregateOracle.ts';
+export { type ToStorageQuoteParameters, toStorageQuote } from './toStorageQuote.ts';

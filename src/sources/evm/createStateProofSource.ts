@@ -14,8 +14,24 @@ export type VerifiedStateReport = {
   chain: string;
   node: string;
   block: { number: bigint; hash: string };
+  /** The block's timestamp, seconds (as in the header). */
+  blockTimestamp: number;
   observedAtMs: number;
   accounts: VerifiedState[];
+};
+
+/** A check that failed at a node: the `error` observation it emitted, with the block and account. */
+export type StateProofFailure = {
+  chain: string;
+  node: string;
+  /** `state_proof` for a proof that does not verify; else why the check could not run. */
+  code: string;
+  message: string;
+  /** The agreed block of the check. */
+  block: { number: bigint; hash: string };
+  /** The account whose proof failed, when the failure is one account's. */
+  address?: Hex;
+  observedAtMs: number;
 };
 
 export type CreateStateProofSourceParameters = {
@@ -30,6 +46,8 @@ export type CreateStateProofSourceParameters = {
    */
   getAgreedBlock(): { number: bigint; hash: string } | undefined;
   onVerified?(report: VerifiedStateReport): void;
+  /** Called with each failed check, beside the `error` observation it emits. */
+  onFailed?(failure: StateProofFailure): void;
   /** Default 5000 ms. */
   pollIntervalMs?: number;
   /** Default 5000 ms. */
@@ -37,12 +55,15 @@ export type CreateStateProofSourceParameters = {
   clock?: Clock;
 };
 
+type Checking = { block: { number: bigint; hash: string }; address?: Hex };
+
 /**
  * Checks a node's state against the block the quorum agrees on: fetches that block's header from
  * the node and recomputes its hash (so its `stateRoot` is the agreed block's), then `eth_getProof`
  * for each configured account and slot at that height, verified with {@link verifyStateProof}. A
  * proof that does not verify is an `error` observation with code `state_proof` (the engine's
- * `integrity` signal, `check: 'state_proof'`); verified values go to `onVerified`. A node without
+ * `integrity` signal, `check: 'state_proof'`) and goes to `onFailed`; verified values go to
+ * `onVerified`. A node without
  * the agreed block at that height is skipped (divergence is another detector's business).
  */
 export function createStateProofSource(parameters: CreateStateProofSourceParameters): Source {
@@ -57,10 +78,17 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
   let inFlight: Promise<void> | undefined;
   let lastChecked: string | undefined;
   let emit: Parameters<Source['start']>[0] = () => {};
+  /** The block (and account) of the check under way, for `onFailed`. */
+  let checking: Checking | undefined;
 
   const check = async () => {
     const agreed = parameters.getAgreedBlock();
+    checking = undefined;
     if (!agreed || agreed.hash === lastChecked) return;
+    const current: Checking = {
+      block: { number: agreed.number, hash: toHash(agreed.hash) },
+    };
+    checking = current;
     const numberHex = `0x${agreed.number.toString(16)}`;
     const parsed = parseRpcBlockHeader(
       (await rpc.request('eth_getBlockByNumber', [numberHex, false])).result,
@@ -79,6 +107,7 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
     const accounts: VerifiedState[] = [];
     for (const target of parameters.accounts) {
       const slots = target.slots ?? [];
+      current.address = target.address;
       const answer = (await rpc.request('eth_getProof', [target.address, slots, numberHex])).result;
       const result = await verifyStateProof(parsed.header.stateRoot, answer, {
         address: target.address,
@@ -96,6 +125,7 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
       chain: parameters.chain,
       node: parameters.node,
       block: { number: agreed.number, hash: toHash(agreed.hash) },
+      blockTimestamp: parsed.timestamp,
       observedAtMs: clock.nowMs(),
       accounts,
     });
@@ -105,15 +135,27 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
     if (!running) return;
     inFlight = check().catch((error: unknown) => {
       lastChecked = undefined;
-      emit(
-        toErrorObservation(error, {
+      const observation = toErrorObservation(error, {
+        chain: parameters.chain,
+        node: parameters.node,
+        client: undefined,
+        observedAtMs: clock.nowMs(),
+        where: rpc.url,
+      });
+      emit(observation);
+      if (checking && parameters.onFailed) {
+        const failure: StateProofFailure = {
           chain: parameters.chain,
           node: parameters.node,
-          client: undefined,
-          observedAtMs: clock.nowMs(),
-          where: rpc.url,
-        }),
-      );
+          code: observation.code,
+          message: observation.message,
+          block: checking.block,
+          observedAtMs: observation.observedAtMs,
+        };
+        if (checking.address !== undefined && observation.code === 'state_proof')
+          failure.address = checking.address;
+        parameters.onFailed(failure);
+      }
     });
     await inFlight;
     inFlight = undefined;
