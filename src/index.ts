@@ -102,11 +102,6 @@ export {
 } from './runtime/createStateProofBook.ts';
 export { ServiceError, type ServiceErrorCode } from './runtime/serviceError.ts';
 export type { ServiceEvent, ServiceView } from './runtime/serviceView.ts';
-export {
-  type CreatePlaybackSourceParameters,
-  createPlaybackSource,
-  type PlaybackSource,
-} from './sim/createPlaybackSource.ts';
 export { listScenarios, simulate } from './sim/simulate.ts';
 export { toEngineConfig } from './sim/toEngineConfig.ts';
 export {
@@ -132,6 +127,11 @@ export { WebhookError, type WebhookErrorCode } from './sinks/webhook/webhookErro
 export { createBeaconSource } from './sources/beacon/createBeaconSource.ts';
 export { createBitcoinSource } from './sources/bitcoin/createBitcoinSource.ts';
 export { createEvmSource } from './sources/evm/createEvmSource.ts';
+export {
+  type CreatePlaybackSourceParameters,
+  createPlaybackSource,
+  type PlaybackSource,
+} from './sources/playback/createPlaybackSource.ts';
 export { createObservationLogWriter } from './sources/replay/createObservationLogWriter.ts';
 export { parseObservation } from './sources/replay/parseObservation.ts';
 export { parseObservationLog } from './sources/replay/parseObservationLog.ts';

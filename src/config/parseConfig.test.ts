@@ -60,6 +60,7 @@ describe('parseConfig', () => {
     ],
     [
       'missing env',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${NAME} syntax, read from YAML
       'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h/${NOPE}" }] } }',
       /environment variable NOPE is not set/,
     ],

@@ -1,9 +1,9 @@
 import { writeSync } from 'node:fs';
 import { createService } from '../../src/runtime/createService.ts';
-import { createPlaybackSource } from '../../src/sim/createPlaybackSource.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
 import { createWebhookSink } from '../../src/sinks/webhook/createWebhookSink.ts';
+import { createPlaybackSource } from '../../src/sources/playback/createPlaybackSource.ts';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.ts';
 
 /**

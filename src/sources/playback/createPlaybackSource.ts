@@ -1,5 +1,5 @@
-import type { Observation } from '../core/observation.ts';
-import type { Clock, Source } from '../sources/source.ts';
+import type { Observation } from '../../core/observation.ts';
+import type { Clock, Source } from '../source.ts';
 
 export type CreatePlaybackSourceParameters = {
   /** Source name. Default `playback`. */
