@@ -4,7 +4,13 @@ import { defaultContagionGraph } from '../contagion/defaultContagionGraph.ts';
 import { type ChainExposure, exposure, type Holding } from '../contagion/exposure.ts';
 import { assertInRange, RiskError } from '../contagion/riskError.ts';
 import { toFailureLosses } from '../contagion/toFailureLosses.ts';
-import { type RiskStatus, type SourceHazard, toSourceHazards } from '../contagion/toSourceHazards.ts';
+import {
+  type RiskStatus,
+  type SourceHazard,
+  toExpectedFailures,
+  toSourceHazards,
+} from '../contagion/toSourceHazards.ts';
+import { type FallbackMark, toFallbackMark } from '../oracle/toFallbackMark.ts';
 import { type BsmBatchInput, bsmGreeksBatch, bsmPriceBatch } from '../pricing/batch.ts';
 import { type MarginPolicy, type MarginPolicyOverrides, toMarginPolicy } from './marginPolicy.ts';
 import type { Portfolio } from './portfolio.ts';
@@ -22,10 +28,18 @@ export type ComputeMarginParameters = {
 export type FailureScenario = {
   source: string;
   hazardPerYear: number;
-  /** `1 - exp(-hazardPerYear * horizonDays / 365)`. */
+  /**
+   * `1 - exp(-Lambda(horizon))`, Lambda the integral of the decaying hazard over the horizon; 1 when
+   * the failure is under way (`post_event`).
+   */
   probability: number;
   /** `min(1, probability / tailProbability)`: how much of the loss the margin holds. */
   weight: number;
+  /**
+   * Jump-to-default P&L of the whole book if this source failed now: every asset at its recovery
+   * level, volatility raised by `failureVolShift`, gains on frozen settlement chains capped at 0.
+   */
+  jumpToDefaultPnlUsd: number;
 };
 
 export type WorstScenario =
@@ -42,9 +56,11 @@ export type AccountMargin = {
   optionValueUsd: number;
   /** Σ over underlyings of the worst grid loss of the account's positions on that underlying. */
   gridLossUsd: number;
-  /** max over failure sources of weight × loss. */
+  /** Worse end of the fallback band of unobservable assets (docs/risk.md, "Marks when unobservable"). */
+  markAddOnUsd: number;
+  /** Σ over failure sources of weight × max(0, loss). */
   consensusAddOnUsd: number;
-  /** The failure behind the add-on, when there is one. */
+  /** The failure with the largest weighted loss, when there is one. */
   worstFailure?: { source: string; lossUsd: number; weight: number };
   initialMarginUsd: number;
   maintenanceMarginUsd: number;
@@ -65,8 +81,11 @@ export type ComputeMarginReturnType = {
     initialMarginUsd: number;
     maintenanceMarginUsd: number;
     gridLossUsd: number;
+    markAddOnUsd: number;
     consensusAddOnUsd: number;
   };
+  /** The mark of every asset whose oracle is unobservable, and which fallback gave it. */
+  marks: Array<{ asset: string } & FallbackMark>;
   /** Ids of accounts whose equity is below maintenance margin. */
   liquidations: string[];
   /** Of those, the ones whose liquidation the breaker pauses. */
@@ -107,16 +126,17 @@ function fail(field: string, message: string, value?: unknown): never {
  * Portfolio margin (docs/risk.md, "Margin"). For each account:
  *
  *   gridLoss   = Σ over underlyings u of max(0, -min over grid scenarios k of PnL_u(k))
- *   addOn      = max over failure sources s of min(1, p_s / tail) × max(0, -PnL(s))
- *   IM         = gridLoss + addOn,   MM = maintenanceRatio × IM
+ *   addOn      = Σ over failure sources s of min(1, p_s / tail) × max(0, -PnL(s))
+ *   IM         = gridLoss + markAddOn + addOn,   MM = maintenanceRatio × IM
  *   equity     = Σ spot value × (1 - haircut) - concentration charge + Σ option mark value
  *   liquidate  = equity < MM
  *
  * A grid scenario moves every non-stable price by `priceMove` and every volatility by
  * `volShift`; options are repriced with Black-Scholes-Merton in batches. A failure scenario moves
- * each asset to `price × (1 - loss)` with the graph's loss fraction, and caps at zero the gain of
- * every position whose settlement chain the failure reaches (settlement frozen).
- * `p_s = 1 - exp(-h_s × horizonDays / 365)` with the hazard `h_s` from the status.
+ * each asset to `price × (1 - loss)` with the graph's loss fraction, adds `failureVolShift` to the
+ * volatility of every asset the failure reaches, and caps at zero the gain of every position whose
+ * settlement chain the failure reaches (settlement frozen). `p_s = 1 - exp(-Lambda_s)`, Lambda_s the
+ * expected failures within the horizon of the decaying hazard from the status (1 when under way).
  *
  * @throws {RiskError} `invalid_input` for a malformed portfolio or policy, `unknown_reference` for
  *   a position on an asset without market data.
@@ -138,11 +158,18 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     assertInRange(shift, `policy.grid.volShifts.${i}`, -10, 10);
   }
 
+  const hazards = toSourceHazards(graph, parameters.status);
+  const sourceLosses = graph.sources.map((source) =>
+    toFailureLosses(graph, source, hazards.get(source)?.nativeSeverity),
+  );
   const assetNames = Object.keys(portfolio.markets).sort();
   const assetIndex = new Map(assetNames.map((name, i) => [name, i]));
   const nAssets = assetNames.length;
   const price = new Float64Array(nAssets);
   const stable = new Uint8Array(nAssets);
+  const bandLow = new Float64Array(nAssets).fill(1);
+  const bandHigh = new Float64Array(nAssets).fill(1);
+  const marks: ComputeMarginReturnType['marks'] = [];
   for (const [i, name] of assetNames.entries()) {
     const market = portfolio.markets[name]!;
     assertInRange(market.priceUsd, `markets.${name}.priceUsd`, Number.MIN_VALUE, Number.MAX_VALUE);
@@ -150,6 +177,22 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     if (market.haircut !== undefined) assertInRange(market.haircut, `markets.${name}.haircut`, 0, 1);
     price[i] = market.priceUsd;
     stable[i] = market.stable ? 1 : 0;
+    if (market.unobservable) {
+      // Recovery-adjusted: the asset's worst loss over the sources it depends on has happened.
+      let worstLoss = 0;
+      for (const losses of sourceLosses) worstLoss = Math.max(worstLoss, losses.get(name) ?? 0);
+      const mark = toFallbackMark({
+        lastGoodPriceUsd: market.priceUsd,
+        ageDays: market.unobservable.ageDays,
+        method: market.unobservable.fallback ?? 'last_good_band',
+        ...(market.volAnnual !== undefined ? { volAnnual: market.volAnnual } : {}),
+        recoveryFraction: 1 - worstLoss,
+      });
+      marks.push({ asset: name, ...mark });
+      price[i] = mark.priceUsd;
+      bandLow[i] = mark.lowUsd / mark.priceUsd;
+      bandHigh[i] = mark.highUsd / mark.priceUsd;
+    }
   }
   const lookupAsset = (name: string, field: string): number => {
     const index = assetIndex.get(name);
@@ -305,18 +348,36 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   const gridLoss = new Float64Array(nAccounts);
   for (const g of activeGroups) gridLoss[Math.floor(g / nAssets)]! += -worst[g]!;
 
+  // Marks of unobservable assets: the worse end of their band, per (account, asset).
+  const markAddOn = new Float64Array(nAccounts);
+  if (marks.some((m) => m.lowUsd !== m.highUsd)) {
+    const markWorst = new Float64Array(nGroups);
+    for (const band of [bandLow, bandHigh]) {
+      for (let i = 0; i < nOptions; i++) {
+        spot[i] = options.baseSpot[i]! * band[options.asset[i]!]!;
+        volAnnual[i] = options.baseVol[i]!;
+      }
+      bsmPriceBatch(options.input, scenarioValue);
+      for (const g of activeGroups) groupPnl[g] = linGroupNotional[g]! * (band[g % nAssets]! - 1);
+      for (let i = 0; i < nOptions; i++) {
+        groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
+      }
+      for (const g of activeGroups) markWorst[g] = Math.min(markWorst[g]!, groupPnl[g]!);
+    }
+    for (const g of activeGroups) markAddOn[Math.floor(g / nAssets)]! += -markWorst[g]!;
+  }
+
   // Consensus-failure scenarios.
-  const hazards = toSourceHazards(graph, parameters.status);
   const horizonYears = policy.horizonDays / 365;
   const failureScenarios: FailureScenario[] = [];
   const addOn = new Float64Array(nAccounts);
+  const addOnWorst = new Float64Array(nAccounts);
   const addOnSource = new Int32Array(nAccounts).fill(-1);
   const addOnLoss = new Float64Array(nAccounts);
   const accountLoss = new Float64Array(nAccounts);
   const assetLoss = new Float64Array(nAssets);
   const nodeLoss = new Float64Array(nodeNames.length);
   let worstFailure: Extract<WorstScenario, { kind: 'failure' }> | undefined;
-  const sourceLosses = graph.sources.map((source) => toFailureLosses(graph, source));
   if (policy.failureScenarios) {
     for (const [s, source] of graph.sources.entries()) {
       const hazard = hazards.get(source)!;
@@ -328,13 +389,21 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       }
       if (!touches) continue;
       for (const [i, name] of nodeNames.entries()) nodeLoss[i] = losses.get(name) ?? 0;
-      const probability = 1 - Math.exp(-hazard.hazardPerYear * horizonYears);
+      const probability =
+        hazard.state === 'post_event' ? 1 : -Math.expm1(-toExpectedFailures(hazard, horizonYears));
       const weight = Math.min(1, probability / policy.tailProbability);
-      failureScenarios.push({ source, hazardPerYear: hazard.hazardPerYear, probability, weight });
+      const scenario: FailureScenario = {
+        source,
+        hazardPerYear: hazard.hazardPerYear,
+        probability,
+        weight,
+        jumpToDefaultPnlUsd: 0,
+      };
+      failureScenarios.push(scenario);
       for (let i = 0; i < nOptions; i++) {
-        const keep = 1 - assetLoss[options.asset[i]!]!;
-        spot[i] = options.baseSpot[i]! * Math.max(keep, MIN_SPOT_FRACTION);
-        volAnnual[i] = options.baseVol[i]!;
+        const loss = assetLoss[options.asset[i]!]!;
+        spot[i] = options.baseSpot[i]! * Math.max(1 - loss, MIN_SPOT_FRACTION);
+        volAnnual[i] = loss > 0 ? options.baseVol[i]! + policy.failureVolShift : options.baseVol[i]!;
       }
       bsmPriceBatch(options.input, scenarioValue);
       accountLoss.fill(0);
@@ -357,12 +426,15 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
         total += loss;
         const weighted = loss > 0 ? weight * loss : 0;
         weightedTotal += weighted;
-        if (weighted > addOn[a]!) {
-          addOn[a] = weighted;
+        // Sources fail independently: their weighted losses add (docs/risk.md, "Margin").
+        addOn[a]! += weighted;
+        if (weighted > addOnWorst[a]!) {
+          addOnWorst[a] = weighted;
           addOnSource[a] = s;
           addOnLoss[a] = loss;
         }
       }
+      scenario.jumpToDefaultPnlUsd = -total;
       if (worstFailure === undefined || weightedTotal > worstFailure.weightedLossUsd) {
         worstFailure = { kind: 'failure', source, weight, lossUsd: total, weightedLossUsd: weightedTotal };
       }
@@ -432,6 +504,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     initialMarginUsd: 0,
     maintenanceMarginUsd: 0,
     gridLossUsd: 0,
+    markAddOnUsd: 0,
     consensusAddOnUsd: 0,
   };
   const liquidations: string[] = [];
@@ -449,7 +522,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   }
   for (const [a, account] of portfolio.accounts.entries()) {
     const equityUsd = collateral[a]! - haircutUsd[a]! - concentration[a]! + optionValue[a]!;
-    const initialMarginUsd = gridLoss[a]! + addOn[a]!;
+    const initialMarginUsd = gridLoss[a]! + markAddOn[a]! + addOn[a]!;
     const maintenanceMarginUsd = policy.maintenanceRatio * initialMarginUsd;
     const liquidate = equityUsd < maintenanceMarginUsd;
     const pausedBy: string[] = [];
@@ -473,6 +546,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       concentrationChargeUsd: concentration[a]!,
       optionValueUsd: optionValue[a]!,
       gridLossUsd: gridLoss[a]!,
+      markAddOnUsd: markAddOn[a]!,
       consensusAddOnUsd: addOn[a]!,
       initialMarginUsd,
       maintenanceMarginUsd,
@@ -486,7 +560,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       result.worstFailure = {
         source: graph.sources[s]!,
         lossUsd: addOnLoss[a]!,
-        weight: addOn[a]! / addOnLoss[a]!,
+        weight: addOnWorst[a]! / addOnLoss[a]!,
       };
     }
     accounts.push(result);
@@ -494,6 +568,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     totals.initialMarginUsd += initialMarginUsd;
     totals.maintenanceMarginUsd += maintenanceMarginUsd;
     totals.gridLossUsd += gridLoss[a]!;
+    totals.markAddOnUsd += markAddOn[a]!;
     totals.consensusAddOnUsd += addOn[a]!;
     if (liquidate) {
       liquidations.push(account.id);
@@ -522,6 +597,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     holdings,
     worstScenario,
     failureScenarios,
+    marks,
     hazards: [...hazards.values()],
     scenarioCount: policy.grid.priceMoves.length * policy.grid.volShifts.length + failureScenarios.length,
     positionCount: nOptions + nLinear,

@@ -28,6 +28,11 @@ export type MarginPolicy = {
   concentrationHaircut: number;
   /** Include the consensus-failure scenarios. */
   failureScenarios: boolean;
+  /**
+   * Volatility added (absolute, per year) to every asset a failure reaches, in its failure scenario:
+   * a failure is also a volatility event, and an option book short vol must hold for both.
+   */
+  failureVolShift: number;
   /** Liquidations pause when a source an account depends on is at or above this level. */
   pauseLiquidationsAtLevel: Level;
 };
@@ -35,7 +40,8 @@ export type MarginPolicy = {
 /**
  * Defaults: moves -30% to +30% in steps of 5% (13) crossed with volatility shifts -0.1, 0, +0.1
  * (39 scenarios); a one-day horizon; tail 1%; maintenance 75% of initial; volatility floor 0.01;
- * concentration limit 40% with a 50% charge above it; liquidations pause at `reduce_only`.
+ * concentration limit 40% with a 50% charge above it; +0.25 volatility in failure scenarios;
+ * liquidations pause at `reduce_only`.
  */
 export const DEFAULT_MARGIN_POLICY: MarginPolicy = Object.freeze({
   grid: Object.freeze({
@@ -60,7 +66,27 @@ export const DEFAULT_MARGIN_POLICY: MarginPolicy = Object.freeze({
   concentrationLimits: Object.freeze({}),
   concentrationHaircut: 0.5,
   failureScenarios: true,
+  failureVolShift: 0.25,
   pauseLiquidationsAtLevel: 'reduce_only',
+});
+
+/**
+ * Deribit's portfolio margin as a preset grid (docs/risk.md, "Against Deribit's portfolio margin"):
+ * price moves of -16% to +16% (the BTC and ETH range of its "extended" table is ±16%; 9 points of 4%)
+ * and volatility shocks that shrink with tenor, which the grid approximates by its shortest-tenor
+ * shocks (-0.45 and +0.45 relative at 1 day, taken here as absolute -0.15, 0, +0.15 of a 0.33 vol).
+ * The horizon, haircuts and failure scenarios stay ours.
+ */
+export const DERIBIT_LIKE_POLICY: MarginPolicyOverrides = Object.freeze({
+  grid: Object.freeze({
+    priceMoves: Object.freeze([-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]),
+    volShifts: Object.freeze([-0.15, 0, 0.15]),
+  }),
+});
+
+/** Named policies a portfolio file can start from (`policy: { preset: deribit }`). */
+export const MARGIN_PRESETS: Readonly<Record<string, MarginPolicyOverrides>> = Object.freeze({
+  deribit: DERIBIT_LIKE_POLICY,
 });
 
 /** Policy overrides: every field optional, the grid replaced as a whole per axis. */
