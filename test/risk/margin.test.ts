@@ -5,6 +5,7 @@ import { toFailureLosses } from '../../src/risk/contagion/toFailureLosses.ts';
 import type { RiskStatus } from '../../src/risk/contagion/toSourceHazards.ts';
 import { DEFAULT_SEVERITY } from '../../src/risk/hazard/defaultSeverity.ts';
 import { computeMargin } from '../../src/risk/margin/computeMargin.ts';
+import { parsePortfolioFile } from '../../src/risk/margin/parsePortfolioFile.ts';
 import type { Portfolio, Position } from '../../src/risk/margin/portfolio.ts';
 import { bsmIndependent, erfcForCheck } from './independentBsm.ts';
 import { assertRelative, loadReference } from './reference.ts';
@@ -347,5 +348,56 @@ describe('computeMargin: failure volatility, summed add-ons and marks', () => {
     assert.equal(adjusted.marks[0]!.method, 'recovery_adjusted');
     assertRelative(adjusted.marks[0]!.priceUsd, 3000 * 0.7, 1e-12, 'recovery-adjusted mark');
     assert.equal(adjusted.accounts[0]!.markAddOnUsd, 0);
+  });
+});
+
+describe('computeMargin: the Deribit-like preset', () => {
+  it('behavior: tenor-scaled volatility shocks and the extended table, by hand', () => {
+    const days = 10;
+    const portfolio: Portfolio = {
+      markets: { ETH: { priceUsd: 3000, volAnnual: 0.6 } },
+      accounts: [
+        {
+          id: 'short-put',
+          positions: [
+            {
+              kind: 'option',
+              underlying: 'ETH',
+              type: 'put',
+              strike: 2500,
+              timeYears: days / 365,
+              quantity: -1,
+            },
+          ],
+        },
+      ],
+    };
+    const policy = {
+      ...parsePortfolioFile({ ...portfolio, policy: { preset: 'deribit' } }).policy,
+      failureScenarios: false,
+    };
+    const result = computeMargin({ portfolio, policy });
+    const option = (spot: number, vol: number) =>
+      bsmIndependent({
+        type: 'put',
+        spot,
+        strike: 2500,
+        timeYears: days / 365,
+        rate: 0,
+        yieldRate: 0,
+        volAnnual: vol,
+      });
+    const base = option(3000, 0.6);
+    const scale = (30 / days) ** 0.3;
+    const vols = [0.6 * (1 - 0.25 * scale), 0.6, Math.max(0.6 * (1 + 0.5 * scale), 0.5)];
+    let worst = 0;
+    for (const move of [-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]) {
+      for (const vol of vols) worst = Math.max(worst, option(3000 * (1 + move), vol) - base);
+    }
+    for (const move of [-0.66, -0.33, 0.5, 1, 2, 3, 4, 5]) {
+      worst = Math.max(worst, 0.5 * (option(3000 * (1 + move), vols[2]!) - base));
+    }
+    assertRelative(result.accounts[0]!.gridLossUsd, worst, 1e-9, 'Deribit-like grid');
+    assert.equal(result.scenarioCount, 27 + 8);
   });
 });

@@ -157,6 +157,19 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   for (const [i, shift] of policy.grid.volShifts.entries()) {
     assertInRange(shift, `policy.grid.volShifts.${i}`, -10, 10);
   }
+  for (const [i, move] of policy.extendedMoves.entries()) {
+    assertInRange(move, `policy.extendedMoves.${i}`, -0.999999, 100);
+  }
+  assertInRange(policy.extendedFraction, 'policy.extendedFraction', 0, 1);
+  assertInRange(policy.failureVolShift, 'policy.failureVolShift', 0, 10);
+  if (policy.tenorVolShock) {
+    const t = policy.tenorVolShock;
+    assertInRange(t.up, 'policy.tenorVolShock.up', 0, 100);
+    assertInRange(t.down, 'policy.tenorVolShock.down', 0, 1);
+    assertInRange(t.shortTermPower, 'policy.tenorVolShock.shortTermPower', 0, 5);
+    assertInRange(t.longTermPower, 'policy.tenorVolShock.longTermPower', 0, 5);
+    assertInRange(t.minVolUp, 'policy.tenorVolShock.minVolUp', 0, 10);
+  }
 
   const hazards = toSourceHazards(graph, parameters.status);
   const sourceLosses = graph.sources.map((source) =>
@@ -324,26 +337,49 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   const scenarioValue = new Float64Array(nOptions);
   let worstGrid = { priceMove: 0, volShift: 0, lossUsd: Number.NEGATIVE_INFINITY };
   const { spot, volAnnual } = options.input;
-  for (const move of policy.grid.priceMoves) {
-    for (const shift of policy.grid.volShifts) {
-      for (let i = 0; i < nOptions; i++) {
-        spot[i] = stable[options.asset[i]!] ? options.baseSpot[i]! : options.baseSpot[i]! * (1 + move);
-        const vol = options.baseVol[i]! + shift;
-        volAnnual[i] = Math.max(vol, policy.volFloor);
-      }
-      bsmPriceBatch(options.input, scenarioValue);
-      for (const g of activeGroups) groupPnl[g] = stable[g % nAssets] ? 0 : linGroupNotional[g]! * move;
-      for (let i = 0; i < nOptions; i++) {
-        groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
-      }
-      let total = 0;
-      for (const g of activeGroups) {
-        const pnl = groupPnl[g]!;
-        if (pnl < worst[g]!) worst[g] = pnl;
-        total += pnl;
-      }
-      if (-total > worstGrid.lossUsd) worstGrid = { priceMove: move, volShift: shift, lossUsd: -total };
+  // Volatility of each option after a tenor-scaled shock, up and down (Deribit-like policy).
+  const tenor = policy.tenorVolShock;
+  const volUp = new Float64Array(tenor ? nOptions : 0);
+  const volDown = new Float64Array(tenor ? nOptions : 0);
+  if (tenor) {
+    for (let i = 0; i < nOptions; i++) {
+      const days = options.input.timeYears[i]! * 365;
+      const scale = (30 / days) ** (days < 30 ? tenor.shortTermPower : tenor.longTermPower);
+      const vol = options.baseVol[i]!;
+      volUp[i] = Math.max(vol * (1 + tenor.up * scale), tenor.minVolUp);
+      volDown[i] = vol * (1 - tenor.down * scale);
     }
+  }
+  // [price move, volatility shift (tenor mode: -1 down, 0, +1 up), fraction of the loss counted]
+  const volAxis = tenor ? [-1, 0, 1] : policy.grid.volShifts;
+  const scenarios: Array<[number, number, number]> = [];
+  for (const move of policy.grid.priceMoves) for (const shift of volAxis) scenarios.push([move, shift, 1]);
+  const extendedShift = tenor ? 1 : Math.max(...policy.grid.volShifts);
+  for (const move of policy.extendedMoves) scenarios.push([move, extendedShift, policy.extendedFraction]);
+  for (const [move, shift, fraction] of scenarios) {
+    for (let i = 0; i < nOptions; i++) {
+      spot[i] = stable[options.asset[i]!] ? options.baseSpot[i]! : options.baseSpot[i]! * (1 + move);
+      const vol = tenor
+        ? shift > 0
+          ? volUp[i]!
+          : shift < 0
+            ? volDown[i]!
+            : options.baseVol[i]!
+        : options.baseVol[i]! + shift;
+      volAnnual[i] = Math.max(vol, policy.volFloor);
+    }
+    bsmPriceBatch(options.input, scenarioValue);
+    for (const g of activeGroups) groupPnl[g] = stable[g % nAssets] ? 0 : linGroupNotional[g]! * move;
+    for (let i = 0; i < nOptions; i++) {
+      groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
+    }
+    let total = 0;
+    for (const g of activeGroups) {
+      const pnl = fraction * groupPnl[g]!;
+      if (pnl < worst[g]!) worst[g] = pnl;
+      total += pnl;
+    }
+    if (-total > worstGrid.lossUsd) worstGrid = { priceMove: move, volShift: shift, lossUsd: -total };
   }
   const gridLoss = new Float64Array(nAccounts);
   for (const g of activeGroups) gridLoss[Math.floor(g / nAssets)]! += -worst[g]!;
@@ -599,7 +635,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     failureScenarios,
     marks,
     hazards: [...hazards.values()],
-    scenarioCount: policy.grid.priceMoves.length * policy.grid.volShifts.length + failureScenarios.length,
+    scenarioCount: scenarios.length + failureScenarios.length,
     positionCount: nOptions + nLinear,
     policy,
   };

@@ -3,6 +3,20 @@ import type { Level } from '../../breaker/levels.ts';
 /** Price moves (relative, e.g. -0.3 = -30%) crossed with volatility shifts (absolute, per year). */
 export type ScenarioGrid = { priceMoves: readonly number[]; volShifts: readonly number[] };
 
+/**
+ * Relative volatility shocks that shrink with tenor, as in Deribit's portfolio margin: an option `d`
+ * days from expiry is shocked up to max(vol (1 + up (30/d)^power), minVolUp) and down to
+ * vol (1 - down (30/d)^power), `power` = `shortTermPower` under 30 days, else `longTermPower`.
+ * When set, the grid's volatility axis is down, unchanged, up (`volShifts` is not used).
+ */
+export type TenorVolShock = {
+  up: number;
+  down: number;
+  shortTermPower: number;
+  longTermPower: number;
+  minVolUp: number;
+};
+
 export type MarginPolicy = {
   grid: ScenarioGrid;
   /** Margin period of risk: the horizon of the failure probability, in days. */
@@ -26,6 +40,14 @@ export type MarginPolicy = {
   concentrationLimits: Readonly<Record<string, number>>;
   /** Extra haircut on the collateral value above the concentration limit. */
   concentrationHaircut: number;
+  /** Volatility shocks scaled by tenor instead of the absolute `grid.volShifts`. */
+  tenorVolShock?: TenorVolShock;
+  /**
+   * Extra price moves beyond the grid (Deribit's "extended table"), each at the upward volatility
+   * shock, counted at `extendedFraction` of their loss. Default none.
+   */
+  extendedMoves: readonly number[];
+  extendedFraction: number;
   /** Include the consensus-failure scenarios. */
   failureScenarios: boolean;
   /**
@@ -65,23 +87,34 @@ export const DEFAULT_MARGIN_POLICY: MarginPolicy = Object.freeze({
   concentrationLimit: 0.4,
   concentrationLimits: Object.freeze({}),
   concentrationHaircut: 0.5,
+  extendedMoves: Object.freeze([]),
+  extendedFraction: 1,
   failureScenarios: true,
   failureVolShift: 0.25,
   pauseLiquidationsAtLevel: 'reduce_only',
 });
 
 /**
- * Deribit's portfolio margin as a preset grid (docs/risk.md, "Against Deribit's portfolio margin"):
- * price moves of -16% to +16% (the BTC and ETH range of its "extended" table is ±16%; 9 points of 4%)
- * and volatility shocks that shrink with tenor, which the grid approximates by its shortest-tenor
- * shocks (-0.45 and +0.45 relative at 1 day, taken here as absolute -0.15, 0, +0.15 of a 0.33 vol).
- * The horizon, haircuts and failure scenarios stay ours.
+ * Deribit's portfolio margin as a preset (docs/risk.md, "Against Deribit's portfolio margin"): price
+ * moves of -16% to +16% in 9 even buckets, volatility shocks up 50% and down 25% relative scaled by
+ * (30 / days)^0.3 under 30 days and ^0.13 beyond with a 50% floor on the shocked-up volatility (the
+ * BTC parameters as Deribit describes its model; they change without notice), and the extended
+ * table's moves (-66%, -33%, +50%, +100% to +500%) at the upward volatility shock, counted at half
+ * their loss (Deribit applies an unpublished fraction and dampener; one half is our assumption).
  */
 export const DERIBIT_LIKE_POLICY: MarginPolicyOverrides = Object.freeze({
   grid: Object.freeze({
     priceMoves: Object.freeze([-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]),
-    volShifts: Object.freeze([-0.15, 0, 0.15]),
   }),
+  tenorVolShock: Object.freeze({
+    up: 0.5,
+    down: 0.25,
+    shortTermPower: 0.3,
+    longTermPower: 0.13,
+    minVolUp: 0.5,
+  }),
+  extendedMoves: Object.freeze([-0.66, -0.33, 0.5, 1, 2, 3, 4, 5]),
+  extendedFraction: 0.5,
 });
 
 /** Named policies a portfolio file can start from (`policy: { preset: deribit }`). */

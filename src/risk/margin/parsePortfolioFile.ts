@@ -85,6 +85,18 @@ export const portfolioFileSchema = z
         concentrationHaircut: unit.optional(),
         failureScenarios: z.boolean().optional(),
         failureVolShift: z.number().finite().min(0).max(5).optional(),
+        tenorVolShock: z
+          .object({
+            up: z.number().finite().min(0),
+            down: unit,
+            shortTermPower: z.number().finite().min(0),
+            longTermPower: z.number().finite().min(0),
+            minVolUp: z.number().finite().min(0),
+          })
+          .strict()
+          .optional(),
+        extendedMoves: z.array(z.number().finite().gt(-1)).optional(),
+        extendedFraction: unit.optional(),
         pauseLiquidationsAtLevel: z.enum(LEVELS).optional(),
       })
       .strict()
