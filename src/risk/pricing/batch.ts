@@ -155,8 +155,10 @@ export function bsmPriceBatch(input: BsmBatchInput, out?: Float64Array): Float64
       throw badRow(input, i);
     }
     const stdDev = vol * sqrtT;
+    // 1/stdDev apart from the logarithm, so the division leaves the chain log -> d1 -> exp -> tail.
+    const inverseStdDev = 1 / stdDev;
     const ratio = S / K;
-    const d1 = (Math.log(ratio) + logCarry) / stdDev + 0.5 * stdDev;
+    const d1 = (Math.log(ratio) + logCarry) * inverseStdDev + 0.5 * stdDev;
     const d2 = d1 - stdDev;
     const g1 = expOfNonPositive(-0.5 * d1 * d1);
     // exp(-d2^2/2) = exp(-d1^2/2) times the moneyness S e^{-qT} / (K e^{-rT}).

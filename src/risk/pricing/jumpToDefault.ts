@@ -66,6 +66,11 @@ function assertJumpToDefaultInput(input: JumpToDefaultInput): number {
   return recoveryOf(input);
 }
 
+/** Scratch for cumulativeHazard ([lambda(t), Lambda(t)]), a panel's nodes and its sums: pure code, not re-entered. */
+const scratch = new Float64Array(2);
+const PANEL = gaussKronrodNodes(0, 1);
+const SUMS = new Float64Array(8);
+
 /** Largest number of quadrature panels of one price: a bound on the work, never reached in practice. */
 const MAX_PANELS = 400;
 
@@ -93,8 +98,8 @@ export function jumpToDefaultGreeks(input: JumpToDefaultInput): JumpToDefaultGre
   const base = input.hazardPerYear;
   const curve = input.hazardCurve;
   const loss = 1 - recovery;
-  const at = cumulativeHazard(base, curve, T, new Float64Array(2));
-  const cumulativeT = at[1] as number;
+  const cumulativeT =
+    curve === undefined ? base * T : (cumulativeHazard(base, curve, T, scratch)[1] as number);
   const lambdaNow = curve === undefined ? base : curve.initialPerYear;
   const averageHazard = cumulativeT / T;
   const survival = Math.exp(-cumulativeT);
@@ -163,9 +168,9 @@ function addDefaultIntegral(
     }
   }
   pending.push(0, edge);
-  const panel = gaussKronrodNodes(0, 1);
-  const hazard = new Float64Array(2);
-  const sums = new Float64Array(8);
+  const panel = PANEL;
+  const hazard = scratch;
+  const sums = SUMS;
   let panels = 0;
   while (pending.length > 0) {
     const b = pending.pop() as number;

@@ -43,15 +43,14 @@ export function normalCdfByTable(x: number, gaussian: number): number {
   const u = y - (k + 0.5) / PER_UNIT;
   const o = k * STRIDE;
   const t = COEFFICIENTS;
-  let p = t[o + 8]!;
-  p = p * u + t[o + 7]!;
-  p = p * u + t[o + 6]!;
-  p = p * u + t[o + 5]!;
-  p = p * u + t[o + 4]!;
-  p = p * u + t[o + 3]!;
-  p = p * u + t[o + 2]!;
-  p = p * u + t[o + 1]!;
-  p = p * u + t[o]!;
+  // Estrin's scheme: the polynomial in four short chains instead of one of eight steps.
+  const u2 = u * u;
+  const u4 = u2 * u2;
+  const p =
+    t[o]! +
+    t[o + 1]! * u +
+    u2 * (t[o + 2]! + t[o + 3]! * u) +
+    u4 * (t[o + 4]! + t[o + 5]! * u + u2 * (t[o + 6]! + t[o + 7]! * u) + u4 * t[o + 8]!);
   const s = Math.sign(x);
   return 0.5 + 0.5 * s - s * (0.5 * gaussian * p);
 }
