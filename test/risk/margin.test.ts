@@ -280,6 +280,8 @@ describe('computeMargin: failure volatility, summed add-ons and marks', () => {
     assertRelative(result.accounts[0]!.consensusAddOnUsd, after - before, 1e-9, 'vol spike');
     const eth = result.failureScenarios.find((f) => f.source === 'ethereum')!;
     assertRelative(eth.jumpToDefaultPnlUsd, -(after - before), 1e-9, 'jump P&L');
+    const own = result.accounts[0]!.jumpToDefault.find((j) => j.source === 'ethereum')!;
+    assertRelative(own.pnlUsd, -(after - before), 1e-9, "the account's jump P&L");
   });
 
   it('behavior: add-ons of different sources add up, each with its weight', () => {

@@ -62,6 +62,8 @@ export type AccountMargin = {
   consensusAddOnUsd: number;
   /** The failure with the largest weighted loss, when there is one. */
   worstFailure?: { source: string; lossUsd: number; weight: number };
+  /** The account's P&L if each source that reaches it failed now (see {@link FailureScenario}). */
+  jumpToDefault: Array<{ source: string; pnlUsd: number }>;
   initialMarginUsd: number;
   maintenanceMarginUsd: number;
   /** `equityUsd - initialMarginUsd`. */
@@ -408,6 +410,10 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   const failureScenarios: FailureScenario[] = [];
   const addOn = new Float64Array(nAccounts);
   const addOnWorst = new Float64Array(nAccounts);
+  const accountJumps: Array<Array<{ source: string; pnlUsd: number }>> = Array.from(
+    { length: nAccounts },
+    () => [],
+  );
   const addOnSource = new Int32Array(nAccounts).fill(-1);
   const addOnLoss = new Float64Array(nAccounts);
   const accountLoss = new Float64Array(nAccounts);
@@ -459,6 +465,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       let weightedTotal = 0;
       for (let a = 0; a < nAccounts; a++) {
         const loss = accountLoss[a]!;
+        if (loss !== 0) accountJumps[a]!.push({ source, pnlUsd: -loss });
         total += loss;
         const weighted = loss > 0 ? weight * loss : 0;
         weightedTotal += weighted;
@@ -590,6 +597,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       liquidate,
       liquidationPaused: pausedBy.length > 0,
       pausedBy,
+      jumpToDefault: accountJumps[a]!,
     };
     if (addOnSource[a]! >= 0) {
       const s = addOnSource[a]!;
