@@ -8,7 +8,15 @@ import type { SeverityTable } from './toSeverityTable.ts';
  * scripts/calibrate-severity.ts from data/incidents/price_reactions.csv (docs/hazard.md,
  * "Severity") and checked against it by test/risk/severity.test.ts. Read-only.
  */
-export const DEFAULT_SEVERITY: SeverityTable = table as SeverityTable;
+export const DEFAULT_SEVERITY: SeverityTable = deepFreeze(table as SeverityTable);
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /** Recovery of an event class in the shipped calibration. */
 export function toClassRecovery(eventClass: EventClass): number {

@@ -8,3 +8,11 @@ export {
   type OracleDropReason,
   type OracleQuote,
 } from './aggregateOracle.ts';
+export {
+  BAND_Z,
+  DEFAULT_BAND_VOL,
+  type FallbackMark,
+  type FallbackMethod,
+  type ToFallbackMarkParameters,
+  toFallbackMark,
+} from './toFallbackMark.ts';
