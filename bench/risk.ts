@@ -118,11 +118,18 @@ export async function runRiskBench(options: RiskBenchOptions = {}): Promise<Risk
 
   const paths = options.paths ?? 1_000_000;
   const means = [0.9585, 0.2352, 1.5517, 1, 0.1, 0.02, 0.02];
-  const losses = [3.9e6, 1.5e6, 0.5e6, 0.25e6, 0.5e6, 3e6, 4e6];
+  // Four policies (stETH 5M, WBTC 3M, ARB 1M, USDC 4M) and their loss fraction per source.
+  const insured = [5e6, 3e6, 1e6, 4e6];
+  const fractions = [
+    [0.21, 0, 0, 0, 0, 0, 0],
+    [0.1, 0.02, 0, 0, 0, 1, 0],
+    [0.013, 0, 0, 0.008, 0.016, 0, 0],
+    [0.05, 0, 0, 0, 0, 0, 1],
+  ];
   let bestSim = Number.POSITIVE_INFINITY;
   for (let round = 0; round < rounds; round++) {
     const t0 = performance.now();
-    simulateLosses(means, losses, paths, round + 1);
+    simulateLosses(means, insured, fractions, paths, round + 1);
     bestSim = Math.min(bestSim, performance.now() - t0);
   }
   const pathsPerSecond = (paths / bestSim) * 1000;

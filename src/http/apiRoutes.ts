@@ -468,7 +468,14 @@ export const API_ROUTES = {
     },
     responses: {
       200: json(
-        z.strictObject({ margin: z.looseObject({}), cover: z.looseObject({}) }),
+        z.strictObject({
+          margin: z.looseObject({}),
+          cover: z.looseObject({}),
+          jumpToDefault: z.strictObject({
+            bySource: z.array(z.strictObject({ source: z.string(), pnlUsd: z.number() })),
+            worst: z.strictObject({ source: z.string(), pnlUsd: z.number() }).optional(),
+          }),
+        }),
         'what `consensus-guard risk --json` prints (docs/risk.md)',
       ),
       ...toErrorResponses(['bad_json', 'bad_request', 'payload_too_large']),

@@ -7,6 +7,8 @@ import { Command } from 'commander';
 import { parsePriceCsv, priceRows, registerPrice } from '../../src/cli/commands/price.ts';
 import { CliError } from '../../src/cli/errors.ts';
 import { hazardPerYear } from '../../src/risk/hazard/hazardPerYear.ts';
+import { jumpToDefaultGreeks } from '../../src/risk/pricing/jumpToDefault.ts';
+import { bsmIndependent } from '../risk/independentBsm.ts';
 import { loadReference } from '../risk/reference.ts';
 
 const reference = loadReference();
@@ -119,14 +121,125 @@ describe('price command', () => {
       '--vol',
       '0.5',
     ];
-    const hazard = hazardPerYear({ chain: 'solana', live: { level: 'caution' } }).hazardPerYear;
+    // The hazard model's curve (raised by caution, decaying to the base) and its class-mix recovery.
+    const hazard = hazardPerYear({ chain: 'solana', live: { level: 'caution' } });
     const fromChain = JSON.parse(run([...option, '--chain', 'solana', '--level', 'caution', '--json']).out);
-    const fromNumber = JSON.parse(run([...option, '--hazard', String(hazard), '--json']).out);
-    assert.deepEqual(fromChain, fromNumber);
+    const fromLibrary = jumpToDefaultGreeks({
+      type: 'put',
+      spot: 100,
+      strike: 100,
+      timeYears: 30 / 365,
+      rate: 0,
+      yieldRate: 0,
+      volAnnual: 0.5,
+      hazardPerYear: hazard.curve.longRunPerYear,
+      hazardCurve: { initialPerYear: hazard.curve.initialPerYear, halfLifeYears: hazard.curve.halfLifeYears },
+      recoveryFraction: hazard.recoveryFraction,
+    });
+    assert.equal(fromChain[0].price, fromLibrary.price);
+    assert.equal(fromChain[0].jumpToDefault.recoveryFraction, hazard.recoveryFraction);
+    const zeroRecovery = JSON.parse(
+      run([...option, '--chain', 'solana', '--level', 'caution', '--recovery', '0', '--json']).out,
+    );
+    assert.ok(zeroRecovery[0].price > fromChain[0].price, '--recovery overrides the class mix');
     const normal = JSON.parse(run([...option, '--chain', 'solana', '--json']).out) as Array<{
       price: number;
     }>;
     assert.ok((normal[0]?.price as number) < (fromChain[0].price as number), 'caution raises the hazard');
+  });
+
+  it('behavior: jumpToDefault is the value with the underlying at recovery times spot, minus the price', () => {
+    const market = { spot: 100, strike: 95, timeYears: 0.25, rate: 0.03, yieldRate: 0, volAnnual: 0.6 };
+    for (const type of ['call', 'put'] as const) {
+      const [result] = JSON.parse(
+        run([
+          '--type',
+          type,
+          '--spot',
+          '100',
+          '--strike',
+          '95',
+          '--T',
+          '0.25',
+          '--r',
+          '0.03',
+          '--vol',
+          '0.6',
+          '--recovery',
+          '0.5',
+          '--json',
+        ]).out,
+      );
+      const after = bsmIndependent({ ...market, type, spot: 50 });
+      const before = bsmIndependent({ ...market, type });
+      assert.ok(Math.abs(result.jumpToDefault.valueAfter - after) < 1e-9);
+      assert.ok(Math.abs(result.jumpToDefault.pnl - (after - before)) < 1e-9);
+    }
+    const [zero] = JSON.parse(
+      run([
+        '--type',
+        'put',
+        '--spot',
+        '100',
+        '--strike',
+        '95',
+        '--T',
+        '0.25',
+        '--r',
+        '0.03',
+        '--vol',
+        '0.6',
+        '--json',
+      ]).out,
+    );
+    assert.ok(
+      Math.abs(zero.jumpToDefault.valueAfter - 95 * Math.exp(-0.03 * 0.25)) < 1e-12,
+      'recovery 0: K e^{-rT}',
+    );
+    const table = run([
+      '--type',
+      'put',
+      '--spot',
+      '100',
+      '--strike',
+      '95',
+      '--T',
+      '0.25',
+      '--vol',
+      '0.6',
+    ]).out;
+    assert.match(table, /jumpPnl/);
+  });
+
+  it('behavior: a halt switches --chain to the post-event state: spot marked to the recovery, no further jump', () => {
+    const option = [
+      '--type',
+      'put',
+      '--model',
+      'jtd',
+      '--spot',
+      '3200',
+      '--strike',
+      '3200',
+      '--days',
+      '30',
+      '--vol',
+      '0.65',
+    ];
+    const hazard = hazardPerYear({ chain: 'ethereum', live: { level: 'halt' } });
+    assert.equal(hazard.state, 'post_event');
+    const [halted] = JSON.parse(run([...option, '--chain', 'ethereum', '--level', 'halt', '--json']).out);
+    const expected = bsmIndependent({
+      type: 'put',
+      spot: 3200 * hazard.recoveryFraction,
+      strike: 3200,
+      timeYears: 30 / 365,
+      rate: 0,
+      yieldRate: 0,
+      volAnnual: 0.65,
+    });
+    assert.ok(Math.abs(halted.price - expected) < 1e-9 * expected);
+    assert.equal(halted.jumpToDefault.pnl, 0);
   });
 
   it('behavior: --chain fills the hazard of CSV rows that have none', () => {
@@ -159,6 +272,8 @@ describe('price command', () => {
         '0.5',
         '--hazard',
         '0.25',
+        '--recovery',
+        String(hazardPerYear({ chain: 'ethereum' }).recoveryFraction),
         '--json',
       ]).out,
     ) as Array<{ price: number }>;
@@ -190,7 +305,13 @@ describe('price command', () => {
       Math.abs((results[0]?.price as number) - (crrCase.expected.price as number)) <=
         1e-9 * (crrCase.expected.price as number),
     );
-    assert.deepEqual(Object.keys(results[0] ?? {}).sort(), ['delta', 'gamma', 'price', 'theta']);
+    assert.deepEqual(Object.keys(results[0] ?? {}).sort(), [
+      'delta',
+      'gamma',
+      'jumpToDefault',
+      'price',
+      'theta',
+    ]);
     assert.match(String(results[1]?.error), /vol must be a finite number > 0/);
     assert.equal(typeof results[2]?.vega, 'number');
   });

@@ -33,8 +33,10 @@ describe('POST /api/risk', () => {
     const body = (await response.json()) as {
       margin: { totals: { initialMarginUsd: number }; exposures: unknown[] };
       cover: { premiumUsd: number };
+      jumpToDefault: { bySource: Array<{ source: string; pnlUsd: number }> };
     };
     assert.ok(body.margin.totals.initialMarginUsd > 0);
+    assert.ok(body.jumpToDefault.bySource.some((j) => j.source === 'ethereum' && j.pnlUsd < 0));
     assert.ok(Array.isArray(body.margin.exposures));
     assert.ok(body.cover.premiumUsd > 0);
   });

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { defaultContagionGraph } from '../../src/risk/contagion/defaultContagionGraph.ts';
 import { toFailureLosses } from '../../src/risk/contagion/toFailureLosses.ts';
 import type { RiskStatus } from '../../src/risk/contagion/toSourceHazards.ts';
+import { DEFAULT_SEVERITY } from '../../src/risk/hazard/defaultSeverity.ts';
 import { computeMargin } from '../../src/risk/margin/computeMargin.ts';
+import { parsePortfolioFile } from '../../src/risk/margin/parsePortfolioFile.ts';
 import type { Portfolio, Position } from '../../src/risk/margin/portfolio.ts';
 import { bsmIndependent, erfcForCheck } from './independentBsm.ts';
 import { assertRelative, loadReference } from './reference.ts';
@@ -115,11 +117,12 @@ describe('computeMargin', () => {
     const onlyFailures = { grid: { priceMoves: [0], volShifts: [0] } };
 
     it('behavior: a stETH position is hit by an Ethereum failure through the graph', () => {
-      // stETH loses 1 - (1 - 1 × 0.5)(1 - 0.2) = 0.6 of its value: ETH halves, validators 0.2.
-      assert.equal(toFailureLosses(defaultContagionGraph(), 'ethereum').get('stETH'), 1 - 0.5 * 0.8);
+      // With a recovery of 0.5 given for Ethereum, stETH loses 1 - (1 - 1 × 0.5)(1 - 0.2) = 0.6 of
+      // its value: ETH halves, validators 0.2.
+      assert.equal(toFailureLosses(defaultContagionGraph(), 'ethereum', 0.5).get('stETH'), 1 - 0.5 * 0.8);
       const result = computeMargin({
         portfolio: steth,
-        status: { ethereum: { basePerYear: 1 }, circle: { basePerYear: 0 } },
+        status: { ethereum: { basePerYear: 1, recoveryFraction: 0.5 }, circle: { basePerYear: 0 } },
         policy: onlyFailures,
       });
       const account = result.accounts[0]!;
@@ -132,14 +135,15 @@ describe('computeMargin', () => {
     it('behavior: margin rises with the hazard and with the breaker level', () => {
       const at = (status: RiskStatus) =>
         computeMargin({ portfolio: steth, status, policy: onlyFailures }).accounts[0]!;
-      const low = at({ ethereum: { basePerYear: 1 } }).initialMarginUsd;
-      const high = at({ ethereum: { basePerYear: 2 } }).initialMarginUsd;
-      const caution = at({ ethereum: { basePerYear: 1, level: 'caution' } }).initialMarginUsd;
-      const halt = at({ ethereum: { basePerYear: 1, level: 'halt' } });
+      const ethereum = { basePerYear: 1, recoveryFraction: 0.5 };
+      const low = at({ ethereum }).initialMarginUsd;
+      const high = at({ ethereum: { ...ethereum, basePerYear: 2 } }).initialMarginUsd;
+      const caution = at({ ethereum: { ...ethereum, level: 'caution' } }).initialMarginUsd;
+      const halt = at({ ethereum: { ...ethereum, level: 'halt' } });
       assert.ok(high > low, `${high} > ${low}`);
       assert.ok(caution > low, `${caution} > ${low}`);
       assert.ok(halt.initialMarginUsd > caution);
-      // halt multiplies the hazard by 8: p = 1 - exp(-8/365) > 1%, so the loss counts in full.
+      // At halt the failure is under way (post-event): probability 1, the loss counts in full.
       assertRelative(halt.initialMarginUsd, 0.6 * 30_000, 1e-12, 'full loss at halt');
     });
 
@@ -179,7 +183,7 @@ describe('computeMargin', () => {
           },
         ],
       };
-      const status = { ethereum: { basePerYear: 1, level: 'halt' as const } };
+      const status = { ethereum: { basePerYear: 1, level: 'halt' as const, recoveryFraction: 0.5 } };
       const result = computeMargin({ portfolio: hedge, status, policy: onlyFailures });
       // ETH halves: the spot loses 1500; the short perp's gain of 1500 is frozen with arbitrum.
       assert.equal(result.accounts[0]!.worstFailure?.source, 'ethereum');
@@ -221,12 +225,18 @@ describe('computeMargin', () => {
         },
       ],
     };
-    const account = computeMargin({ portfolio }).accounts[0]!;
-    // stETH: 1 - (1 - 0.1 × 0.6) = 0.06; USDC: 1 - (1 - 0.02 × 1)(1 - 0.1 × 0.05) = 0.0249.
-    assertRelative(account.haircutUsd, 30_000 * 0.06 + 10_000 * 0.0249, 1e-12, 'haircut');
-    // Ethereum: 30 000 × 0.6 + 10 000 × 0.05 = 18 500 at risk, above 0.4 × 40 000: 0.5 × 2 500.
-    assertRelative(account.concentrationChargeUsd, 1250, 1e-12, 'concentration');
-    assertRelative(account.equityUsd, 40_000 - 1800 - 249 - 1250, 1e-12, 'equity');
+    const policy = { concentrationLimits: { ethereum: 0.1 } };
+    const account = computeMargin({ portfolio, policy }).accounts[0]!;
+    // stETH's loss when Ethereum fails, with the calibrated native severity of the graph.
+    const eth = 1 - DEFAULT_SEVERITY.chains.ethereum!.recovery;
+    const loss = 1 - (1 - eth) * 0.8;
+    // stETH: 1 - (1 - 0.1 × loss); USDC: 1 - (1 - 0.02 × 1)(1 - 0.1 × 0.05) = 0.0249.
+    const haircut = 30_000 * 0.1 * loss + 10_000 * 0.0249;
+    assertRelative(account.haircutUsd, haircut, 1e-12, 'haircut');
+    // Ethereum: 30 000 × loss + 10 000 × 0.05 at risk, above 0.1 × 40 000: half the excess.
+    const charge = 0.5 * (30_000 * loss + 500 - 4000);
+    assertRelative(account.concentrationChargeUsd, charge, 1e-12, 'concentration');
+    assertRelative(account.equityUsd, 40_000 - haircut - charge, 1e-12, 'equity');
     const relaxed = computeMargin({ portfolio, policy: { concentrationLimits: { ethereum: 0.5 } } })
       .accounts[0]!;
     assert.equal(relaxed.concentrationChargeUsd, 0);
@@ -243,5 +253,153 @@ describe('computeMargin', () => {
         }),
       { name: 'RiskError', code: 'unknown_reference', field: 'accounts.0.positions.0.asset' },
     );
+  });
+});
+
+describe('computeMargin: failure volatility, summed add-ons and marks', () => {
+  const T = 0.25;
+  it('behavior: a failure scenario reprices options at the raised volatility', () => {
+    const portfolio: Portfolio = {
+      markets: { ETH: { priceUsd: 3000, volAnnual: 0.6 } },
+      accounts: [
+        {
+          id: 'short-put',
+          positions: [
+            { kind: 'option', underlying: 'ETH', type: 'put', strike: 2000, timeYears: T, quantity: -1 },
+          ],
+        },
+      ],
+    };
+    const status = { ethereum: { basePerYear: 1, level: 'halt' as const, recoveryFraction: 0.5 } };
+    const policy = { grid: { priceMoves: [0], volShifts: [0] }, failureVolShift: 0.3 };
+    const result = computeMargin({ portfolio, status, policy });
+    const market = { type: 'put' as const, strike: 2000, timeYears: T, rate: 0, yieldRate: 0 };
+    const before = bsmIndependent({ ...market, spot: 3000, volAnnual: 0.6 });
+    const after = bsmIndependent({ ...market, spot: 1500, volAnnual: 0.9 });
+    // Short one put: it loses after - before when ETH halves and vol rises to 0.9.
+    assertRelative(result.accounts[0]!.consensusAddOnUsd, after - before, 1e-9, 'vol spike');
+    const eth = result.failureScenarios.find((f) => f.source === 'ethereum')!;
+    assertRelative(eth.jumpToDefaultPnlUsd, -(after - before), 1e-9, 'jump P&L');
+    const own = result.accounts[0]!.jumpToDefault.find((j) => j.source === 'ethereum')!;
+    assertRelative(own.pnlUsd, -(after - before), 1e-9, "the account's jump P&L");
+  });
+
+  it('behavior: add-ons of different sources add up, each with its weight', () => {
+    const portfolio: Portfolio = {
+      markets: { ETH: { priceUsd: 3000 }, SOL: { priceUsd: 150 } },
+      accounts: [
+        {
+          id: 'two',
+          positions: [
+            { kind: 'spot', asset: 'ETH', quantity: 10 },
+            { kind: 'spot', asset: 'SOL', quantity: 100 },
+          ],
+        },
+      ],
+    };
+    const status = {
+      ethereum: { basePerYear: 1, recoveryFraction: 0.5 },
+      solana: { basePerYear: 2, recoveryFraction: 0.8 },
+    };
+    const result = computeMargin({
+      portfolio,
+      status,
+      policy: { grid: { priceMoves: [0], volShifts: [0] } },
+    });
+    const weight = (h: number) => Math.min(1, (1 - Math.exp(-h / 365)) / 0.01);
+    const byHand = weight(1) * 0.5 * 30_000 + weight(2) * 0.2 * 15_000;
+    assertRelative(result.accounts[0]!.consensusAddOnUsd, byHand, 1e-12, 'sum of weighted losses');
+  });
+
+  it('behavior: an unobservable price is marked by its fallback and says which', () => {
+    const account = { id: 'long', positions: [{ kind: 'spot' as const, asset: 'ETH', quantity: 10 }] };
+    const grid = { grid: { priceMoves: [0], volShifts: [0] }, failureScenarios: false };
+    const banded = computeMargin({
+      portfolio: {
+        markets: { ETH: { priceUsd: 3000, volAnnual: 0.6, unobservable: { ageDays: 4 } } },
+        accounts: [account],
+      },
+      policy: grid,
+    });
+    assert.deepEqual(
+      banded.marks.map((m) => [m.asset, m.method, m.priceUsd]),
+      [['ETH', 'last_good_band', 3000]],
+    );
+    // Two-sided 99% band over 4 days at vol 0.6: the long position loses to the low end.
+    const low = 3000 * Math.exp(-2.5758293035489004 * 0.6 * Math.sqrt(4 / 365));
+    assertRelative(banded.accounts[0]!.markAddOnUsd, 10 * (3000 - low), 1e-12, 'band add-on');
+    const older = computeMargin({
+      portfolio: {
+        markets: { ETH: { priceUsd: 3000, volAnnual: 0.6, unobservable: { ageDays: 9 } } },
+        accounts: [account],
+      },
+      policy: grid,
+    });
+    assert.ok(
+      older.accounts[0]!.markAddOnUsd > banded.accounts[0]!.markAddOnUsd,
+      'the band widens with time',
+    );
+    const adjusted = computeMargin({
+      portfolio: {
+        markets: { ETH: { priceUsd: 3000, unobservable: { ageDays: 4, fallback: 'recovery_adjusted' } } },
+        accounts: [account],
+      },
+      status: { ethereum: { recoveryFraction: 0.7 } },
+      policy: grid,
+    });
+    assert.equal(adjusted.marks[0]!.method, 'recovery_adjusted');
+    assertRelative(adjusted.marks[0]!.priceUsd, 3000 * 0.7, 1e-12, 'recovery-adjusted mark');
+    assert.equal(adjusted.accounts[0]!.markAddOnUsd, 0);
+  });
+});
+
+describe('computeMargin: the Deribit-like preset', () => {
+  it('behavior: tenor-scaled volatility shocks and the extended table, by hand', () => {
+    const days = 10;
+    const portfolio: Portfolio = {
+      markets: { ETH: { priceUsd: 3000, volAnnual: 0.6 } },
+      accounts: [
+        {
+          id: 'short-put',
+          positions: [
+            {
+              kind: 'option',
+              underlying: 'ETH',
+              type: 'put',
+              strike: 2500,
+              timeYears: days / 365,
+              quantity: -1,
+            },
+          ],
+        },
+      ],
+    };
+    const policy = {
+      ...parsePortfolioFile({ ...portfolio, policy: { preset: 'deribit' } }).policy,
+      failureScenarios: false,
+    };
+    const result = computeMargin({ portfolio, policy });
+    const option = (spot: number, vol: number) =>
+      bsmIndependent({
+        type: 'put',
+        spot,
+        strike: 2500,
+        timeYears: days / 365,
+        rate: 0,
+        yieldRate: 0,
+        volAnnual: vol,
+      });
+    const base = option(3000, 0.6);
+    const scale = (30 / days) ** 0.3;
+    const vols = [0.6 * (1 - 0.25 * scale), 0.6, Math.max(0.6 * (1 + 0.5 * scale), 0.5)];
+    let worst = 0;
+    for (const move of [-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]) {
+      for (const vol of vols) worst = Math.max(worst, option(3000 * (1 + move), vol) - base);
+    }
+    for (const move of [-0.66, -0.33, 0.5, 1, 2, 3, 4, 5]) {
+      worst = Math.max(worst, 0.5 * (option(3000 * (1 + move), vols[2]!) - base));
+    }
+    assertRelative(result.accounts[0]!.gridLossUsd, worst, 1e-9, 'Deribit-like grid');
+    assert.equal(result.scenarioCount, 27 + 8);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { type BsmBatchInput, bsmGreeksBatch, bsmPriceBatch } from '../../src/risk/pricing/batch.ts';
 import { bsmGreeks } from '../../src/risk/pricing/bsm.ts';
 import { type CrrInput, crrPrice } from '../../src/risk/pricing/crr.ts';
 import { impliedVol } from '../../src/risk/pricing/impliedVol.ts';
@@ -30,6 +31,29 @@ function assertAll(
 describe(`QuantLib ${table.quantlib}: Black-Scholes-Merton (AnalyticEuropeanEngine)`, () => {
   for (const c of table.bsm) {
     it(`args: ${caseName(c)}`, () => assertAll(bsmGreeks(toOption(c)), c.expected, 1e-9));
+  }
+});
+
+describe(`QuantLib ${table.quantlib}: Black-Scholes-Merton batch (bsmPriceBatch, bsmGreeksBatch)`, () => {
+  const n = table.bsm.length;
+  const input: BsmBatchInput = {
+    isCall: Uint8Array.from(table.bsm, (c) => (c.input.type === 'call' ? 1 : 0)),
+    spot: Float64Array.from(table.bsm, (c) => c.input.spot),
+    strike: Float64Array.from(table.bsm, (c) => c.input.strike),
+    timeYears: Float64Array.from(table.bsm, (c) => c.input.timeYears),
+    rate: Float64Array.from(table.bsm, (c) => c.input.rate),
+    yieldRate: Float64Array.from(table.bsm, (c) => c.input.yieldRate),
+    volAnnual: Float64Array.from(table.bsm, (c) => c.input.volAnnual),
+  };
+  const prices = bsmPriceBatch(input);
+  const greeks = bsmGreeksBatch(input);
+  for (let i = 0; i < n; i++) {
+    const c = table.bsm[i]!;
+    it(`args: ${caseName(c)}`, () => {
+      assertRelative(prices[i]!, c.expected.price as number, 1e-9, 'price');
+      const row = Object.fromEntries(Object.entries(greeks).map(([key, column]) => [key, column[i]!]));
+      assertAll(row, c.expected, 1e-9);
+    });
   }
 });
 

@@ -42,6 +42,7 @@ describe('risk command', () => {
       'Worst scenario',
       'premium',
       'ruin probability',
+      'Jump to default',
     ])
       assert.match(out, new RegExp(part));
   });
@@ -52,9 +53,15 @@ describe('risk command', () => {
     const document = JSON.parse(out) as {
       margin: { totals: { initialMarginUsd: number } };
       cover: { premiumUsd: number };
+      jumpToDefault: { bySource: Array<{ source: string; pnlUsd: number }>; worst: { pnlUsd: number } };
     };
     assert.ok(document.margin.totals.initialMarginUsd > 0);
     assert.ok(document.cover.premiumUsd > 0);
+    assert.ok(document.jumpToDefault.bySource.length > 0);
+    assert.equal(
+      document.jumpToDefault.worst.pnlUsd,
+      Math.min(...document.jumpToDefault.bySource.map((j) => j.pnlUsd)),
+    );
   });
 
   it('args: --status raises the margin; a simulate --json document is a status', async () => {

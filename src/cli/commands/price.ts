@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LEVELS, type Level } from '../../breaker/levels.ts';
 import { HazardError } from '../../risk/hazard/hazardError.ts';
-import { hazardPerYear } from '../../risk/hazard/hazardPerYear.ts';
-import { bsmGreeks } from '../../risk/pricing/bsm.ts';
+import { type HazardPerYearReturnType, hazardPerYear } from '../../risk/hazard/hazardPerYear.ts';
+import { bsmGreeks, bsmPrice } from '../../risk/pricing/bsm.ts';
 import { crrPrice } from '../../risk/pricing/crr.ts';
+import type { HazardCurve } from '../../risk/pricing/cumulativeHazard.ts';
 import { PricingError } from '../../risk/pricing/errors.ts';
 import { jumpToDefaultGreeks, jumpToDefaultTree } from '../../risk/pricing/jumpToDefault.ts';
 import { mertonGreeks } from '../../risk/pricing/merton.ts';
@@ -32,6 +33,10 @@ export type PriceRow = {
   jumpIntensity?: number;
   jumpMeanLog?: number;
   jumpVol?: number;
+  /** From `--chain`: the hazard decays toward `hazard` from this curve's initial value. */
+  hazardCurve?: HazardCurve;
+  /** From `--chain` with a failure under way: `spot` is already the post-failure mark. */
+  postEvent?: boolean;
 };
 
 /** A row that could not be read, kept in place so the output keeps the input order. */
@@ -47,7 +52,15 @@ export type PriceResult = {
   rho?: number;
   dividendRho?: number;
   hazardSensitivity?: number;
+  /**
+   * Jump-to-default P&L of one long option: its value if the failure happened now (the underlying
+   * at `recoveryFraction` times the spot, no further failure) minus its price.
+   */
+  jumpToDefault: JumpToDefaultPnl;
 };
+
+/** The value change of an option if the failure happened now (docs/pricing.md, "Jump to default P&L"). */
+export type JumpToDefaultPnl = { recoveryFraction: number; valueAfter: number; pnl: number };
 
 /** Steps of the binomial trees when a row gives none. */
 export const DEFAULT_STEPS = 1000;
@@ -70,6 +83,44 @@ function need(row: PriceRow, key: 'hazard' | 'jumpIntensity' | 'jumpMeanLog' | '
  * @throws PricingError for inputs that the model refuses.
  */
 export function priceRow(row: PriceRow): PriceResult {
+  const greeks = priceModel(row);
+  return { ...greeks, jumpToDefault: jumpToDefaultPnl(row, greeks.price) };
+}
+
+/**
+ * The option's value right after a failure: the underlying at R S (R = the row's recovery, 0 when
+ * absent) and no further failure: Black-Scholes-Merton for a European option, the CRR tree for an
+ * American one; at R = 0 a call is worthless and a put worth K e^{-rT} (European) or K (American).
+ * A row already in the post-event state has nothing left to lose: its P&L is 0.
+ */
+export function jumpToDefaultPnl(row: PriceRow, price: number): JumpToDefaultPnl {
+  const recoveryFraction = row.postEvent ? 1 : (row.recovery ?? 0);
+  const option: OptionInput = {
+    type: row.type,
+    spot: row.spot * recoveryFraction,
+    strike: row.strike,
+    timeYears: row.T,
+    rate: row.r,
+    yieldRate: row.q,
+    volAnnual: row.vol,
+  };
+  let valueAfter: number;
+  if (recoveryFraction === 0) {
+    valueAfter =
+      row.type === 'call'
+        ? 0
+        : row.exercise === 'american'
+          ? row.strike
+          : row.strike * Math.exp(-row.r * row.T);
+  } else if (row.exercise === 'american') {
+    valueAfter = crrPrice({ ...option, exercise: 'american', steps: row.steps ?? DEFAULT_STEPS }).price;
+  } else {
+    valueAfter = bsmPrice(option);
+  }
+  return { recoveryFraction, valueAfter, pnl: valueAfter - price };
+}
+
+function priceModel(row: PriceRow): Omit<PriceResult, 'jumpToDefault'> {
   const option: OptionInput = {
     type: row.type,
     spot: row.spot,
@@ -100,7 +151,12 @@ export function priceRow(row: PriceRow): PriceResult {
         jumpVol: need(row, 'jumpVol'),
       });
     case 'jtd': {
-      const jtd = { ...option, hazardPerYear: need(row, 'hazard'), recoveryFraction: row.recovery ?? 0 };
+      const jtd = {
+        ...option,
+        hazardPerYear: need(row, 'hazard'),
+        recoveryFraction: row.recovery ?? 0,
+        ...(row.hazardCurve ? { hazardCurve: row.hazardCurve } : {}),
+      };
       return american ? jumpToDefaultTree({ ...jtd, exercise: 'american', steps }) : jumpToDefaultGreeks(jtd);
     }
   }
@@ -237,6 +293,9 @@ const GREEK_COLUMNS = [
   'hazardSensitivity',
 ] as const;
 
+/** The human table's last column: the jump-to-default P&L of one long option. */
+const JUMP_COLUMN = 'jumpPnl';
+
 function formatNumber(value: number | undefined): string {
   if (value === undefined) return '-';
   if (value === 0) return '0';
@@ -251,7 +310,7 @@ export function formatPriceTable(
   rows: ReadonlyArray<PriceRow | RowError>,
   results: ReadonlyArray<PriceResult | RowError>,
 ): string {
-  const header = ['#', 'option', ...GREEK_COLUMNS];
+  const header = ['#', 'option', ...GREEK_COLUMNS, JUMP_COLUMN];
   const body: string[][] = [];
   const errors: string[] = [];
   results.forEach((result, i) => {
@@ -262,10 +321,15 @@ export function formatPriceTable(
         : '?';
     if ('error' in result) {
       errors.push(`#${i + 1}: error: ${result.error}`);
-      body.push([String(i + 1), option, 'error', ...GREEK_COLUMNS.slice(1).map(() => '')]);
+      body.push([String(i + 1), option, 'error', ...GREEK_COLUMNS.slice(1).map(() => ''), '']);
       return;
     }
-    body.push([String(i + 1), option, ...GREEK_COLUMNS.map((key) => formatNumber(result[key]))]);
+    body.push([
+      String(i + 1),
+      option,
+      ...GREEK_COLUMNS.map((key) => formatNumber(result[key])),
+      formatNumber(result.jumpToDefault.pnl),
+    ]);
   });
   const widths = header.map((name, c) =>
     Math.max(name.length, ...body.map((line) => (line[c] ?? '').length)),
@@ -276,6 +340,9 @@ export function formatPriceTable(
       .join('  ')
       .trimEnd();
   const lines = [render(header), ...body.map(render), ...errors];
+  lines.push(
+    `${JUMP_COLUMN}: value change of one long option if the chain failed now (recovery ${[...new Set(results.flatMap((r) => ('error' in r ? [] : [r.jumpToDefault.recoveryFraction])))].map((r) => formatNumber(r)).join(', ')})`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -303,25 +370,49 @@ type PriceFlags = {
 };
 
 /**
- * The hazard of `--chain` at breaker `--level`: the chain's base rate from the incident table
- * times the live multiplier of that level (src/risk/hazard, docs/hazard.md).
+ * The hazard of `--chain` at breaker `--level` (src/risk/hazard, docs/hazard.md): the chain's base
+ * rate from the incident table times the live multiplier of that level, decaying back toward the base
+ * with the level's half-life, and the recovery of the chain's calibrated class mix.
  */
-function hazardFromChain(chain: string, level: string): number {
+function hazardFromChain(chain: string, level: string): HazardPerYearReturnType {
   if (!(LEVELS as readonly string[]).includes(level)) {
     throw usageError(`--level must be one of ${LEVELS.join(', ')}, got "${level}"`);
   }
   try {
-    return hazardPerYear({ chain, live: { level: level as Level } }).hazardPerYear;
+    return hazardPerYear({ chain, live: { level: level as Level } });
   } catch (error) {
     if (error instanceof HazardError) throw usageError(`--chain: ${error.message}`);
     throw error;
   }
 }
 
-/** Gives jump-to-default rows without a hazard the hazard of the chain. */
-function withChainHazard<R extends PriceRow | RowError>(row: R, hazard: number | undefined): R {
-  if (hazard === undefined || 'error' in row || row.model !== 'jtd' || row.hazard !== undefined) return row;
-  return { ...row, hazard };
+/**
+ * Gives a row the chain's risk: a `jtd` row without a hazard takes the chain's hazard curve; every row
+ * without a recovery takes the class mix's; with the failure under way (`halt` and above) the spot is
+ * marked down to the recovery and priced with no further failure (the post-event state).
+ */
+function withChainHazard<R extends PriceRow | RowError>(
+  row: R,
+  chain: HazardPerYearReturnType | undefined,
+): R {
+  if (chain === undefined || 'error' in row) return row;
+  const recovery = row.recovery ?? chain.recoveryFraction;
+  if (chain.state === 'post_event') {
+    return {
+      ...row,
+      spot: row.spot * recovery,
+      recovery,
+      postEvent: true,
+      ...(row.model === 'jtd' ? { hazard: 0 } : {}),
+    };
+  }
+  if (row.model !== 'jtd' || row.hazard !== undefined) return { ...row, recovery };
+  return {
+    ...row,
+    hazard: chain.curve.longRunPerYear,
+    hazardCurve: { initialPerYear: chain.curve.initialPerYear, halfLifeYears: chain.curve.halfLifeYears },
+    recovery,
+  };
 }
 
 const SINGLE_OPTION_FLAGS = ['type', 'spot', 'strike', 'T', 'days', 'vol'] as const;
@@ -406,7 +497,10 @@ export function registerPrice(program: Command, output: Output = processOutput):
     .option('--vol <vol>', 'volatility per year, 0.6 = 60%')
     .option('--steps <n>', `tree steps for crr and American jtd (default ${DEFAULT_STEPS})`)
     .option('--hazard <perYear>', 'consensus-failure hazard rate per year (jtd)')
-    .option('--recovery <fraction>', 'fraction of the price left after a failure (jtd, default 0)')
+    .option(
+      '--recovery <fraction>',
+      "fraction of the price left after a failure (jtd and the jump P&L; default 0, or the chain's class mix with --chain)",
+    )
     .option('--jump-intensity <perYear>', 'expected jumps per year (merton)')
     .option('--jump-mean-log <mean>', 'mean of the log jump ratio (merton)')
     .option('--jump-vol <vol>', 'standard deviation of the log jump ratio (merton)')

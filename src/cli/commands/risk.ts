@@ -56,6 +56,7 @@ export function formatRiskReport(result: AssessVenueRiskReturnType, maxAccounts:
   lines.push(`  equity              ${usd(margin.totals.equityUsd)} USD`);
   lines.push(`  initial margin      ${usd(margin.totals.initialMarginUsd)} USD`);
   lines.push(`    grid loss         ${usd(margin.totals.gridLossUsd)} USD`);
+  if (margin.marks.length > 0) lines.push(`    mark add-on       ${usd(margin.totals.markAddOnUsd)} USD`);
   lines.push(`    consensus add-on  ${usd(margin.totals.consensusAddOnUsd)} USD`);
   lines.push(`  maintenance margin  ${usd(margin.totals.maintenanceMarginUsd)} USD`);
   lines.push(
@@ -94,6 +95,16 @@ export function formatRiskReport(result: AssessVenueRiskReturnType, maxAccounts:
       ? `Worst scenario: price ${worst.priceMove >= 0 ? '+' : ''}${pct(worst.priceMove, 0)}, vol ${worst.volShift >= 0 ? '+' : ''}${worst.volShift}: loss ${usd(worst.lossUsd)} USD`
       : `Worst scenario: ${worst.source} fails: loss ${usd(worst.lossUsd)} USD, held at weight ${worst.weight.toFixed(3)}: ${usd(worst.weightedLossUsd)} USD`,
   );
+  for (const mark of margin.marks) {
+    lines.push(
+      `Unobservable ${mark.asset}: marked ${usd(mark.priceUsd)} USD by ${mark.method}${mark.method === 'last_good_band' ? ` (band ${usd(mark.lowUsd)} to ${usd(mark.highUsd)})` : ''}`,
+    );
+  }
+  lines.push('');
+  lines.push('Jump to default: book P&L if the source failed now');
+  for (const j of result.jumpToDefault.bySource) {
+    lines.push(`  ${j.source.padEnd(20)} ${usd(j.pnlUsd).padStart(18)} USD`);
+  }
   lines.push('');
   const mc = cover.monteCarlo;
   lines.push(

@@ -1,11 +1,24 @@
+import { DEFAULT_CLASS_RECOVERY } from '../hazard/calibrateSeverity.ts';
+import { toClassRecovery, toDefaultClassMix } from '../hazard/defaultSeverity.ts';
 import { type ContagionGraph, type ContagionNode, createContagionGraph } from './contagionGraph.ts';
 
 /**
- * Severity of a native token's fall when its chain fails: the token keeps half its value (the
- * recovery level 0.5). Terra's collapse and the FTX-era SOL fall went deeper, the Solana halts and
- * the Ethereum finality incidents far less; one half is a stress figure, not a forecast.
+ * Severity of a native token's fall when its chain fails, for a chain without a calibrated class mix:
+ * the conservative default of a class without price data (half the value, docs/hazard.md).
  */
-export const DEFAULT_NATIVE_SEVERITY = 0.5;
+export const DEFAULT_NATIVE_SEVERITY = 1 - DEFAULT_CLASS_RECOVERY;
+
+/**
+ * Severity of a native token's fall when its chain fails: one minus the recovery of the chain's
+ * calibrated class mix (data/incidents/severity.json: about 1.2% for Ethereum, 1.5% for Solana).
+ * An L2 (arbitrum) takes the `bridge_or_sequencer` class; a chain outside the table the default.
+ */
+export function toNativeSeverity(chain: string): number {
+  const mix = toDefaultClassMix(chain);
+  if (mix) return 1 - mix.recovery;
+  if (chain === 'arbitrum') return 1 - toClassRecovery('bridge_or_sequencer');
+  return DEFAULT_NATIVE_SEVERITY;
+}
 
 /**
  * The default dependencies (docs/risk.md, "Default graph"):
@@ -17,10 +30,10 @@ export const DEFAULT_NATIVE_SEVERITY = 0.5;
  * | arbitrum | chain | arbitrum-sequencer (sequencer, 0.5), ethereum (l1_finality, 0.8) | 0.1 |
  * | wbtc-bridge | bridge | - | 0.02 |
  * | circle | issuer | - | 0.02 |
- * | BTC | asset | bitcoin (native, 0.5) | |
- * | ETH | asset | ethereum (native, 0.5) | |
- * | SOL | asset | solana (native, 0.5) | |
- * | ARB | asset | arbitrum (native, 0.5) | |
+ * | BTC | asset | bitcoin (native, {@link toNativeSeverity}) | |
+ * | ETH | asset | ethereum (native, calibrated) | |
+ * | SOL | asset | solana (native, calibrated) | |
+ * | ARB | asset | arbitrum (native, calibrated) | |
  * | stETH | asset | ETH (underlying, 1), ethereum (consensus, 0.2) | |
  * | WBTC | asset | BTC (underlying, 1), wbtc-bridge (bridge, 1), ethereum (token_chain, 0.1) | |
  * | USDC | asset | circle (issuer, 1), ethereum (token_chain, 0.05) | |
@@ -44,22 +57,22 @@ export const DEFAULT_CONTAGION_NODES: readonly ContagionNode[] = Object.freeze([
   {
     id: 'BTC',
     kind: 'asset',
-    dependsOn: [{ on: 'bitcoin', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+    dependsOn: [{ on: 'bitcoin', kind: 'native', severity: toNativeSeverity('bitcoin') }],
   },
   {
     id: 'ETH',
     kind: 'asset',
-    dependsOn: [{ on: 'ethereum', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+    dependsOn: [{ on: 'ethereum', kind: 'native', severity: toNativeSeverity('ethereum') }],
   },
   {
     id: 'SOL',
     kind: 'asset',
-    dependsOn: [{ on: 'solana', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+    dependsOn: [{ on: 'solana', kind: 'native', severity: toNativeSeverity('solana') }],
   },
   {
     id: 'ARB',
     kind: 'asset',
-    dependsOn: [{ on: 'arbitrum', kind: 'native', severity: DEFAULT_NATIVE_SEVERITY }],
+    dependsOn: [{ on: 'arbitrum', kind: 'native', severity: toNativeSeverity('arbitrum') }],
   },
   {
     id: 'stETH',

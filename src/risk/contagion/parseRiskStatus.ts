@@ -13,6 +13,7 @@ const sourceSchema = z
     level: z.enum(LEVELS).optional(),
     signals: z.array(signalSchema).optional(),
     basePerYear: z.number().finite().min(0).optional(),
+    recoveryFraction: z.number().finite().min(0).max(1).optional(),
   })
   .strict();
 
@@ -90,6 +91,7 @@ export function parseRiskStatus(value: unknown): RiskStatus {
     const source: SourceStatus = {};
     if (entry.level !== undefined) source.level = entry.level;
     if (entry.basePerYear !== undefined) source.basePerYear = entry.basePerYear;
+    if (entry.recoveryFraction !== undefined) source.recoveryFraction = entry.recoveryFraction;
     if (entry.signals !== undefined) {
       source.signals = entry.signals.map(
         (signal) => ({ ...signal, chain: signal.chain ?? id }) as unknown as Signal,

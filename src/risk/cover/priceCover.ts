@@ -2,7 +2,7 @@ import type { ContagionGraph } from '../contagion/contagionGraph.ts';
 import { defaultContagionGraph } from '../contagion/defaultContagionGraph.ts';
 import { assertInRange, RiskError } from '../contagion/riskError.ts';
 import { toFailureLosses } from '../contagion/toFailureLosses.ts';
-import { type RiskStatus, toSourceHazards } from '../contagion/toSourceHazards.ts';
+import { type RiskStatus, toExpectedFailures, toSourceHazards } from '../contagion/toSourceHazards.ts';
 import { simulateLosses } from './simulateLosses.ts';
 
 /** One policy of the pool: pays `insuredUsd` × the asset's loss fraction at each failure reaching it. */
@@ -26,23 +26,25 @@ export type PriceCoverParameters = {
   seed?: number;
   /** Quantile of the value at risk and tail value at risk. Default 0.99. */
   confidence?: number;
-  /** Price of the capital held against the tail, per unit of capital over the period. Default 0.1. */
+  /** Price of the capital held against the tail, per unit of capital per year. Default 0.1. */
   costOfCapital?: number;
 };
 
 export type CoverSource = {
   source: string;
   hazardPerYear: number;
-  /** Σ over policies of insuredUsd × the asset's loss fraction when this source fails. */
+  /** Σ over policies of insuredUsd × the asset's loss fraction when this source fails first. */
   lossGivenFailureUsd: number;
-  /** hazardPerYear × horizonYears × lossGivenFailureUsd. */
+  /** Failures expected within the horizon: the integral of the (decaying) hazard. */
+  expectedFailures: number;
+  /** expectedFailures × lossGivenFailureUsd: this source's payout if no cap applied. */
   expectedLossUsd: number;
 };
 
 export type PriceCoverReturnType = {
   sources: CoverSource[];
   insuredUsd: number;
-  /** Closed form: Σ_s h_s T L_s. */
+  /** Closed form with the cap: Σ_p insured_p (1 - exp(-Σ_s Lambda_s loss(p | s))). */
   expectedLossUsd: number;
   monteCarlo: {
     paths: number;
@@ -58,7 +60,7 @@ export type PriceCoverReturnType = {
     /** sqrt(p (1 - p) / paths). */
     ruinStandardError: number;
   };
-  /** costOfCapital × max(0, TVaR - expected loss). */
+  /** costOfCapital × horizonYears × max(0, TVaR - expected loss). */
   riskLoadUsd: number;
   premiumUsd: number;
   /** premiumUsd / insuredUsd over the period. */
@@ -73,14 +75,16 @@ const MAX_POISSON_MEAN = 500;
 /**
  * Prices consensus-failure cover for a pool (docs/risk.md, "Cover").
  *
- * Each failure source s of the graph fails as a Poisson process with rate h_s; a failure pays
- * every policy `insuredUsd × loss(asset | s)` (the contagion graph's loss fraction), so one
- * failure hits every policy depending on it at once: the correlation. Over a horizon T:
+ * Each failure source s of the graph fails as a Poisson process whose intensity decays from its
+ * live value toward its base (Lambda_s = the expected failures within T); a failure takes
+ * `loss(asset | s)` (the contagion graph's fraction) of what each policy on a dependent asset has
+ * left, so one failure hits every policy depending on it at once (the correlation), a later failure
+ * applies to what is left, and no policy pays more than its insured amount:
  *
- *   L = Σ_s N_s L_s,  N_s ~ Poisson(h_s T),  L_s = Σ_p insured_p loss(p.asset | s)
- *   E[L] = Σ_s h_s T L_s                                   (closed form)
- *   premium = E[L] + costOfCapital × max(0, TVaR_q(L) - E[L])
- *   ruin = P(L > capital + premium)                         (premium received up front)
+ *   paid_p = insured_p (1 - Π_s (1 - loss(p | s))^{N_s}),  N_s ~ Poisson(Lambda_s)
+ *   E[L] = Σ_p insured_p (1 - exp(-Σ_s Lambda_s loss(p | s)))     (closed form, Poisson pgf)
+ *   premium = E[L] + costOfCapital × T × max(0, TVaR_q(L) - E[L])   (capital priced per year)
+ *   ruin = P(L > capital + premium)                                 (premium received up front)
  *
  * VaR, TVaR and ruin come from `paths` seeded Monte Carlo paths.
  *
@@ -117,32 +121,47 @@ export function priceCover(parameters: PriceCoverParameters): PriceCoverReturnTy
   }
   const statusHazards = toSourceHazards(graph, parameters.status);
   const sources: CoverSource[] = [];
+  const fractions: number[][] = [];
   for (const source of graph.sources) {
-    const losses = toFailureLosses(graph, source);
+    const status = statusHazards.get(source);
+    const losses = toFailureLosses(graph, source, status?.nativeSeverity);
+    const policyLoss = parameters.policies.map((policy) => losses.get(policy.asset) ?? 0);
     let lossGivenFailureUsd = 0;
-    for (const policy of parameters.policies)
-      lossGivenFailureUsd += policy.insuredUsd * (losses.get(policy.asset) ?? 0);
+    for (const [i, policy] of parameters.policies.entries())
+      lossGivenFailureUsd += policy.insuredUsd * policyLoss[i]!;
     if (lossGivenFailureUsd <= 0) continue;
-    const hazardPerYear = parameters.hazards?.[source] ?? statusHazards.get(source)?.hazardPerYear ?? 0;
+    const given = parameters.hazards?.[source];
+    const hazardPerYear = given ?? status?.hazardPerYear ?? 0;
     assertInRange(hazardPerYear, `hazards.${source}`, 0, Number.MAX_VALUE);
+    // An explicit hazard is flat; a status hazard decays toward its base.
+    const expectedFailures =
+      given !== undefined || !status ? hazardPerYear * T : toExpectedFailures(status, T);
     sources.push({
       source,
       hazardPerYear,
       lossGivenFailureUsd,
-      expectedLossUsd: hazardPerYear * T * lossGivenFailureUsd,
+      expectedFailures,
+      expectedLossUsd: expectedFailures * lossGivenFailureUsd,
     });
+    fractions.push(policyLoss);
   }
-  const expectedLossUsd = sources.reduce((sum, s) => sum + s.expectedLossUsd, 0);
+  let expectedLossUsd = 0;
+  for (const [p, policy] of parameters.policies.entries()) {
+    let exponent = 0;
+    for (const [s, source] of sources.entries()) exponent += source.expectedFailures * fractions[s]![p]!;
+    expectedLossUsd += policy.insuredUsd * -Math.expm1(-exponent);
+  }
 
-  const active = sources.filter((s) => s.hazardPerYear > 0);
-  const means = active.map((s) => s.hazardPerYear * T);
-  for (const [i, mean] of means.entries()) {
+  const activeIndex = sources.flatMap((s, i) => (s.expectedFailures > 0 ? [i] : []));
+  const means = activeIndex.map((i) => sources[i]!.expectedFailures);
+  for (const [k, mean] of means.entries()) {
     if (mean > MAX_POISSON_MEAN) {
+      const source = sources[activeIndex[k]!]!.source;
       throw new RiskError(
         'invalid_input',
-        `hazard × horizon of ${active[i]!.source} is ${mean}, above ${MAX_POISSON_MEAN}`,
+        `hazard × horizon of ${source} is ${mean}, above ${MAX_POISSON_MEAN}`,
         {
-          field: `hazards.${active[i]!.source}`,
+          field: `hazards.${source}`,
           value: mean,
         },
       );
@@ -150,7 +169,8 @@ export function priceCover(parameters: PriceCoverParameters): PriceCoverReturnTy
   }
   const losses = simulateLosses(
     means,
-    active.map((s) => s.lossGivenFailureUsd),
+    parameters.policies.map((policy) => policy.insuredUsd),
+    parameters.policies.map((_, p) => activeIndex.map((i) => fractions[i]![p]!)),
     paths,
     seed,
   );
@@ -170,7 +190,7 @@ export function priceCover(parameters: PriceCoverParameters): PriceCoverReturnTy
   let tailSum = 0;
   for (let i = tailStart; i < paths; i++) tailSum += losses[i]!;
   const tailValueAtRiskUsd = tailSum / (paths - tailStart);
-  const riskLoadUsd = costOfCapital * Math.max(0, tailValueAtRiskUsd - expectedLossUsd);
+  const riskLoadUsd = costOfCapital * T * Math.max(0, tailValueAtRiskUsd - expectedLossUsd);
   const premiumUsd = expectedLossUsd + riskLoadUsd;
   const threshold = parameters.capitalUsd + premiumUsd;
   let ruined = 0;

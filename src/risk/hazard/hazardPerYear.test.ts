@@ -12,7 +12,7 @@ function assertClose(actual: number, expected: number, relTol = 1e-12): void {
   );
 }
 
-const pow: SecurityModel = { type: 'proof_of_work', hashCostTokensPerHour: 20, attackHours: 10 };
+const pow: SecurityModel = { type: 'proof_of_work', hashCostTokensPerHour: 10, attackHours: 10 };
 const stall: Signal = {
   kind: 'liveness',
   chain: 'bitcoin',

@@ -1,11 +1,16 @@
+import { levelRank } from '../../breaker/levels.ts';
+import type { HazardCurve } from '../pricing/cumulativeHazard.ts';
 import { DEFAULT_INCIDENTS, DEFAULT_OBSERVATION_WINDOWS } from './defaultIncidents.ts';
+import { toClassRecovery, toDefaultClassMix } from './defaultSeverity.ts';
 import { type ChainRates, estimateIncidentRates } from './estimateIncidentRates.ts';
 import { assertNonNegative, HazardError } from './hazardError.ts';
+import { type ClassHazard, type ClassMix, toClassMix } from './toClassMix.ts';
 import {
   type EconomicSecurityInput,
   type ToEconomicHazardReturnType,
   toEconomicHazard,
 } from './toEconomicHazard.ts';
+import { toHalfLifeYears } from './toHalfLifeYears.ts';
 import {
   type ToLiveMultiplierParameters,
   type ToLiveMultiplierReturnType,
@@ -44,6 +49,11 @@ export type HazardPerYearParameters = {
   live?: Omit<ToLiveMultiplierParameters, 'chain'>;
   /** Economic security. Without it the economic term is zero. */
   security?: EconomicSecurityInput;
+  /**
+   * Recovery of the chain's failures, overriding the class mix (the price ratio after a failure,
+   * in [0, 1]). Default: the calibrated class mix of the chain, else the recovery of `liveness`.
+   */
+  recoveryFraction?: number;
 };
 
 export type HazardPerYearReturnType = {
@@ -58,6 +68,27 @@ export type HazardPerYearReturnType = {
   live: ToLiveMultiplierReturnType;
   /** Present when `security` was given. */
   economic?: ToEconomicHazardReturnType;
+  /**
+   * The failures as classes (docs/hazard.md, "Severity"): the chain's calibrated mix scaled by the
+   * live multiplier, plus `attack_51` at the economic term. Sums to `hazardPerYear`.
+   */
+  mix: ClassMix;
+  /** The mix's recovery, or the `recoveryFraction` given. */
+  recoveryFraction: number;
+  /** hazardPerYear × (1 - recoveryFraction): expected fraction of the token lost per year. */
+  expectedLossPerYear: number;
+  /** Where the recovery came from. */
+  recoverySource: 'input' | 'class_mix';
+  /**
+   * The term structure (docs/hazard.md, "Term structure"): the intensity now is `hazardPerYear`;
+   * its excess over `basePerYear + economicPerYear` decays with the half-life of what raised it.
+   */
+  curve: { longRunPerYear: number } & HazardCurve;
+  /**
+   * `post_event` when the failure is under way (a `safety` signal of the chain, or the breaker at
+   * `halt` or above): price the state after the jump rather than a higher intensity.
+   */
+  state: 'pre_event' | 'post_event';
 };
 
 /**
@@ -101,20 +132,72 @@ export function hazardPerYear(parameters: HazardPerYearParameters): HazardPerYea
   }
 
   const live = toLiveMultiplier({ ...parameters.live, chain: parameters.chain });
+  const economic = parameters.security ? toEconomicHazard(parameters.security) : undefined;
+  const economicPerYear = economic?.economicPerYear ?? 0;
+  const hazard = basePerYear * live.multiplier + economicPerYear;
+
+  const chainMix = toDefaultClassMix(parameters.chain);
+  const classes: ClassHazard[] = chainMix
+    ? chainMix.classes.map((c) => ({
+        ...c,
+        intensityPerYear:
+          chainMix.hazardPerYear > 0
+            ? (c.intensityPerYear / chainMix.hazardPerYear) * basePerYear * live.multiplier
+            : 0,
+      }))
+    : [
+        {
+          eventClass: 'liveness',
+          intensityPerYear: basePerYear * live.multiplier,
+          recovery: toClassRecovery('liveness'),
+        },
+      ];
+  if (economicPerYear > 0) {
+    classes.push({
+      eventClass: 'attack_51',
+      intensityPerYear: economicPerYear,
+      recovery: toClassRecovery('attack_51'),
+    });
+  }
+  const mix = toClassMix(classes);
+  let recoveryFraction = mix.recovery;
+  let recoverySource: HazardPerYearReturnType['recoverySource'] = 'class_mix';
+  if (parameters.recoveryFraction !== undefined) {
+    if (!(parameters.recoveryFraction >= 0 && parameters.recoveryFraction <= 1)) {
+      throw new HazardError(
+        'invalid_input',
+        `recoveryFraction must lie in [0, 1], got ${parameters.recoveryFraction}`,
+        {
+          field: 'recoveryFraction',
+          value: parameters.recoveryFraction,
+        },
+      );
+    }
+    recoveryFraction = parameters.recoveryFraction;
+    recoverySource = 'input';
+  }
+  const failing =
+    levelRank(parameters.live?.level ?? 'normal') >= levelRank('halt') ||
+    (parameters.live?.signals ?? []).some((s) => s.chain === parameters.chain && s.severity === 'safety');
   const result: HazardPerYearReturnType = {
     chain: parameters.chain,
-    hazardPerYear: basePerYear * live.multiplier,
+    hazardPerYear: hazard,
     basePerYear,
     baseSource,
     liveMultiplier: live.multiplier,
-    economicPerYear: 0,
+    economicPerYear,
     live,
+    mix,
+    recoveryFraction,
+    expectedLossPerYear: hazard * (1 - recoveryFraction),
+    recoverySource,
+    curve: {
+      initialPerYear: hazard,
+      longRunPerYear: basePerYear + economicPerYear,
+      halfLifeYears: toHalfLifeYears(live),
+    },
+    state: failing ? 'post_event' : 'pre_event',
   };
-  if (parameters.security) {
-    const economic = toEconomicHazard(parameters.security);
-    result.economic = economic;
-    result.economicPerYear = economic.economicPerYear;
-    result.hazardPerYear += economic.economicPerYear;
-  }
+  if (economic) result.economic = economic;
   return result;
 }

@@ -3,11 +3,26 @@
  * multiplier from signals and the breaker level, an economic-security term, and the reflexive
  * loop between price and hazard.
  */
+
+export {
+  type CalibrateSeverityParameters,
+  type CalibrateSeverityReturnType,
+  type ClassSeverity,
+  calibrateSeverity,
+  DEFAULT_CLASS_RECOVERY,
+  DEFAULT_SEVERITY_HALF_LIFE_YEARS,
+  DEFAULT_SEVERITY_PRIOR_WEIGHT,
+  EVENT_CLASSES,
+  type EventClass,
+  type PriceReactionRow,
+  type SkippedPriceReaction,
+} from './calibrateSeverity.ts';
 export {
   DEFAULT_INCIDENTS,
   DEFAULT_INCIDENTS_END_MS,
   DEFAULT_OBSERVATION_WINDOWS,
 } from './defaultIncidents.ts';
+export { DEFAULT_SEVERITY, toClassRecovery, toDefaultClassMix } from './defaultSeverity.ts';
 export {
   type ChainRates,
   type CountedIncident,
@@ -44,6 +59,13 @@ export {
   type LoopStep,
 } from './iterateReflexiveLoop.ts';
 export {
+  CLASS_OF_KIND,
+  type ClassHazard,
+  type ClassMix,
+  toChainClassMix,
+  toClassMix,
+} from './toClassMix.ts';
+export {
   ATTACK_SHARES,
   ATTACKS_BY_MODEL,
   type AttackHazard,
@@ -56,6 +78,7 @@ export {
   toEconomicHazard,
   toSecurityTokens,
 } from './toEconomicHazard.ts';
+export { DEFAULT_HALF_LIFE_DAYS, toHalfLifeYears } from './toHalfLifeYears.ts';
 export {
   INCIDENT_KINDS,
   type IncidentKind,
@@ -72,3 +95,4 @@ export {
   type ToLiveMultiplierReturnType,
   toLiveMultiplier,
 } from './toLiveMultiplier.ts';
+export { type SeverityTable, toSeverityTable } from './toSeverityTable.ts';

@@ -37,7 +37,7 @@ const hazard: IterateReflexiveLoopParameters['hazard'] = {
   chain: 'x',
   basePerYear: 0.25,
   security: {
-    model: { type: 'proof_of_work', hashCostTokensPerHour: 20, attackHours: 10 },
+    model: { type: 'proof_of_work', hashCostTokensPerHour: 10, attackHours: 10 },
     priceUsd: 120_000,
     valueAtRiskUsd: 1e6,
   },

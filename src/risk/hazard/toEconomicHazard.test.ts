@@ -18,10 +18,10 @@ const pos: SecurityModel = { type: 'proof_of_stake', stakedTokens: 1e6 };
 describe('toEconomicHazard', () => {
   // [name, input, expected economicPerYear]; expected values from k ln(ratio / R0), k = 0.5, R0 = 0.1:
   const cases: Array<[string, EconomicSecurityInput, number]> = [
-    // cost 100 * 1000 = 1e5 USD, ratio 1e6 / 1e5 = 10: 0.5 ln(100).
-    ['pow, ratio 10', { model: pow, priceUsd: 1000, valueAtRiskUsd: 1e6 }, 0.5 * Math.log(100)],
+    // The whole hash rate for 10 hours: cost 200 * 500 = 1e5 USD, ratio 1e6 / 1e5 = 10: 0.5 ln(100).
+    ['pow, ratio 10', { model: pow, priceUsd: 500, valueAtRiskUsd: 1e6 }, 0.5 * Math.log(100)],
     // cost 1e7 USD, ratio 0.1 = R0: nothing.
-    ['pow, ratio at threshold', { model: pow, priceUsd: 100_000, valueAtRiskUsd: 1e6 }, 0],
+    ['pow, ratio at threshold', { model: pow, priceUsd: 50_000, valueAtRiskUsd: 1e6 }, 0],
     // ratio 0.01: unprofitable a hundredfold.
     ['pow, ratio 0.01', { model: pow, priceUsd: 1e6, valueAtRiskUsd: 1e6 }, 0],
     ['pow, nothing at risk', { model: pow, priceUsd: 1000, valueAtRiskUsd: 0 }, 0],

@@ -15,7 +15,9 @@ export type SecurityModel =
 /**
  * - `liveness`: halt or censor a BFT proof-of-stake chain: 1/3 of the stake;
  * - `safety`: finalize a conflicting history on a BFT proof-of-stake chain: 2/3 of the stake;
- * - `majority`: a 51% attack on proof of work (reorgs and censorship alike): half the hash power.
+ * - `majority`: a 51% attack on proof of work (reorgs and censorship alike): the rental of the
+ *   network's whole hash rate for the attack (to outrun the honest miners the attacker needs as much
+ *   hash power as they have, so share 1, the crypto51 measure; docs/hazard.md).
  */
 export type AttackKind = 'liveness' | 'safety' | 'majority';
 
@@ -23,7 +25,7 @@ export type AttackKind = 'liveness' | 'safety' | 'majority';
 export const ATTACK_SHARES: Readonly<Record<AttackKind, number>> = Object.freeze({
   liveness: 1 / 3,
   safety: 2 / 3,
-  majority: 1 / 2,
+  majority: 1,
 });
 
 /** Attacks open against each security model. */
@@ -103,7 +105,7 @@ export function toSecurityTokens(model: SecurityModel): number {
  *   economicPerYear = sum over a of hazard_a
  *
  * `securityTokens` is the stake (proof of stake) or `hashCostTokensPerHour * attackHours` (proof
- * of work); `share_a` is 1/3 (liveness), 2/3 (safety) or 1/2 (majority). The cost assumes the
+ * of work); `share_a` is 1/3 (liveness), 2/3 (safety) or 1 (majority: the whole hash rate, rented). The cost assumes the
  * attacker acquires that share of the existing stake or hash power at the token's price: a lower
  * bound that ignores slippage and slashing. The term is zero while every attack is unprofitable by
  * a factor `1/R0` (default tenfold), continuous, and non-decreasing in `valueAtRiskUsd` and in

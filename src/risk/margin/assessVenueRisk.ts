@@ -33,6 +33,14 @@ export type AssessVenueRiskParameters = {
 export type AssessVenueRiskReturnType = {
   margin: ComputeMarginReturnType;
   cover: PriceCoverReturnType;
+  /**
+   * Jump-to-default P&L of the book per failure source, if it failed now (docs/risk.md, "Jump to
+   * default"), worst first; `worst` is the first entry.
+   */
+  jumpToDefault: {
+    bySource: Array<{ source: string; pnlUsd: number }>;
+    worst?: { source: string; pnlUsd: number };
+  };
 };
 
 /**
@@ -59,7 +67,12 @@ export function assessVenueRisk(parameters: AssessVenueRiskParameters): AssessVe
   if (given?.confidence !== undefined) coverParameters.confidence = given.confidence;
   if (parameters.status) coverParameters.status = parameters.status;
   if (parameters.graph) coverParameters.graph = parameters.graph;
-  return { margin, cover: priceCover(coverParameters) };
+  const bySource = margin.failureScenarios
+    .map((f) => ({ source: f.source, pnlUsd: f.jumpToDefaultPnlUsd }))
+    .sort((a, b) => a.pnlUsd - b.pnlUsd);
+  const jumpToDefault: AssessVenueRiskReturnType['jumpToDefault'] = { bySource };
+  if (bySource[0]) jumpToDefault.worst = bySource[0];
+  return { margin, cover: priceCover(coverParameters), jumpToDefault };
 }
 
 function defaultPolicies(margin: ComputeMarginReturnType, graph: ContagionGraph | undefined): CoverPolicy[] {

@@ -4,7 +4,13 @@ import { defaultContagionGraph } from '../contagion/defaultContagionGraph.ts';
 import { type ChainExposure, exposure, type Holding } from '../contagion/exposure.ts';
 import { assertInRange, RiskError } from '../contagion/riskError.ts';
 import { toFailureLosses } from '../contagion/toFailureLosses.ts';
-import { type RiskStatus, type SourceHazard, toSourceHazards } from '../contagion/toSourceHazards.ts';
+import {
+  type RiskStatus,
+  type SourceHazard,
+  toExpectedFailures,
+  toSourceHazards,
+} from '../contagion/toSourceHazards.ts';
+import { type FallbackMark, toFallbackMark } from '../oracle/toFallbackMark.ts';
 import { type BsmBatchInput, bsmGreeksBatch, bsmPriceBatch } from '../pricing/batch.ts';
 import { type MarginPolicy, type MarginPolicyOverrides, toMarginPolicy } from './marginPolicy.ts';
 import type { Portfolio } from './portfolio.ts';
@@ -22,10 +28,18 @@ export type ComputeMarginParameters = {
 export type FailureScenario = {
   source: string;
   hazardPerYear: number;
-  /** `1 - exp(-hazardPerYear * horizonDays / 365)`. */
+  /**
+   * `1 - exp(-Lambda(horizon))`, Lambda the integral of the decaying hazard over the horizon; 1 when
+   * the failure is under way (`post_event`).
+   */
   probability: number;
   /** `min(1, probability / tailProbability)`: how much of the loss the margin holds. */
   weight: number;
+  /**
+   * Jump-to-default P&L of the whole book if this source failed now: every asset at its recovery
+   * level, volatility raised by `failureVolShift`, gains on frozen settlement chains capped at 0.
+   */
+  jumpToDefaultPnlUsd: number;
 };
 
 export type WorstScenario =
@@ -42,10 +56,14 @@ export type AccountMargin = {
   optionValueUsd: number;
   /** Σ over underlyings of the worst grid loss of the account's positions on that underlying. */
   gridLossUsd: number;
-  /** max over failure sources of weight × loss. */
+  /** Worse end of the fallback band of unobservable assets (docs/risk.md, "Marks when unobservable"). */
+  markAddOnUsd: number;
+  /** Σ over failure sources of weight × max(0, loss). */
   consensusAddOnUsd: number;
-  /** The failure behind the add-on, when there is one. */
+  /** The failure with the largest weighted loss, when there is one. */
   worstFailure?: { source: string; lossUsd: number; weight: number };
+  /** The account's P&L if each source that reaches it failed now (see {@link FailureScenario}). */
+  jumpToDefault: Array<{ source: string; pnlUsd: number }>;
   initialMarginUsd: number;
   maintenanceMarginUsd: number;
   /** `equityUsd - initialMarginUsd`. */
@@ -65,8 +83,11 @@ export type ComputeMarginReturnType = {
     initialMarginUsd: number;
     maintenanceMarginUsd: number;
     gridLossUsd: number;
+    markAddOnUsd: number;
     consensusAddOnUsd: number;
   };
+  /** The mark of every asset whose oracle is unobservable, and which fallback gave it. */
+  marks: Array<{ asset: string } & FallbackMark>;
   /** Ids of accounts whose equity is below maintenance margin. */
   liquidations: string[];
   /** Of those, the ones whose liquidation the breaker pauses. */
@@ -107,16 +128,17 @@ function fail(field: string, message: string, value?: unknown): never {
  * Portfolio margin (docs/risk.md, "Margin"). For each account:
  *
  *   gridLoss   = Σ over underlyings u of max(0, -min over grid scenarios k of PnL_u(k))
- *   addOn      = max over failure sources s of min(1, p_s / tail) × max(0, -PnL(s))
- *   IM         = gridLoss + addOn,   MM = maintenanceRatio × IM
+ *   addOn      = Σ over failure sources s of min(1, p_s / tail) × max(0, -PnL(s))
+ *   IM         = gridLoss + markAddOn + addOn,   MM = maintenanceRatio × IM
  *   equity     = Σ spot value × (1 - haircut) - concentration charge + Σ option mark value
  *   liquidate  = equity < MM
  *
  * A grid scenario moves every non-stable price by `priceMove` and every volatility by
  * `volShift`; options are repriced with Black-Scholes-Merton in batches. A failure scenario moves
- * each asset to `price × (1 - loss)` with the graph's loss fraction, and caps at zero the gain of
- * every position whose settlement chain the failure reaches (settlement frozen).
- * `p_s = 1 - exp(-h_s × horizonDays / 365)` with the hazard `h_s` from the status.
+ * each asset to `price × (1 - loss)` with the graph's loss fraction, adds `failureVolShift` to the
+ * volatility of every asset the failure reaches, and caps at zero the gain of every position whose
+ * settlement chain the failure reaches (settlement frozen). `p_s = 1 - exp(-Lambda_s)`, Lambda_s the
+ * expected failures within the horizon of the decaying hazard from the status (1 when under way).
  *
  * @throws {RiskError} `invalid_input` for a malformed portfolio or policy, `unknown_reference` for
  *   a position on an asset without market data.
@@ -137,12 +159,32 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   for (const [i, shift] of policy.grid.volShifts.entries()) {
     assertInRange(shift, `policy.grid.volShifts.${i}`, -10, 10);
   }
+  for (const [i, move] of policy.extendedMoves.entries()) {
+    assertInRange(move, `policy.extendedMoves.${i}`, -0.999999, 100);
+  }
+  assertInRange(policy.extendedFraction, 'policy.extendedFraction', 0, 1);
+  assertInRange(policy.failureVolShift, 'policy.failureVolShift', 0, 10);
+  if (policy.tenorVolShock) {
+    const t = policy.tenorVolShock;
+    assertInRange(t.up, 'policy.tenorVolShock.up', 0, 100);
+    assertInRange(t.down, 'policy.tenorVolShock.down', 0, 1);
+    assertInRange(t.shortTermPower, 'policy.tenorVolShock.shortTermPower', 0, 5);
+    assertInRange(t.longTermPower, 'policy.tenorVolShock.longTermPower', 0, 5);
+    assertInRange(t.minVolUp, 'policy.tenorVolShock.minVolUp', 0, 10);
+  }
 
+  const hazards = toSourceHazards(graph, parameters.status);
+  const sourceLosses = graph.sources.map((source) =>
+    toFailureLosses(graph, source, hazards.get(source)?.nativeSeverity),
+  );
   const assetNames = Object.keys(portfolio.markets).sort();
   const assetIndex = new Map(assetNames.map((name, i) => [name, i]));
   const nAssets = assetNames.length;
   const price = new Float64Array(nAssets);
   const stable = new Uint8Array(nAssets);
+  const bandLow = new Float64Array(nAssets).fill(1);
+  const bandHigh = new Float64Array(nAssets).fill(1);
+  const marks: ComputeMarginReturnType['marks'] = [];
   for (const [i, name] of assetNames.entries()) {
     const market = portfolio.markets[name]!;
     assertInRange(market.priceUsd, `markets.${name}.priceUsd`, Number.MIN_VALUE, Number.MAX_VALUE);
@@ -150,6 +192,22 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     if (market.haircut !== undefined) assertInRange(market.haircut, `markets.${name}.haircut`, 0, 1);
     price[i] = market.priceUsd;
     stable[i] = market.stable ? 1 : 0;
+    if (market.unobservable) {
+      // Recovery-adjusted: the asset's worst loss over the sources it depends on has happened.
+      let worstLoss = 0;
+      for (const losses of sourceLosses) worstLoss = Math.max(worstLoss, losses.get(name) ?? 0);
+      const mark = toFallbackMark({
+        lastGoodPriceUsd: market.priceUsd,
+        ageDays: market.unobservable.ageDays,
+        method: market.unobservable.fallback ?? 'last_good_band',
+        ...(market.volAnnual !== undefined ? { volAnnual: market.volAnnual } : {}),
+        recoveryFraction: 1 - worstLoss,
+      });
+      marks.push({ asset: name, ...mark });
+      price[i] = mark.priceUsd;
+      bandLow[i] = mark.lowUsd / mark.priceUsd;
+      bandHigh[i] = mark.highUsd / mark.priceUsd;
+    }
   }
   const lookupAsset = (name: string, field: string): number => {
     const index = assetIndex.get(name);
@@ -281,42 +339,87 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   const scenarioValue = new Float64Array(nOptions);
   let worstGrid = { priceMove: 0, volShift: 0, lossUsd: Number.NEGATIVE_INFINITY };
   const { spot, volAnnual } = options.input;
-  for (const move of policy.grid.priceMoves) {
-    for (const shift of policy.grid.volShifts) {
-      for (let i = 0; i < nOptions; i++) {
-        spot[i] = stable[options.asset[i]!] ? options.baseSpot[i]! : options.baseSpot[i]! * (1 + move);
-        const vol = options.baseVol[i]! + shift;
-        volAnnual[i] = Math.max(vol, policy.volFloor);
-      }
-      bsmPriceBatch(options.input, scenarioValue);
-      for (const g of activeGroups) groupPnl[g] = stable[g % nAssets] ? 0 : linGroupNotional[g]! * move;
-      for (let i = 0; i < nOptions; i++) {
-        groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
-      }
-      let total = 0;
-      for (const g of activeGroups) {
-        const pnl = groupPnl[g]!;
-        if (pnl < worst[g]!) worst[g] = pnl;
-        total += pnl;
-      }
-      if (-total > worstGrid.lossUsd) worstGrid = { priceMove: move, volShift: shift, lossUsd: -total };
+  // Volatility of each option after a tenor-scaled shock, up and down (Deribit-like policy).
+  const tenor = policy.tenorVolShock;
+  const volUp = new Float64Array(tenor ? nOptions : 0);
+  const volDown = new Float64Array(tenor ? nOptions : 0);
+  if (tenor) {
+    for (let i = 0; i < nOptions; i++) {
+      const days = options.input.timeYears[i]! * 365;
+      const scale = (30 / days) ** (days < 30 ? tenor.shortTermPower : tenor.longTermPower);
+      const vol = options.baseVol[i]!;
+      volUp[i] = Math.max(vol * (1 + tenor.up * scale), tenor.minVolUp);
+      volDown[i] = vol * (1 - tenor.down * scale);
     }
+  }
+  // [price move, volatility shift (tenor mode: -1 down, 0, +1 up), fraction of the loss counted]
+  const volAxis = tenor ? [-1, 0, 1] : policy.grid.volShifts;
+  const scenarios: Array<[number, number, number]> = [];
+  for (const move of policy.grid.priceMoves) for (const shift of volAxis) scenarios.push([move, shift, 1]);
+  const extendedShift = tenor ? 1 : Math.max(...policy.grid.volShifts);
+  for (const move of policy.extendedMoves) scenarios.push([move, extendedShift, policy.extendedFraction]);
+  for (const [move, shift, fraction] of scenarios) {
+    for (let i = 0; i < nOptions; i++) {
+      spot[i] = stable[options.asset[i]!] ? options.baseSpot[i]! : options.baseSpot[i]! * (1 + move);
+      const vol = tenor
+        ? shift > 0
+          ? volUp[i]!
+          : shift < 0
+            ? volDown[i]!
+            : options.baseVol[i]!
+        : options.baseVol[i]! + shift;
+      volAnnual[i] = Math.max(vol, policy.volFloor);
+    }
+    bsmPriceBatch(options.input, scenarioValue);
+    for (const g of activeGroups) groupPnl[g] = stable[g % nAssets] ? 0 : linGroupNotional[g]! * move;
+    for (let i = 0; i < nOptions; i++) {
+      groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
+    }
+    let total = 0;
+    for (const g of activeGroups) {
+      const pnl = fraction * groupPnl[g]!;
+      if (pnl < worst[g]!) worst[g] = pnl;
+      total += pnl;
+    }
+    if (-total > worstGrid.lossUsd) worstGrid = { priceMove: move, volShift: shift, lossUsd: -total };
   }
   const gridLoss = new Float64Array(nAccounts);
   for (const g of activeGroups) gridLoss[Math.floor(g / nAssets)]! += -worst[g]!;
 
+  // Marks of unobservable assets: the worse end of their band, per (account, asset).
+  const markAddOn = new Float64Array(nAccounts);
+  if (marks.some((m) => m.lowUsd !== m.highUsd)) {
+    const markWorst = new Float64Array(nGroups);
+    for (const band of [bandLow, bandHigh]) {
+      for (let i = 0; i < nOptions; i++) {
+        spot[i] = options.baseSpot[i]! * band[options.asset[i]!]!;
+        volAnnual[i] = options.baseVol[i]!;
+      }
+      bsmPriceBatch(options.input, scenarioValue);
+      for (const g of activeGroups) groupPnl[g] = linGroupNotional[g]! * (band[g % nAssets]! - 1);
+      for (let i = 0; i < nOptions; i++) {
+        groupPnl[optionGroup[i]!]! += options.quantity[i]! * (scenarioValue[i]! - baseValue[i]!);
+      }
+      for (const g of activeGroups) markWorst[g] = Math.min(markWorst[g]!, groupPnl[g]!);
+    }
+    for (const g of activeGroups) markAddOn[Math.floor(g / nAssets)]! += -markWorst[g]!;
+  }
+
   // Consensus-failure scenarios.
-  const hazards = toSourceHazards(graph, parameters.status);
   const horizonYears = policy.horizonDays / 365;
   const failureScenarios: FailureScenario[] = [];
   const addOn = new Float64Array(nAccounts);
+  const addOnWorst = new Float64Array(nAccounts);
+  const accountJumps: Array<Array<{ source: string; pnlUsd: number }>> = Array.from(
+    { length: nAccounts },
+    () => [],
+  );
   const addOnSource = new Int32Array(nAccounts).fill(-1);
   const addOnLoss = new Float64Array(nAccounts);
   const accountLoss = new Float64Array(nAccounts);
   const assetLoss = new Float64Array(nAssets);
   const nodeLoss = new Float64Array(nodeNames.length);
   let worstFailure: Extract<WorstScenario, { kind: 'failure' }> | undefined;
-  const sourceLosses = graph.sources.map((source) => toFailureLosses(graph, source));
   if (policy.failureScenarios) {
     for (const [s, source] of graph.sources.entries()) {
       const hazard = hazards.get(source)!;
@@ -328,13 +431,21 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       }
       if (!touches) continue;
       for (const [i, name] of nodeNames.entries()) nodeLoss[i] = losses.get(name) ?? 0;
-      const probability = 1 - Math.exp(-hazard.hazardPerYear * horizonYears);
+      const probability =
+        hazard.state === 'post_event' ? 1 : -Math.expm1(-toExpectedFailures(hazard, horizonYears));
       const weight = Math.min(1, probability / policy.tailProbability);
-      failureScenarios.push({ source, hazardPerYear: hazard.hazardPerYear, probability, weight });
+      const scenario: FailureScenario = {
+        source,
+        hazardPerYear: hazard.hazardPerYear,
+        probability,
+        weight,
+        jumpToDefaultPnlUsd: 0,
+      };
+      failureScenarios.push(scenario);
       for (let i = 0; i < nOptions; i++) {
-        const keep = 1 - assetLoss[options.asset[i]!]!;
-        spot[i] = options.baseSpot[i]! * Math.max(keep, MIN_SPOT_FRACTION);
-        volAnnual[i] = options.baseVol[i]!;
+        const loss = assetLoss[options.asset[i]!]!;
+        spot[i] = options.baseSpot[i]! * Math.max(1 - loss, MIN_SPOT_FRACTION);
+        volAnnual[i] = loss > 0 ? options.baseVol[i]! + policy.failureVolShift : options.baseVol[i]!;
       }
       bsmPriceBatch(options.input, scenarioValue);
       accountLoss.fill(0);
@@ -354,15 +465,19 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       let weightedTotal = 0;
       for (let a = 0; a < nAccounts; a++) {
         const loss = accountLoss[a]!;
+        if (loss !== 0) accountJumps[a]!.push({ source, pnlUsd: -loss });
         total += loss;
         const weighted = loss > 0 ? weight * loss : 0;
         weightedTotal += weighted;
-        if (weighted > addOn[a]!) {
-          addOn[a] = weighted;
+        // Sources fail independently: their weighted losses add (docs/risk.md, "Margin").
+        addOn[a]! += weighted;
+        if (weighted > addOnWorst[a]!) {
+          addOnWorst[a] = weighted;
           addOnSource[a] = s;
           addOnLoss[a] = loss;
         }
       }
+      scenario.jumpToDefaultPnlUsd = -total;
       if (worstFailure === undefined || weightedTotal > worstFailure.weightedLossUsd) {
         worstFailure = { kind: 'failure', source, weight, lossUsd: total, weightedLossUsd: weightedTotal };
       }
@@ -432,6 +547,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     initialMarginUsd: 0,
     maintenanceMarginUsd: 0,
     gridLossUsd: 0,
+    markAddOnUsd: 0,
     consensusAddOnUsd: 0,
   };
   const liquidations: string[] = [];
@@ -449,7 +565,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
   }
   for (const [a, account] of portfolio.accounts.entries()) {
     const equityUsd = collateral[a]! - haircutUsd[a]! - concentration[a]! + optionValue[a]!;
-    const initialMarginUsd = gridLoss[a]! + addOn[a]!;
+    const initialMarginUsd = gridLoss[a]! + markAddOn[a]! + addOn[a]!;
     const maintenanceMarginUsd = policy.maintenanceRatio * initialMarginUsd;
     const liquidate = equityUsd < maintenanceMarginUsd;
     const pausedBy: string[] = [];
@@ -473,6 +589,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       concentrationChargeUsd: concentration[a]!,
       optionValueUsd: optionValue[a]!,
       gridLossUsd: gridLoss[a]!,
+      markAddOnUsd: markAddOn[a]!,
       consensusAddOnUsd: addOn[a]!,
       initialMarginUsd,
       maintenanceMarginUsd,
@@ -480,13 +597,14 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
       liquidate,
       liquidationPaused: pausedBy.length > 0,
       pausedBy,
+      jumpToDefault: accountJumps[a]!,
     };
     if (addOnSource[a]! >= 0) {
       const s = addOnSource[a]!;
       result.worstFailure = {
         source: graph.sources[s]!,
         lossUsd: addOnLoss[a]!,
-        weight: addOn[a]! / addOnLoss[a]!,
+        weight: addOnWorst[a]! / addOnLoss[a]!,
       };
     }
     accounts.push(result);
@@ -494,6 +612,7 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     totals.initialMarginUsd += initialMarginUsd;
     totals.maintenanceMarginUsd += maintenanceMarginUsd;
     totals.gridLossUsd += gridLoss[a]!;
+    totals.markAddOnUsd += markAddOn[a]!;
     totals.consensusAddOnUsd += addOn[a]!;
     if (liquidate) {
       liquidations.push(account.id);
@@ -522,8 +641,9 @@ export function computeMargin(parameters: ComputeMarginParameters): ComputeMargi
     holdings,
     worstScenario,
     failureScenarios,
+    marks,
     hazards: [...hazards.values()],
-    scenarioCount: policy.grid.priceMoves.length * policy.grid.volShifts.length + failureScenarios.length,
+    scenarioCount: scenarios.length + failureScenarios.length,
     positionCount: nOptions + nLinear,
     policy,
   };

@@ -15,9 +15,12 @@ export {
 } from './computeMargin.ts';
 export {
   DEFAULT_MARGIN_POLICY,
+  DERIBIT_LIKE_POLICY,
+  MARGIN_PRESETS,
   type MarginPolicy,
   type MarginPolicyOverrides,
   type ScenarioGrid,
+  type TenorVolShock,
   toMarginPolicy,
 } from './marginPolicy.ts';
 export {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LEVELS } from '../../breaker/levels.ts';
 import { RiskError } from '../contagion/riskError.ts';
-import type { MarginPolicyOverrides } from './marginPolicy.ts';
+import { MARGIN_PRESETS, type MarginPolicyOverrides } from './marginPolicy.ts';
 import type { Portfolio, Position } from './portfolio.ts';
 
 const positive = z.number().finite().positive();
@@ -51,6 +51,13 @@ export const portfolioFileSchema = z
           volAnnual: positive.optional(),
           stable: z.boolean().optional(),
           haircut: unit.optional(),
+          unobservable: z
+            .object({
+              ageDays: z.number().finite().min(0),
+              fallback: z.enum(['last_good_band', 'recovery_adjusted']).optional(),
+            })
+            .strict()
+            .optional(),
         })
         .strict(),
     ),
@@ -59,6 +66,7 @@ export const portfolioFileSchema = z
       .min(1),
     policy: z
       .object({
+        preset: z.enum(['deribit']).optional(),
         grid: z
           .object({
             priceMoves: z.array(z.number().finite().gt(-1)).min(1).optional(),
@@ -76,6 +84,19 @@ export const portfolioFileSchema = z
         concentrationLimits: z.record(z.string(), unit).optional(),
         concentrationHaircut: unit.optional(),
         failureScenarios: z.boolean().optional(),
+        failureVolShift: z.number().finite().min(0).max(5).optional(),
+        tenorVolShock: z
+          .object({
+            up: z.number().finite().min(0),
+            down: unit,
+            shortTermPower: z.number().finite().min(0),
+            longTermPower: z.number().finite().min(0),
+            minVolUp: z.number().finite().min(0),
+          })
+          .strict()
+          .optional(),
+        extendedMoves: z.array(z.number().finite().gt(-1)).optional(),
+        extendedFraction: unit.optional(),
         pauseLiquidationsAtLevel: z.enum(LEVELS).optional(),
       })
       .strict()
@@ -180,10 +201,19 @@ export function parsePortfolioFile(value: unknown): ParsePortfolioFileReturnType
   if (file.rate !== undefined) portfolio.rate = file.rate;
   const result: ParsePortfolioFileReturnType = {
     portfolio,
-    policy: withoutUndefined(file.policy ?? {}) as MarginPolicyOverrides,
+    policy: toPolicyOverrides(file.policy),
   };
   if (file.cover) result.cover = file.cover;
   return result;
+}
+
+/** A preset's fields, then the file's own fields over them. */
+function toPolicyOverrides(policy: PortfolioFile['policy']): MarginPolicyOverrides {
+  const { preset, ...rest } = policy ?? {};
+  return {
+    ...(preset ? MARGIN_PRESETS[preset] : {}),
+    ...(withoutUndefined(rest) as MarginPolicyOverrides),
+  };
 }
 
 function withoutUndefined<T extends object>(value: T): T {

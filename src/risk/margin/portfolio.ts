@@ -1,3 +1,5 @@
+import type { FallbackMethod } from '../oracle/toFallbackMark.ts';
+
 /**
  * A venue's book for margin: market data per asset and accounts of options, perpetuals and spot
  * collateral. Prices in USD, times in years (Actual/365 fixed), rates continuously compounded.
@@ -12,6 +14,11 @@ export type AssetMarket = {
   stable?: boolean;
   /** Collateral haircut in [0, 1]; default derived from the contagion graph (docs/risk.md). */
   haircut?: number;
+  /**
+   * The oracle says `unobservable`: `priceUsd` is the last good price, `ageDays` old, and margin marks
+   * the asset with the fallback (docs/risk.md, "Marks when unobservable"). Default `last_good_band`.
+   */
+  unobservable?: { ageDays: number; fallback?: FallbackMethod };
 };
 
 /** A European option; negative `quantity` is short. */

@@ -8,4 +8,12 @@ export {
   type OracleDropReason,
   type OracleQuote,
 } from './aggregateOracle.ts';
+export {
+  BAND_Z,
+  DEFAULT_BAND_VOL,
+  type FallbackMark,
+  type FallbackMethod,
+  type ToFallbackMarkParameters,
+  toFallbackMark,
+} from './toFallbackMark.ts';
 export { type ToStorageQuoteParameters, toStorageQuote } from './toStorageQuote.ts';

@@ -1,5 +1,7 @@
 import { PricingError } from './errors.ts';
-import { normalCdf, normalCdfFromGaussian } from './normal.ts';
+import { expOfNonPositive } from './expOfNonPositive.ts';
+import { normalCdf } from './normal.ts';
+import { normalCdfByTable } from './normalCdfByTable.ts';
 import { MAX_RATE_TIMES_T } from './validate.ts';
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -83,10 +85,20 @@ type DiscountCache = {
   sqrtT: number;
   rateDiscount: number;
   yieldDiscount: number;
+  /** e^{(r-q)T}: S/K times it is the moneyness S e^{-qT} / (K e^{-rT}). */
+  carry: number;
 };
 
 function createDiscountCache(): DiscountCache {
-  return { T: Number.NaN, r: Number.NaN, q: Number.NaN, sqrtT: 0, rateDiscount: 0, yieldDiscount: 0 };
+  return {
+    T: Number.NaN,
+    r: Number.NaN,
+    q: Number.NaN,
+    sqrtT: 0,
+    rateDiscount: 0,
+    yieldDiscount: 0,
+    carry: 0,
+  };
 }
 
 function updateDiscounts(cache: DiscountCache, T: number, r: number, q: number): void {
@@ -97,10 +109,14 @@ function updateDiscounts(cache: DiscountCache, T: number, r: number, q: number):
   cache.sqrtT = Math.sqrt(T);
   cache.rateDiscount = Math.exp(-r * T);
   cache.yieldDiscount = Math.exp(-q * T);
+  cache.carry = cache.yieldDiscount / cache.rateDiscount;
 }
 
 /**
- * Black-Scholes-Merton prices of a whole chain into `out` (allocated when absent).
+ * Black-Scholes-Merton prices of a whole chain into `out` (allocated when absent). Per row: one
+ * division for S/K, ln(S/K) and exp(-d1^2/2) by table-driven functions (`logOfPositive`,
+ * `expOfNonPositive`, each within about an ulp of Math.log and Math.exp), exp(-d2^2/2) from it times
+ * the moneyness, and the normal tails from a table of erfcx polynomials (`normalCdfByTable`).
  *
  * @throws PricingError `invalid_input` naming the first bad row, or columns of unequal length.
  */
@@ -108,7 +124,16 @@ export function bsmPriceBatch(input: BsmBatchInput, out?: Float64Array): Float64
   const n = lengthOf(input);
   const result = out ?? new Float64Array(n);
   const { isCall, spot, strike, timeYears, rate, yieldRate, volAnnual } = input;
-  const cache = createDiscountCache();
+  // The previous row's expiry and rates, and what follows from them: a chain shares them across
+  // strikes. NaN keys make the first row (and any NaN) take the checked path.
+  let lastT = Number.NaN;
+  let lastR = Number.NaN;
+  let lastQ = Number.NaN;
+  let sqrtT = 0;
+  let rateDiscount = 0;
+  let yieldDiscount = 0;
+  let carry = 0;
+  let logCarry = 0;
   for (let i = 0; i < n; i++) {
     const S = spot[i] as number;
     const K = strike[i] as number;
@@ -116,21 +141,41 @@ export function bsmPriceBatch(input: BsmBatchInput, out?: Float64Array): Float64
     const r = rate[i] as number;
     const q = yieldRate[i] as number;
     const vol = volAnnual[i] as number;
-    if (!rowIsValid(S, K, T, r, q, vol)) throw badRow(input, i);
-    updateDiscounts(cache, T, r, q);
-    const stdDev = vol * cache.sqrtT;
-    const forwardSpot = S * cache.yieldDiscount;
-    const discountedStrike = K * cache.rateDiscount;
-    const moneyness = forwardSpot / discountedStrike;
-    const d1 = (Math.log(S / K) + (r - q) * T) / stdDev + 0.5 * stdDev;
+    if (T !== lastT || r !== lastR || q !== lastQ) {
+      if (!rowIsValid(S, K, T, r, q, vol)) throw badRow(input, i);
+      lastT = T;
+      lastR = r;
+      lastQ = q;
+      sqrtT = Math.sqrt(T);
+      rateDiscount = Math.exp(-r * T);
+      yieldDiscount = Math.exp(-q * T);
+      carry = yieldDiscount / rateDiscount;
+      logCarry = (r - q) * T;
+    } else if (!(S > 0 && K > 0 && vol > 0 && S + K + vol < Number.POSITIVE_INFINITY)) {
+      throw badRow(input, i);
+    }
+    const stdDev = vol * sqrtT;
+    // 1/stdDev apart from the logarithm, so the division leaves the chain log -> d1 -> exp -> tail.
+    const inverseStdDev = 1 / stdDev;
+    const ratio = S / K;
+    const d1 = (Math.log(ratio) + logCarry) * inverseStdDev + 0.5 * stdDev;
     const d2 = d1 - stdDev;
-    const g1 = Math.exp(-0.5 * d1 * d1);
-    const g2 = g1 * moneyness;
+    const g1 = expOfNonPositive(-0.5 * d1 * d1);
+    // exp(-d2^2/2) = exp(-d1^2/2) times the moneyness S e^{-qT} / (K e^{-rT}).
+    const g2 = g1 * ratio * carry;
     // A call is F N(d1) - K N(d2); a put is -(F N(-d1) - K N(-d2)): one formula with sign w.
     const w = isCall[i] === 1 ? 1 : -1;
-    const n1 = g1 > 0 && g2 <= 1 ? normalCdfFromGaussian(w * d1, g1) : normalCdf(w * d1);
-    const n2 = g1 > 0 && g2 <= 1 ? normalCdfFromGaussian(w * d2, g2) : normalCdf(w * d2);
-    result[i] = w * (forwardSpot * n1 - discountedStrike * n2);
+    let n1: number;
+    let n2: number;
+    if (g1 > 0 && g2 <= 1) {
+      n1 = normalCdfByTable(w * d1, g1);
+      n2 = normalCdfByTable(w * d2, g2);
+    } else {
+      // exp(-d1^2/2) underflowed (vol sqrt(T) beyond 38) or rounded above 1: no shortcut.
+      n1 = normalCdf(w * d1);
+      n2 = normalCdf(w * d2);
+    }
+    result[i] = w * (S * yieldDiscount * n1 - K * rateDiscount * n2);
   }
   return result;
 }
@@ -170,7 +215,7 @@ export function bsmGreeksBatch(input: BsmBatchInput, out?: BsmBatchGreeks): BsmB
     const moneyness = forwardSpot / discountedStrike;
     const d1 = (Math.log(S / K) + (r - q) * T) / stdDev + 0.5 * stdDev;
     const d2 = d1 - stdDev;
-    const g1 = Math.exp(-0.5 * d1 * d1);
+    const g1 = expOfNonPositive(-0.5 * d1 * d1);
     const g2 = g1 * moneyness;
     const exact = g1 > 0 && g2 <= 1;
     const density = forwardSpot * INV_SQRT_2PI * g1;
@@ -178,16 +223,16 @@ export function bsmGreeksBatch(input: BsmBatchInput, out?: BsmBatchGreeks): BsmB
     result.gamma[i] = density / (S * S * stdDev);
     result.vega[i] = density * sqrtT;
     if (isCall[i] === 1) {
-      const nd1 = exact ? normalCdfFromGaussian(d1, g1) : normalCdf(d1);
-      const nd2 = exact ? normalCdfFromGaussian(d2, g2) : normalCdf(d2);
+      const nd1 = exact ? normalCdfByTable(d1, g1) : normalCdf(d1);
+      const nd2 = exact ? normalCdfByTable(d2, g2) : normalCdf(d2);
       result.price[i] = forwardSpot * nd1 - discountedStrike * nd2;
       result.delta[i] = yieldDiscount * nd1;
       result.theta[i] = decay - r * discountedStrike * nd2 + q * forwardSpot * nd1;
       result.rho[i] = T * discountedStrike * nd2;
       result.dividendRho[i] = -T * forwardSpot * nd1;
     } else {
-      const nmd1 = exact ? normalCdfFromGaussian(-d1, g1) : normalCdf(-d1);
-      const nmd2 = exact ? normalCdfFromGaussian(-d2, g2) : normalCdf(-d2);
+      const nmd1 = exact ? normalCdfByTable(-d1, g1) : normalCdf(-d1);
+      const nmd2 = exact ? normalCdfByTable(-d2, g2) : normalCdf(-d2);
       result.price[i] = discountedStrike * nmd2 - forwardSpot * nmd1;
       result.delta[i] = -yieldDiscount * nmd1;
       result.theta[i] = decay + r * discountedStrike * nmd2 - q * forwardSpot * nmd1;

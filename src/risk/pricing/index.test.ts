@@ -11,6 +11,7 @@ describe('pricing public API', () => {
       'bsmPrice',
       'bsmPriceBatch',
       'crrPrice',
+      'cumulativeHazard',
       'daysToYears',
       'erf',
       'erfc',

@@ -7,6 +7,7 @@
 export { type BsmBatchGreeks, type BsmBatchInput, bsmGreeksBatch, bsmPriceBatch } from './batch.ts';
 export { bsmGreeks, bsmPrice } from './bsm.ts';
 export { type CrrInput, crrPrice, type TreeGreeks } from './crr.ts';
+export { cumulativeHazard, type HazardCurve } from './cumulativeHazard.ts';
 export { PricingError, type PricingErrorCode, type PricingErrorDetails } from './errors.ts';
 export { type ImpliedVolInput, impliedVol } from './impliedVol.ts';
 export {

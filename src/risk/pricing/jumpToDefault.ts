@@ -1,6 +1,8 @@
 import { bsmGreeksUnchecked, bsmPriceUnchecked } from './bsm.ts';
 import { assertLatticeSpan, assertProbability, assertSteps, latticePrices, type TreeGreeks } from './crr.ts';
-import { assertNonNegative, PricingError } from './errors.ts';
+import { cumulativeHazard, type HazardCurve } from './cumulativeHazard.ts';
+import { assertNonNegative, assertPositive, PricingError } from './errors.ts';
+import { gaussKronrodNodes } from './gaussKronrod.ts';
 import type { ExerciseStyle, Greeks, OptionInput } from './types.ts';
 import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
 
@@ -13,8 +15,13 @@ import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
  * C - P = S exp(-qT) - K exp(-rT).
  */
 export type JumpToDefaultInput = OptionInput & {
-  /** Intensity of the default (consensus-failure) event, per year, >= 0. */
+  /**
+   * Intensity of the default (consensus-failure) event, per year, >= 0: the flat hazard, or with
+   * `hazardCurve` the base rate that the hazard decays toward.
+   */
   hazardPerYear: number;
+  /** A hazard raised now that decays toward `hazardPerYear` (docs/hazard.md, "Term structure"). */
+  hazardCurve?: HazardCurve;
   /** Fraction of the price left after default, in [0, 1]; 0 when absent. */
   recoveryFraction?: number;
 };
@@ -43,55 +50,44 @@ function recoveryOf(input: JumpToDefaultInput): number {
 function assertJumpToDefaultInput(input: JumpToDefaultInput): number {
   assertOptionInput(input);
   assertNonNegative('hazardPerYear', input.hazardPerYear);
-  if (Math.abs(input.rate + input.hazardPerYear) * input.timeYears > MAX_RATE_TIMES_T) {
+  let peak = input.hazardPerYear;
+  if (input.hazardCurve !== undefined) {
+    assertNonNegative('hazardCurve.initialPerYear', input.hazardCurve.initialPerYear);
+    assertPositive('hazardCurve.halfLifeYears', input.hazardCurve.halfLifeYears);
+    peak = Math.max(peak, input.hazardCurve.initialPerYear);
+  }
+  if (Math.abs(input.rate + peak) * input.timeYears > MAX_RATE_TIMES_T) {
     throw new PricingError(
       'invalid_input',
       `(rate + hazardPerYear) * timeYears must be at most ${MAX_RATE_TIMES_T}`,
-      { hazardPerYear: input.hazardPerYear, timeYears: input.timeYears },
+      { hazardPerYear: peak, timeYears: input.timeYears },
     );
   }
   return recoveryOf(input);
 }
 
-const QUADRATURE_POINTS = 48;
-let legendre: { nodes: Float64Array; weights: Float64Array } | undefined;
+/** Scratch for cumulativeHazard ([lambda(t), Lambda(t)]), a panel's nodes and its sums: pure code, not re-entered. */
+const scratch = new Float64Array(2);
+const PANEL = gaussKronrodNodes(0, 1);
+const SUMS = new Float64Array(8);
 
-/** Gauss-Legendre nodes and weights on [0, 1], computed once by Newton's method on P_n. */
-function gaussLegendre(): { nodes: Float64Array; weights: Float64Array } {
-  if (legendre) return legendre;
-  const n = QUADRATURE_POINTS;
-  const nodes = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let derivative = 0;
-    for (let iteration = 0; iteration < 100; iteration++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      derivative = (n * (x * p1 - p0)) / (x * x - 1);
-      const step = p1 / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-16) break;
-    }
-    nodes[i] = 0.5 * (1 - x);
-    weights[i] = 1 / ((1 - x * x) * derivative * derivative);
-  }
-  legendre = { nodes, weights };
-  return legendre;
-}
+/** Largest number of quadrature panels of one price: a bound on the work, never reached in practice. */
+const MAX_PANELS = 400;
+
+/** Accepted error estimate of a panel, per unit of its share of [0, T], relative to the price scale. */
+const PANEL_TOLERANCE = 1e-13;
 
 /**
  * Price and Greeks of a European option with jump to default. With zero recovery the call is the
- * Black-Scholes-Merton call at the rate r + lambda, and the put follows by parity; with a
- * recovery R > 0 the price is exp(-lambda T) BSM(S e^{lambda (1-R) T}) plus the integral over the
- * default time tau of lambda e^{-lambda tau} BSM(R S e^{lambda (1-R) tau}), by 48-point
- * Gauss-Legendre quadrature (the integrand is smooth in tau). Theta (per year) comes from the
- * pricing equation with default; `hazardSensitivity` is dV/dlambda.
+ * Black-Scholes-Merton call at the rate r + Lambda(T)/T (the average hazard), and the put follows by
+ * parity; with a recovery R > 0 the price is exp(-Lambda(T)) BSM(S e^{(1-R) Lambda(T)}) plus the
+ * integral over the default time tau of lambda(tau) e^{-Lambda(tau)} BSM(R S e^{(1-R) Lambda(tau)}),
+ * summed by adaptive 15-point Gauss-Kronrod panels in tau: the panels start at tau = 2^k / lambda,
+ * where the density of the default time halves, and split until the Kronrod and Gauss sums of the
+ * price agree to 1e-13 of the price scale, so the integral stays accurate at any hazard.
+ * `hazardCurve` makes the hazard decay from its initial value toward `hazardPerYear`. Theta (per
+ * year) comes from the pricing equation with default at the hazard now; `hazardSensitivity` is dV/dh
+ * for a parallel shift h of the hazard curve.
  *
  * @throws PricingError `invalid_input` for bad inputs (negative hazard, recovery outside [0, 1]).
  */
@@ -99,12 +95,17 @@ export function jumpToDefaultGreeks(input: JumpToDefaultInput): JumpToDefaultGre
   const recovery = assertJumpToDefaultInput(input);
   const isCall = input.type === 'call';
   const { spot: S, strike: K, timeYears: T, rate: r, yieldRate: q, volAnnual: vol } = input;
-  const lambda = input.hazardPerYear;
+  const base = input.hazardPerYear;
+  const curve = input.hazardCurve;
   const loss = 1 - recovery;
-  const survival = Math.exp(-lambda * T);
-  // Without default by T: exp(-lambda T) BSM(S e^{lambda (1-R) T}; r, q), which is
-  // BSM(S; r + lambda, q + lambda R): same forward, discounted at r + lambda. No overflow.
-  const alive = bsmGreeksUnchecked(isCall, S, K, T, r + lambda, q + lambda * recovery, vol);
+  const cumulativeT =
+    curve === undefined ? base * T : (cumulativeHazard(base, curve, T, scratch)[1] as number);
+  const lambdaNow = curve === undefined ? base : curve.initialPerYear;
+  const averageHazard = cumulativeT / T;
+  const survival = Math.exp(-cumulativeT);
+  // Without default by T: exp(-Lambda) BSM(S e^{(1-R) Lambda}; r, q), which is
+  // BSM(S; r + Lambda/T, q + R Lambda/T): same forward, discounted at r + Lambda/T. No overflow.
+  const alive = bsmGreeksUnchecked(isCall, S, K, T, r + averageHazard, q + averageHazard * recovery, vol);
   const out: JumpToDefaultGreeks = {
     price: alive.price,
     delta: alive.delta,
@@ -124,30 +125,97 @@ export function jumpToDefaultGreeks(input: JumpToDefaultInput): JumpToDefaultGre
     out.hazardSensitivity += T * survival * valueAtDefault;
   } else {
     valueAtDefault = bsmPriceUnchecked(isCall, recovery * S, K, T, r, q, vol);
-    const { nodes, weights } = gaussLegendre();
-    for (let i = 0; i < QUADRATURE_POINTS; i++) {
-      const u = nodes[i] as number;
-      const tau = u * T;
-      const w = (weights[i] as number) * T;
-      const decay = Math.exp(-lambda * tau);
-      // Default at tau: BSM(R S e^{lambda (1-R) tau}; r, q) = BSM(R S; r, q - lambda (1-R) tau / T).
-      const g = bsmGreeksUnchecked(isCall, recovery * S, K, T, r, q - lambda * loss * u, vol);
-      const wd = w * lambda * decay;
-      out.price += wd * g.price;
-      out.delta += wd * recovery * g.delta;
-      out.gamma += wd * recovery * recovery * g.gamma;
-      out.vega += wd * g.vega;
-      out.rho += wd * g.rho;
-      out.dividendRho += wd * g.dividendRho;
-      out.hazardSensitivity += w * decay * ((1 - lambda * tau) * g.price - lambda * loss * u * g.dividendRho);
-    }
+    addDefaultIntegral(out, isCall, S, K, T, r, q, vol, recovery, base, curve);
   }
   out.theta =
-    (r + lambda) * out.price -
-    (r - q + lambda * loss) * S * out.delta -
+    (r + lambdaNow) * out.price -
+    (r - q + lambdaNow * loss) * S * out.delta -
     0.5 * vol * vol * S * S * out.gamma -
-    lambda * valueAtDefault;
+    lambdaNow * valueAtDefault;
   return out;
+}
+
+/**
+ * Adds to `out` the integral over the default time tau in [0, T] of
+ * lambda(tau) e^{-Lambda(tau)} BSM(R S; r, q - (1-R) Lambda(tau)/T) and of its Greeks, by adaptive
+ * Gauss-Kronrod panels (see {@link jumpToDefaultGreeks}).
+ */
+function addDefaultIntegral(
+  out: JumpToDefaultGreeks,
+  isCall: boolean,
+  S: number,
+  K: number,
+  T: number,
+  r: number,
+  q: number,
+  vol: number,
+  recovery: number,
+  base: number,
+  curve: HazardCurve | undefined,
+): void {
+  const loss = 1 - recovery;
+  const peak = Math.max(base, curve?.initialPerYear ?? base);
+  const scale = Math.max(S * Math.exp(-q * T), K * Math.exp(-r * T));
+  // Panels [2^(k-1)/peak, 2^k/peak]: each holds at most a constant share of the default density.
+  const pending: number[] = [];
+  let edge = T;
+  if (peak * T > 2) {
+    let k = 1;
+    while (k < peak * T) k *= 2;
+    for (k /= 2; k >= 1; k /= 2) {
+      pending.push(k / peak, edge);
+      edge = k / peak;
+    }
+  }
+  pending.push(0, edge);
+  const panel = PANEL;
+  const hazard = scratch;
+  const sums = SUMS;
+  let panels = 0;
+  while (pending.length > 0) {
+    const b = pending.pop() as number;
+    const a = pending.pop() as number;
+    gaussKronrodNodes(a, b, panel);
+    sums.fill(0);
+    let gauss = 0;
+    for (let n = 0; n < 15; n++) {
+      const tau = panel.nodes[n] as number;
+      cumulativeHazard(base, curve, tau, hazard);
+      const lambda = hazard[0] as number;
+      const cumulative = hazard[1] as number;
+      const decay = Math.exp(-cumulative);
+      // Default at tau: BSM(R S e^{(1-R) Lambda(tau)}; r, q) = BSM(R S; r, q - (1-R) Lambda(tau) / T).
+      const g = bsmGreeksUnchecked(isCall, recovery * S, K, T, r, q - (loss * cumulative) / T, vol);
+      const density = lambda * decay;
+      const w = panel.kronrodWeights[n] as number;
+      const wd = w * density;
+      sums[0] = (sums[0] as number) + wd * g.price;
+      sums[1] = (sums[1] as number) + wd * recovery * g.delta;
+      sums[2] = (sums[2] as number) + wd * recovery * recovery * g.gamma;
+      sums[3] = (sums[3] as number) + wd * g.vega;
+      sums[4] = (sums[4] as number) + wd * g.rho;
+      sums[5] = (sums[5] as number) + wd * g.dividendRho;
+      sums[6] =
+        (sums[6] as number) +
+        w * decay * ((1 - lambda * tau) * g.price - (lambda * loss * tau * g.dividendRho) / T);
+      gauss += (panel.gaussWeights[n] as number) * density * g.price;
+    }
+    panels += 1;
+    const error = Math.abs((sums[0] as number) - gauss);
+    const allowed = PANEL_TOLERANCE * scale * Math.max((b - a) / T, 1e-3);
+    if (error > allowed && panels + pending.length / 2 < MAX_PANELS && b - a > 1e-12 * T) {
+      const middle = 0.5 * (a + b);
+      pending.push(middle, b, a, middle);
+      continue;
+    }
+    out.price += sums[0] as number;
+    out.delta += sums[1] as number;
+    out.gamma += sums[2] as number;
+    out.vega += sums[3] as number;
+    out.rho += sums[4] as number;
+    out.dividendRho += sums[5] as number;
+    out.hazardSensitivity += sums[6] as number;
+  }
 }
 
 /** Price of a European option with jump to default (see {@link jumpToDefaultGreeks}). */
@@ -155,20 +223,66 @@ export function jumpToDefaultPrice(input: JumpToDefaultInput): number {
   return jumpToDefaultGreeks(input).price;
 }
 
-/** One tree rollback: the price and the nodes of steps 1 and 2 for delta and gamma. */
-function rollTree(input: JumpToDefaultTreeInput, lambda: number, recovery: number): TreeGreeks {
+/**
+ * One tree rollback: the price and the nodes of steps 1 and 2 for delta and gamma. `shift` moves
+ * the whole hazard curve (for the hazard sensitivity).
+ *
+ * Every step is an exact martingale step. With u = e^{dx}, d = e^{-dx}, the step's mean hazard
+ * l = (Lambda(t+dt) - Lambda(t)) / dt and survival s = e^{-l dt}, each branch matches the
+ * continuous model's conditional mean of the price at t + dt:
+ * - survival: S e^{(r-q) dt} e^{l (1-R) dt} (the pre-default drift);
+ * - default within the step: R S e^{(r-q) dt} E[e^{l (1-R) x} | x < dt] = R S e^{(r-q) dt}
+ *   (1 - e^{-l R dt}) / (R (1 - s)) (drift accrued until the default time x);
+ * - after default: S e^{(r-q) dt}.
+ * Each up probability is (mean / S - d) / (u - d); s times the first plus (1 - s) times the second
+ * is exactly S e^{(r-q) dt}, so the discounted price's one-step expectation is itself and an
+ * American call without dividend is never exercised early.
+ */
+function rollTree(input: JumpToDefaultTreeInput, shift: number, recovery: number): TreeGreeks {
   const { spot, strike, timeYears, rate, yieldRate, volAnnual, steps } = input;
+  const base = input.hazardPerYear + shift;
+  const curve =
+    input.hazardCurve === undefined
+      ? undefined
+      : { ...input.hazardCurve, initialPerYear: input.hazardCurve.initialPerYear + shift };
+  const lambdaNow = curve === undefined ? base : curve.initialPerYear;
   const dt = timeYears / steps;
   const dx = volAnnual * Math.sqrt(dt);
   const loss = 1 - recovery;
   const halfVariance = 0.5 * volAnnual * volAnnual;
-  const up = 0.5 + (0.5 * ((rate - yieldRate + lambda * loss - halfVariance) * dt)) / dx;
-  const upAfter = 0.5 + (0.5 * ((rate - yieldRate - halfVariance) * dt)) / dx;
-  assertProbability(up, steps);
+  const upMove = Math.exp(dx);
+  const downMove = Math.exp(-dx);
+  const growth = Math.exp((rate - yieldRate) * dt);
+  const upAfter = (growth - downMove) / (upMove - downMove);
   assertProbability(upAfter, steps);
-  const down = 1 - up;
-  const downAfter = 1 - upAfter;
-  const survive = Math.exp(-lambda * dt);
+  const bUp = Math.exp(-rate * dt) * upAfter;
+  const bDown = Math.exp(-rate * dt) - bUp;
+  // Per step: survival probability and the up probabilities of the survival and default branches.
+  const survive = new Float64Array(steps);
+  const up = new Float64Array(steps);
+  const upDefault = new Float64Array(steps);
+  const hazard = new Float64Array(2);
+  const span = upMove - downMove;
+  let previous = 0;
+  for (let i = 0; i < steps; i++) {
+    const cumulative = cumulativeHazard(base, curve, (i + 1) * dt, hazard)[1] as number;
+    const stepHazard = cumulative - previous;
+    previous = cumulative;
+    const s = Math.exp(-stepHazard);
+    const p = (growth * Math.exp(stepHazard * loss) - downMove) / span;
+    // E[e^{l (1-R) x} | default at x < dt] = (1 - e^{-l R dt}) / (R (1 - s)); l dt / (1 - s) at R = 0.
+    const accrued =
+      stepHazard === 0
+        ? 1
+        : (recovery === 0 ? stepHazard : -Math.expm1(-stepHazard * recovery) / recovery) /
+          -Math.expm1(-stepHazard);
+    const pDefault = (growth * accrued - downMove) / span;
+    assertProbability(p, steps);
+    if (recovery > 0) assertProbability(pDefault, steps);
+    survive[i] = s;
+    up[i] = p;
+    upDefault[i] = pDefault;
+  }
   const discount = Math.exp(-rate * dt);
   const alive = latticePrices(spot, dx, steps);
   const defaulted = latticePrices(recovery * spot, dx, steps);
@@ -185,14 +299,21 @@ function rollTree(input: JumpToDefaultTreeInput, lambda: number, recovery: numbe
   if (steps === 2) level2.splice(0, 3, values[0] as number, values[1] as number, values[2] as number);
   for (let i = steps - 1; i >= 0; i--) {
     const offset = steps - i;
+    // Discounted branch weights of this step: survive up/down, default up/down.
+    const pu = up[i] as number;
+    const fallUp = upDefault[i] as number;
+    const stay = discount * (survive[i] as number);
+    const fall = discount - stay;
+    const aUp = stay * pu;
+    const aDown = stay - aUp;
+    const fUp = fall * fallUp;
+    const fDown = fall - fUp;
     for (let j = 0; j <= i; j++) {
       const afterDown = after[j] as number;
       const afterUp = after[j + 1] as number;
       let held =
-        discount *
-        (survive * (down * (values[j] as number) + up * (values[j + 1] as number)) +
-          (1 - survive) * (down * afterDown + up * afterUp));
-      let heldAfter = discount * (downAfter * afterDown + upAfter * afterUp);
+        aDown * (values[j] as number) + aUp * (values[j + 1] as number) + fDown * afterDown + fUp * afterUp;
+      let heldAfter = bDown * afterDown + bUp * afterUp;
       if (american) {
         held = Math.max(held, sign * ((alive[offset + 2 * j] as number) - strike));
         heldAfter = Math.max(heldAfter, sign * ((defaulted[offset + 2 * j] as number) - strike));
@@ -212,21 +333,24 @@ function rollTree(input: JumpToDefaultTreeInput, lambda: number, recovery: numbe
   const delta = (p1u - p1d) / ((alive[steps + 1] as number) - (alive[steps - 1] as number));
   const gamma = ((p2u - p2m) / (s2u - s2m) - (p2m - p2d) / (s2m - s2d)) / ((s2u - s2d) / 2);
   const theta =
-    (rate + lambda) * price -
-    (rate - yieldRate + lambda * loss) * spot * delta -
+    (rate + lambdaNow) * price -
+    (rate - yieldRate + lambdaNow * loss) * spot * delta -
     halfVariance * spot * spot * gamma -
-    lambda * (after[0] as number);
+    lambdaNow * (after[0] as number);
   return { price, delta, gamma, theta };
 }
 
 /**
- * Jump to default on a binomial tree, European or American. The tree is the CRR log-price
- * lattice of {@link crrPrice} with the pre-default drift r - q + lambda (1 - R); each step the
- * underlying defaults with probability 1 - exp(-lambda dt), and the option then takes its value
- * on a second lattice, rooted at R S, that carries the option after default (no further default;
- * with R = 0 the put holder exercises at once for K). American options are exercised wherever that
- * pays more, on both lattices, at every step. Delta and gamma come from steps 1 and 2, theta from
- * the pricing equation with default, `hazardSensitivity` from a difference of two trees in lambda.
+ * Jump to default on a binomial tree, European or American. The tree is a log-price lattice with
+ * dx = vol sqrt(dt) (the spacing of {@link crrPrice}); each step the underlying defaults with
+ * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))), and the option then takes its value on a
+ * second lattice, rooted at R S, that carries the option after default (no further default; with
+ * R = 0 the put holder exercises at once for K). The up probabilities make every step an exact
+ * martingale step of the discounted price (see `rollTree`), so an American call without dividend
+ * equals the European one. American options are exercised wherever that pays more, on both
+ * lattices, at every step. Delta and gamma come from steps 1 and 2, theta from the pricing equation
+ * with default at the hazard now, `hazardSensitivity` from a difference of two trees with the hazard
+ * curve shifted.
  *
  * Cost: three trees of steps^2 / 2 nodes (one price, two for the hazard sensitivity).
  *
@@ -236,16 +360,15 @@ export function jumpToDefaultTree(input: JumpToDefaultTreeInput): JumpToDefaultT
   const recovery = assertJumpToDefaultInput(input);
   assertSteps(input.steps);
   assertLatticeSpan(input.volAnnual, input.timeYears, input.steps);
-  const lambda = input.hazardPerYear;
-  const result = rollTree(input, lambda, recovery);
-  const h = 1e-5 * Math.max(1, lambda);
+  const lambda = Math.min(input.hazardPerYear, input.hazardCurve?.initialPerYear ?? input.hazardPerYear);
+  const result = rollTree(input, 0, recovery);
+  const h = 1e-5 * Math.max(1, input.hazardPerYear, input.hazardCurve?.initialPerYear ?? 0);
   let hazardSensitivity: number;
   if (lambda >= h) {
-    hazardSensitivity =
-      (rollTree(input, lambda + h, recovery).price - rollTree(input, lambda - h, recovery).price) / (2 * h);
+    hazardSensitivity = (rollTree(input, h, recovery).price - rollTree(input, -h, recovery).price) / (2 * h);
   } else {
-    const v1 = rollTree(input, lambda + h, recovery).price;
-    const v2 = rollTree(input, lambda + 2 * h, recovery).price;
+    const v1 = rollTree(input, h, recovery).price;
+    const v2 = rollTree(input, 2 * h, recovery).price;
     hazardSensitivity = (-3 * result.price + 4 * v1 - v2) / (2 * h);
   }
   return { ...result, hazardSensitivity };

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { jumpToDefaultGreeks, jumpToDefaultTree } from '../../src/risk/pricing/jumpToDefault.ts';
+import { type BsmCase, bsmIndependent } from './independentBsm.ts';
+
+/**
+ * Jump to default against values computed apart from src/risk/pricing: the Black-Scholes-Merton
+ * of independentBsm.ts (checked against QuantLib) under an adaptive Simpson rule in the default
+ * time tau, written here:
+ *
+ *   V = e^{-lambda T} BSM(S e^{lambda (1-R) T}) + integral_0^T lambda e^{-lambda tau} BSM(R S e^{lambda (1-R) tau}) dtau
+ */
+
+type Market = Omit<BsmCase, 'spot'> & { spot: number };
+
+function simpson(f: (x: number) => number, a: number, b: number, tolerance: number): number {
+  const fa = f(a);
+  const fb = f(b);
+  const m = 0.5 * (a + b);
+  const fm = f(m);
+  const whole = ((b - a) / 6) * (fa + 4 * fm + fb);
+  const refine = (
+    a: number,
+    b: number,
+    fa: number,
+    fm: number,
+    fb: number,
+    whole: number,
+    tol: number,
+    depth: number,
+  ): number => {
+    const m = 0.5 * (a + b);
+    const lm = 0.5 * (a + m);
+    const rm = 0.5 * (m + b);
+    const flm = f(lm);
+    const frm = f(rm);
+    const left = ((m - a) / 6) * (fa + 4 * flm + fm);
+    const right = ((b - m) / 6) * (fm + 4 * frm + fb);
+    const delta = left + right - whole;
+    if (depth <= 0 || Math.abs(delta) <= 15 * tol) return left + right + delta / 15;
+    return (
+      refine(a, m, fa, flm, fm, left, tol / 2, depth - 1) +
+      refine(m, b, fm, frm, fb, right, tol / 2, depth - 1)
+    );
+  };
+  return refine(a, b, fa, fm, fb, whole, tolerance, 60);
+}
+
+function independentJumpToDefault(market: Market, hazard: number, recovery: number): number {
+  const { spot: S, timeYears: T } = market;
+  const loss = 1 - recovery;
+  const alive = Math.exp(-hazard * T) * bsmIndependent({ ...market, spot: S * Math.exp(hazard * loss * T) });
+  if (recovery === 0) {
+    const atDefault = market.type === 'call' ? 0 : market.strike * Math.exp(-market.rate * T);
+    return alive + (1 - Math.exp(-hazard * T)) * atDefault;
+  }
+  const integrand = (tau: number) =>
+    hazard *
+    Math.exp(-hazard * tau) *
+    bsmIndependent({ ...market, spot: recovery * S * Math.exp(hazard * loss * tau) });
+  // The default density halves every ln 2 / hazard: integrate piecewise so no piece is too peaked.
+  let total = 0;
+  let a = 0;
+  for (let b = Math.min(T, 1 / hazard); a < T; b = Math.min(T, 2 * b)) {
+    total += simpson(integrand, a, b, 1e-13);
+    a = b;
+  }
+  return alive + total;
+}
+
+const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+describe('jumpToDefaultGreeks against an independent integral', () => {
+  it('behavior: hazard 999, recovery 0.3, T = 0.5: the call within 1e-8', () => {
+    const market: Market = {
+      type: 'call',
+      spot: 100,
+      strike: 100,
+      timeYears: 0.5,
+      rate: 0.05,
+      yieldRate: 0,
+      volAnnual: 0.6,
+    };
+    const expected = independentJumpToDefault(market, 999, 0.3);
+    const actual = jumpToDefaultGreeks({ ...market, hazardPerYear: 999, recoveryFraction: 0.3 }).price;
+    assert.ok(Math.abs(actual - expected) <= 1e-8, `${actual} vs ${expected}`);
+  });
+
+  for (const hazard of [0.2, 5, 100, 999]) {
+    for (const type of ['call', 'put'] as const) {
+      for (const recovery of [0.05, 0.3, 0.9]) {
+        it(`behavior: ${type}, hazard ${hazard}, recovery ${recovery} within 1e-8`, () => {
+          const market: Market = {
+            type,
+            spot: 100,
+            strike: 110,
+            timeYears: 0.5,
+            rate: 0.03,
+            yieldRate: 0.01,
+            volAnnual: 0.25,
+          };
+          const expected = independentJumpToDefault(market, hazard, recovery);
+          const actual = jumpToDefaultGreeks({
+            ...market,
+            hazardPerYear: hazard,
+            recoveryFraction: recovery,
+          }).price;
+          assert.ok(Math.abs(actual - expected) <= 1e-8, `${actual} vs ${expected}`);
+        });
+      }
+    }
+  }
+});
+
+describe('jumpToDefaultTree', () => {
+  // dx = vol sqrt(dt) must exceed the pre-default drift per step: vol 0.8, T = 0.25, 2000 steps.
+  const market: Market = {
+    type: 'call',
+    spot: 100,
+    strike: 100,
+    timeYears: 0.25,
+    rate: 0.05,
+    yieldRate: 0,
+    volAnnual: 0.8,
+  };
+  for (const hazard of [2, 20, 50]) {
+    for (const recovery of [0, 0.3]) {
+      it(`behavior: American call without dividend equals the European tree, hazard ${hazard}, recovery ${recovery}`, () => {
+        const input = { ...market, hazardPerYear: hazard, recoveryFraction: recovery, steps: 2000 };
+        const american = jumpToDefaultTree({ ...input, exercise: 'american' });
+        const european = jumpToDefaultTree({ ...input, exercise: 'european' });
+        assert.ok(
+          relative(american.price, european.price) <= 1e-12,
+          `${american.price} vs ${european.price}`,
+        );
+        assert.ok(Math.abs(american.theta - european.theta) <= 1e-9 * Math.abs(european.theta) + 1e-9);
+      });
+    }
+  }
+  const converging: Array<[number, number]> = [
+    [2, 0],
+    [2, 0.3],
+    [20, 0],
+    [20, 0.3],
+    [50, 0],
+  ];
+  for (const [hazard, recovery] of converging) {
+    for (const type of ['call', 'put'] as const) {
+      it(`behavior: 2000 steps within 1e-3 of the independent price, ${type}, hazard ${hazard}, recovery ${recovery}`, () => {
+        const m = { ...market, type };
+        const expected = independentJumpToDefault(m, hazard, recovery);
+        const exercise = type === 'call' ? 'american' : 'european';
+        const tree = jumpToDefaultTree({
+          ...m,
+          hazardPerYear: hazard,
+          recoveryFraction: recovery,
+          steps: 2000,
+          exercise,
+        });
+        assert.ok(relative(tree.price, expected) <= 1e-3, `${tree.price} vs ${expected}`);
+      });
+    }
+  }
+  it('behavior: hazard 50, recovery 0.3: the error halves as the steps double (first order)', () => {
+    const input = { ...market, hazardPerYear: 50, recoveryFraction: 0.3, exercise: 'european' as const };
+    const expected = independentJumpToDefault(market, 50, 0.3);
+    const e2000 = relative(jumpToDefaultTree({ ...input, steps: 2000 }).price, expected);
+    const e4000 = relative(jumpToDefaultTree({ ...input, steps: 4000 }).price, expected);
+    assert.ok(e4000 < 0.6 * e2000 && e4000 <= 1e-3, `${e2000} then ${e4000}`);
+  });
+});
