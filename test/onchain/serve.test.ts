@@ -92,6 +92,7 @@ describe('serve with an onchain sink on real nodes', () => {
       privateKey: ownerKey,
       guard,
       market,
+      maxStalenessSeconds: 3_600,
     });
     const trade = async (functionName: 'openPosition' | 'closePosition', contracts: bigint) => {
       const hash = await trader.writeContract({
