@@ -103,6 +103,11 @@ export {
 export { listScenarios, simulate } from './sim/simulate.ts';
 export { toEngineConfig } from './sim/toEngineConfig.ts';
 export {
+  type CreateKeeperHeartbeatParameters,
+  createKeeperHeartbeat,
+  type KeeperHeartbeat,
+} from './sinks/onchain/createKeeperHeartbeat.ts';
+export {
   type CreateOnchainGuardSinkParameters,
   createOnchainGuardSink,
 } from './sinks/onchain/createOnchainGuardSink.ts';
