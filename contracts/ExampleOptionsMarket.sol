@@ -6,6 +6,9 @@ interface IConsensusGuard {
     /// @notice The breaker level of `market`: 0 normal, 1 caution, 2 reduce_only, 3 halt,
     /// 4 settlement_hold.
     function levelOf(bytes32 market) external view returns (uint8);
+
+    /// @notice Block timestamp (seconds) of the keeper's last heartbeat or level change.
+    function lastHeartbeat() external view returns (uint64);
 }
 
 /// @title ExampleOptionsMarket
@@ -21,6 +24,9 @@ contract ExampleOptionsMarket {
     IConsensusGuard public immutable guard;
     /// @notice This market's id in the guard.
     bytes32 public immutable market;
+    /// @notice How long (seconds) the guard may go without a heartbeat before the market treats it
+    /// as at least `reduce_only`.
+    uint64 public immutable maxStalenessSeconds;
 
     /// @notice Open contracts per holder.
     mapping(address holder => uint256 contracts) public positionOf;
@@ -32,6 +38,11 @@ contract ExampleOptionsMarket {
 
     /// @notice New positions are refused at `reduce_only` and above.
     error NewPositionsRefused(bytes32 market, uint8 level);
+    /// @notice New positions are refused: the guard's last heartbeat, at `lastHeartbeat`, is
+    /// older than `maxStalenessSeconds`.
+    error GuardStale(bytes32 market, uint64 lastHeartbeat, uint64 maxStalenessSeconds);
+    /// @notice `maxStalenessSeconds` is zero.
+    error ZeroStaleness();
     /// @notice Everything is refused at `halt` and above.
     error MarketHalted(bytes32 market, uint8 level);
     /// @notice The amount is zero.
@@ -41,24 +52,44 @@ contract ExampleOptionsMarket {
 
     /// @param guard_ The ConsensusGuard to read.
     /// @param market_ This market's id in the guard.
-    constructor(IConsensusGuard guard_, bytes32 market_) {
+    /// @param maxStalenessSeconds_ The longest silence of the guard (seconds) tolerated for new
+    /// positions; a few heartbeat intervals.
+    constructor(IConsensusGuard guard_, bytes32 market_, uint64 maxStalenessSeconds_) {
+        if (maxStalenessSeconds_ == 0) revert ZeroStaleness();
         guard = guard_;
         market = market_;
+        maxStalenessSeconds = maxStalenessSeconds_;
     }
 
-    /// @notice Opens `contracts` more for the caller. Refused at `reduce_only` and above.
+    /// @notice Whether the guard has been silent for longer than `maxStalenessSeconds`.
+    function isGuardStale() public view returns (bool) {
+        return block.timestamp - guard.lastHeartbeat() > maxStalenessSeconds;
+    }
+
+    /// @notice The level this market acts on: the guard's, raised to `reduce_only` while the guard
+    /// is stale.
+    function effectiveLevel() external view returns (uint8) {
+        uint8 level = guard.levelOf(market);
+        if (level < REDUCE_ONLY && isGuardStale()) return REDUCE_ONLY;
+        return level;
+    }
+
+    /// @notice Opens `contracts` more for the caller. Refused at `reduce_only` and above, and while
+    /// the guard is stale.
     function openPosition(uint256 contracts) external {
         uint8 level = guard.levelOf(market);
         if (level >= HALT) revert MarketHalted(market, level);
         if (level >= REDUCE_ONLY) revert NewPositionsRefused(market, level);
+        uint64 last = guard.lastHeartbeat();
+        if (block.timestamp - last > maxStalenessSeconds) revert GuardStale(market, last, maxStalenessSeconds);
         if (contracts == 0) revert ZeroContracts();
         uint256 position = positionOf[msg.sender] + contracts;
         positionOf[msg.sender] = position;
         emit PositionOpened(msg.sender, contracts, position);
     }
 
-    /// @notice Closes `contracts` of the caller's position. Allowed up to `reduce_only`,
-    /// refused at `halt` and above.
+    /// @notice Closes `contracts` of the caller's position. Allowed up to `reduce_only`, and while
+    /// the guard is stale; refused at `halt` and above.
     function closePosition(uint256 contracts) external {
         uint8 level = guard.levelOf(market);
         if (level >= HALT) revert MarketHalted(market, level);

@@ -105,6 +105,11 @@ export type { ServiceEvent, ServiceView } from './runtime/serviceView.ts';
 export { listScenarios, simulate } from './sim/simulate.ts';
 export { toEngineConfig } from './sim/toEngineConfig.ts';
 export {
+  type CreateKeeperHeartbeatParameters,
+  createKeeperHeartbeat,
+  type KeeperHeartbeat,
+} from './sinks/onchain/createKeeperHeartbeat.ts';
+export {
   type CreateOnchainGuardSinkParameters,
   createOnchainGuardSink,
 } from './sinks/onchain/createOnchainGuardSink.ts';

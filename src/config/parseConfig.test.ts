@@ -373,6 +373,7 @@ describe('parseConfig: onchain sinks', () => {
       bitcoin: "${marketId.toUpperCase().replace('0X', '0x')}"
     confirmations: 2
     timeoutMs: 30000
+    heartbeatIntervalMs: 120000
   - { name: ops, url: "https://ops.example/hook", secretEnv: HOOK_SECRET }
   - { name: ops2, kind: webhook, url: "https://ops.example/hook2", secretEnv: HOOK_SECRET }
 `,
@@ -390,6 +391,7 @@ describe('parseConfig: onchain sinks', () => {
       markets: { ethereum: keccak256(stringToHex('ETH-options')), bitcoin: marketId },
       confirmations: 2,
       timeoutMs: 30000,
+      heartbeatIntervalMs: 120000,
     });
     assert.deepEqual(
       config.sinks.map((s) => [s.name, s.kind]),
@@ -563,6 +565,12 @@ describe('parseConfig: onchain sinks', () => {
       { timeoutMs: '1.5' },
       {},
       'sinks[0].timeoutMs: Invalid input: expected int, received number',
+    ],
+    [
+      'negative heartbeat interval',
+      { heartbeatIntervalMs: '-1' },
+      {},
+      'sinks[0].heartbeatIntervalMs: Too small: expected number to be >=0',
     ],
     ['webhook field', { url: '"https://h"' }, {}, 'sinks[0]: Unrecognized key: "url"'],
   ];

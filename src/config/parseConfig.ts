@@ -71,6 +71,9 @@ export type OnchainSinkConfig = {
   markets: Record<string, Hex>;
   confirmations?: number;
   timeoutMs?: number;
+  /** Milliseconds between the keeper's heartbeats to the guard (its dead-man switch); 0 sends none.
+   * Absent: the keeper's default, 60 000. */
+  heartbeatIntervalMs?: number;
 };
 
 export type SinkConfig = WebhookSinkConfig | OnchainSinkConfig;
@@ -277,6 +280,7 @@ const onchainSinkSchema = z.strictObject({
   ),
   confirmations: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
+  heartbeatIntervalMs: durationMs.optional(),
 });
 
 const sinkSchema = z.discriminatedUnion('kind', [webhookSinkSchema, onchainSinkSchema], {
@@ -590,6 +594,7 @@ function toOnchainSinkConfig(
   };
   if (sink.confirmations !== undefined) out.confirmations = sink.confirmations;
   if (sink.timeoutMs !== undefined) out.timeoutMs = sink.timeoutMs;
+  if (sink.heartbeatIntervalMs !== undefined) out.heartbeatIntervalMs = sink.heartbeatIntervalMs;
   return out;
 }
 

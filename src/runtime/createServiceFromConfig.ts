@@ -1,4 +1,5 @@
 import type { GuardConfig, OnchainSinkConfig } from '../config/parseConfig.ts';
+import { createKeeperHeartbeat, type KeeperHeartbeat } from '../sinks/onchain/createKeeperHeartbeat.ts';
 import {
   type CreateOnchainGuardSinkParameters,
   createOnchainGuardSink,
@@ -40,7 +41,10 @@ export type CreateServiceFromConfigReturnType = {
   display: string;
   /** The last verified state of the configured accounts (`stateProofs`), for the API and the oracle. */
   stateProofs: StateProofBook;
-  /** Stops the service and closes the store. */
+  /** The heartbeat schedule of each on-chain keeper (`heartbeatIntervalMs` > 0), not started: the
+   * leader starts them and stops them when it steps down. */
+  heartbeats: readonly KeeperHeartbeat[];
+  /** Stops the heartbeats and the service, and closes the store. */
   close(): Promise<void>;
 };
 
@@ -59,8 +63,29 @@ export async function createServiceFromConfig(
   const target = parameters.store ?? toConfigStoreTarget(config, parameters.dataDir);
   let service: Service | undefined;
   const chainsOf = (breaker: string) => service?.engine().breakers.get(breaker)?.chains ?? [breaker];
+  const heartbeats: KeeperHeartbeat[] = [];
   const sinks: Sink[] = config.sinks.map((sink) => {
-    if (sink.kind === 'onchain') return toOnchainSink(sink, parameters.log);
+    if (sink.kind === 'onchain') {
+      const keeper = toOnchainSink(sink, parameters.log);
+      if (sink.heartbeatIntervalMs !== 0) {
+        const { log } = parameters;
+        heartbeats.push(
+          createKeeperHeartbeat({
+            sink: keeper,
+            ...(sink.heartbeatIntervalMs === undefined ? {} : { intervalMs: sink.heartbeatIntervalMs }),
+            onError: (error) =>
+              log?.({
+                level: 'warn',
+                code: 'onchain_heartbeat_failed',
+                message: `heartbeat to ${sink.guardAddress} failed: ${(error as Error).message}`,
+                sink: sink.name,
+                errorCode: (error as { code?: unknown }).code,
+              }),
+          }),
+        );
+      }
+      return keeper;
+    }
     const webhook: Parameters<typeof createWebhookSink>[0] = {
       name: sink.name,
       url: sink.url,
@@ -109,8 +134,10 @@ export async function createServiceFromConfig(
     target,
     display: toStoreDisplay(target),
     stateProofs,
+    heartbeats,
     async close() {
       try {
+        await Promise.all(heartbeats.map((heartbeat) => heartbeat.stop()));
         await created.stop();
       } finally {
         await store.close();
@@ -130,7 +157,7 @@ function toConfigStoreTarget(config: GuardConfig, dataDir: string | undefined): 
 }
 
 /** The keeper of a configured on-chain guard; its entries go to the service's `log` when there is one. */
-function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['log']): Sink {
+function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['log']) {
   const onchain: CreateOnchainGuardSinkParameters = {
     name: sink.name,
     rpcUrl: sink.rpcUrl,
@@ -166,6 +193,17 @@ function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['lo
             breaker: entry.breaker,
             market: entry.market,
             seq: entry.seq,
+          });
+          break;
+        case 'heartbeat':
+          log({
+            level: 'info',
+            code: 'onchain_heartbeat',
+            message: `heartbeat on ${sink.guardAddress} at ${entry.atSeconds} (block ${entry.blockNumber}, ${entry.gasUsed} gas)`,
+            sink: sink.name,
+            txHash: entry.txHash,
+            blockNumber: Number(entry.blockNumber),
+            gasUsed: Number(entry.gasUsed),
           });
           break;
         case 'unmapped':

@@ -64,6 +64,7 @@ describe('on-chain guard artifacts', () => {
       'error NotOwner(address)',
       'error StaleSequence(bytes32,uint64,uint64)',
       'error ZeroAddress()',
+      'event Heartbeat(address,uint64)',
       'event KeeperChanged(address,address)',
       'event LevelChanged(bytes32,uint8,uint8,uint64,bytes32)',
       'event OwnershipTransferred(address,address)',
@@ -72,7 +73,9 @@ describe('on-chain guard artifacts', () => {
       'function NORMAL()',
       'function REDUCE_ONLY()',
       'function SETTLEMENT_HOLD()',
+      'function heartbeat()',
       'function keeper()',
+      'function lastHeartbeat()',
       'function levelOf(bytes32)',
       'function owner()',
       'function sequenceOf(bytes32)',
@@ -80,5 +83,26 @@ describe('on-chain guard artifacts', () => {
       'function setLevel(bytes32,uint8,uint64,bytes32)',
       'function transferOwnership(address)',
     ]);
+  });
+
+  it('behavior: the example market reads the guard level and its heartbeat, with a staleness bound', () => {
+    const market = compiled.find((a) => a.contractName === 'ExampleOptionsMarket');
+    assert.ok(market);
+    const items = market.abi as { type: string; name?: string; inputs?: { type: string }[] }[];
+    const created = items.find((item) => item.type === 'constructor');
+    assert.deepEqual(
+      created?.inputs?.map((i) => i.type),
+      ['address', 'bytes32', 'uint64'],
+    );
+    const names = items.filter((item) => item.type === 'function').map((item) => item.name);
+    for (const name of [
+      'maxStalenessSeconds',
+      'isGuardStale',
+      'effectiveLevel',
+      'openPosition',
+      'closePosition',
+    ]) {
+      assert.ok(names.includes(name), `ExampleOptionsMarket has ${name}`);
+    }
   });
 });

@@ -123,7 +123,13 @@ describe('on-chain guard on Anvil', () => {
       ...extra,
     });
   async function deployMarket(market: Hex): Promise<Address> {
-    const { address } = await deployExampleOptionsMarket({ rpcUrl, privateKey: ownerKey, guard, market });
+    const { address } = await deployExampleOptionsMarket({
+      rpcUrl,
+      privateKey: ownerKey,
+      guard,
+      market,
+      maxStalenessSeconds: 86_400,
+    });
     return address;
   }
   async function open(options: Address, contracts: bigint) {

@@ -92,6 +92,7 @@ describe('serve with an onchain sink on real nodes', () => {
       privateKey: ownerKey,
       guard,
       market,
+      maxStalenessSeconds: 3_600,
     });
     const trade = async (functionName: 'openPosition' | 'closePosition', contracts: bigint) => {
       const hash = await trader.writeContract({
@@ -125,6 +126,7 @@ sinks:
     guardAddress: "${guard}"
     privateKeyEnv: CG_TEST_KEEPER_KEY
     markets: { devnet: devnet-options }
+    heartbeatIntervalMs: 200
 `,
     );
     const dataDir = join(dir, 'data');
@@ -148,6 +150,15 @@ sinks:
       stderr,
       new RegExp(`^sinks: guard \\(onchain, ${rpcUrl}, ${getAddress(guard).slice(0, 5)}…\\)$`, 'm'),
     );
+
+    const heartbeats = () =>
+      client.getContractEvents({ address: guard, abi: guardAbi, eventName: 'Heartbeat', fromBlock: 0n });
+    await until('two heartbeats from serve', async () =>
+      (await heartbeats()).length >= 2 ? true : undefined,
+    );
+    for (const heartbeat of await heartbeats()) {
+      assert.equal(heartbeat.args.keeper, privateKeyToAccount(keeperKey).address);
+    }
 
     const heightOf = async () => Number((await watched.rpc('eth_blockNumber')) as string);
     const start = await heightOf();

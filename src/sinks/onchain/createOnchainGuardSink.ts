@@ -7,6 +7,7 @@ import {
   isAddress,
   isHex,
   keccak256,
+  parseEventLogs,
   stringToHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -29,7 +30,11 @@ export type OnchainGuardLogEntry =
       blockNumber: bigint;
     }
   | { type: 'already_applied'; breaker: string; market: Hex; seq: number }
-  | { type: 'unmapped'; breaker: string; seq: number };
+  | { type: 'unmapped'; breaker: string; seq: number }
+  | { type: 'heartbeat'; txHash: Hex; blockNumber: bigint; atSeconds: bigint; gasUsed: bigint };
+
+/** A heartbeat that landed: its transaction, block, the block timestamp the guard recorded, and its gas. */
+export type OnchainGuardHeartbeat = Omit<Extract<OnchainGuardLogEntry, { type: 'heartbeat' }>, 'type'>;
 
 export type CreateOnchainGuardSinkParameters = {
   /** The sink's name, the outbox's delivery key. Default `onchain-guard`. */
@@ -55,9 +60,25 @@ export type CreateOnchainGuardSinkParameters = {
 export type CreateOnchainGuardSinkReturnType = Sink & {
   /** The keeper's address (derived from the key). */
   readonly keeper: Address;
+  /**
+   * Calls the guard's `heartbeat()` from the keeper's account and waits for the receipt (one
+   * block: a heartbeat needs no confirmations), queued with the deliveries so nonces never collide.
+   * Resolves with what landed; rejects with an {@link OnchainGuardError} (`reverted` / `NotKeeper`
+   * for a key that is not the guard's keeper, `unreachable`, `timeout`, `send_failed`).
+   * See `createKeeperHeartbeat` for the schedule.
+   */
+  heartbeat(): Promise<OnchainGuardHeartbeat>;
 };
 
 const abi = consensusGuardArtifact.abi;
+
+/**
+ * Gas added to the node's estimate of each keeper transaction. `setLevel` and `heartbeat` write
+ * `lastHeartbeat = block.timestamp`: estimated in a block of the same second as the last heartbeat,
+ * that write is a no-op (100 gas), but it costs 2,900 gas once mined in a later second, so the bare
+ * estimate runs out of gas. Unused gas is not charged.
+ */
+const GAS_HEADROOM = 10_000n;
 
 /**
  * The keeper of a `ConsensusGuard` contract, as a {@link Sink}: on each transition of a mapped breaker
@@ -148,13 +169,9 @@ export function createOnchainGuardSink({
 
     let receipt: Awaited<ReturnType<typeof client.waitForTransactionReceipt>>;
     try {
-      const hash = await wallet.writeContract({
-        address: guardAddress,
-        abi,
-        functionName: 'setLevel',
-        args,
-        chain: null,
-      });
+      const call = { address: guardAddress, abi, functionName: 'setLevel', args } as const;
+      const gas = (await client.estimateContractGas({ ...call, account })) + GAS_HEADROOM;
+      const hash = await wallet.writeContract({ ...call, chain: null, gas });
       receipt = await client.waitForTransactionReceipt({ hash, confirmations, timeout: timeoutMs });
     } catch (error) {
       const wrapped = toOnchainGuardError(error, { operation, url });
@@ -192,15 +209,47 @@ export function createOnchainGuardSink({
     });
   }
 
+  async function beat(): Promise<OnchainGuardHeartbeat> {
+    const operation = `heartbeat() on ${guardAddress}`;
+    let receipt: Awaited<ReturnType<typeof client.waitForTransactionReceipt>>;
+    try {
+      const call = { address: guardAddress, abi, functionName: 'heartbeat' } as const;
+      const gas = (await client.estimateContractGas({ ...call, account })) + GAS_HEADROOM;
+      const hash = await wallet.writeContract({ ...call, chain: null, gas });
+      receipt = await client.waitForTransactionReceipt({ hash, timeout: timeoutMs });
+    } catch (error) {
+      throw toOnchainGuardError(error, { operation, url });
+    }
+    const [event] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'Heartbeat' });
+    if (receipt.status !== 'success' || event === undefined) {
+      throw new OnchainGuardError({
+        code: 'reverted',
+        shortMessage: `${operation} via ${url}: the transaction reverted`,
+        details: receipt.transactionHash,
+      });
+    }
+    const landed: OnchainGuardHeartbeat = {
+      txHash: receipt.transactionHash,
+      blockNumber: receipt.blockNumber,
+      atSeconds: event.args.at,
+      gasUsed: receipt.gasUsed,
+    };
+    log?.({ type: 'heartbeat', ...landed });
+    return landed;
+  }
+
+  // Deliveries and heartbeats run one at a time, in order, so the keeper's nonces do not collide.
   let tail: Promise<unknown> = Promise.resolve();
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = tail.then(task);
+    tail = result.catch(() => {});
+    return result;
+  }
   return {
     name,
     keeper: account.address,
-    deliver(transition) {
-      const result = tail.then(() => apply(transition));
-      tail = result.catch(() => {});
-      return result;
-    },
+    deliver: (transition) => enqueue(() => apply(transition)),
+    heartbeat: () => enqueue(beat),
   };
 }
 
