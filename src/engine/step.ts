@@ -115,8 +115,11 @@ const NO_TRANSITIONS: Transition[] = [];
 export function step(state: EngineState, observation: Observation): StepResult {
   state.observations += 1;
   if (observation.type === 'tick') {
-    const signals: Signal[] = [];
-    const transitions: Transition[] = [];
+    // Most ticks raise nothing: gather into shared scratch arrays and copy only what was raised.
+    const signals = scratchSignals;
+    const transitions = scratchTransitions;
+    signals.length = 0;
+    transitions.length = 0;
     if (observation.chain !== undefined) {
       const chain = state.chains.get(observation.chain);
       if (chain) tickChain(state, chain, observation.observedAtMs, signals, transitions);
@@ -124,7 +127,11 @@ export function step(state: EngineState, observation: Observation): StepResult {
       for (const chain of state.chains.values())
         tickChain(state, chain, observation.observedAtMs, signals, transitions);
     }
-    return { state, signals, transitions };
+    return {
+      state,
+      signals: signals.length === 0 ? NO_SIGNALS : signals.slice(),
+      transitions: transitions.length === 0 ? NO_TRANSITIONS : transitions.slice(),
+    };
   }
   const chain = getChain(state, observation.chain, observation.observedAtMs);
   if (!chain || state.nodesOfChain.get(chain.name)?.has(observation.node) === false) {
@@ -135,7 +142,8 @@ export function step(state: EngineState, observation: Observation): StepResult {
   const node = getOrCreateNode(chain, observation.node, chain.nowMs, observation.location);
   if (observation.client !== undefined && node.client !== observation.client)
     node.client = observation.client;
-  const signals: Signal[] = [];
+  const signals = scratchSignals;
+  signals.length = 0;
   let evaluation = false;
   switch (observation.type) {
     case 'head':
@@ -150,9 +158,14 @@ export function step(state: EngineState, observation: Observation): StepResult {
       break;
   }
   detectOverTime(chain, signals);
-  const transitions = evaluateBreakers(state, chain, signals, evaluation);
-  return { state, signals, transitions };
+  const raised = signals.length === 0 ? NO_SIGNALS : signals.slice();
+  const transitions = evaluateBreakers(state, chain, raised, evaluation);
+  return { state, signals: raised, transitions };
 }
+
+/** Scratch arrays of one step (`step` is synchronous and never re-entered). */
+const scratchSignals: Signal[] = [];
+const scratchTransitions: Transition[] = [];
 
 function getChain(state: EngineState, name: string, nowMs: number): ChainState | undefined {
   const existing = state.chains.get(name);
