@@ -33,6 +33,7 @@ export const OBSERVATION_FIELDS = [
   'message',
   'latencyMs',
   'chainwork',
+  'location',
 ] as const;
 
 const KNOWN_FIELDS: Readonly<Record<string, true>> = Object.freeze(
@@ -51,6 +52,7 @@ const BLOCK_FIELDS = toFieldSet([
   'observedAtMs',
   'latencyMs',
   'chainwork',
+  'location',
 ]);
 const FIELDS_BY_TYPE: Readonly<Record<Observation['type'], Readonly<Record<string, true>>>> = Object.freeze({
   head: BLOCK_FIELDS,
@@ -65,9 +67,20 @@ const FIELDS_BY_TYPE: Readonly<Record<Observation['type'], Readonly<Record<strin
     'epoch',
     'hash',
     'observedAtMs',
+    'location',
   ]),
-  error: toFieldSet(['type', 'chain', 'node', 'client', 'code', 'message', 'observedAtMs', 'latencyMs']),
-  tick: toFieldSet(['type', 'chain', 'observedAtMs']),
+  error: toFieldSet([
+    'type',
+    'chain',
+    'node',
+    'client',
+    'code',
+    'message',
+    'observedAtMs',
+    'latencyMs',
+    'location',
+  ]),
+  tick: toFieldSet(['type', 'chain', 'observedAtMs', 'location']),
 });
 
 const CHECKPOINT_KINDS: Readonly<Record<string, CheckpointKind>> = Object.freeze({
@@ -101,7 +114,18 @@ export function parseObservation(line: string, lineNumber: number): ParseObserva
     return { ok: false, error: { line: lineNumber, message: `not valid JSON (${detail})` } };
   }
   try {
-    return { ok: true, observation: toObservation(value) };
+    const observation = toObservation(value);
+    const location = (value as Record<string, unknown>).location;
+    if (location !== undefined && location !== null) {
+      if (typeof location !== 'string' || location === '' || location.length > 64) {
+        throw new LineError(
+          `field "location" must be a name of 1 to 64 characters, got ${describe(location)}`,
+        );
+      }
+      // Where a watcher observed it (docs/deploy.md); passed through for the engine's locations.
+      (observation as { location?: string }).location = location;
+    }
+    return { ok: true, observation };
   } catch (thrown) {
     if (thrown instanceof LineError)
       return { ok: false, error: { line: lineNumber, message: thrown.message } };

@@ -14,6 +14,13 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * // '{"type":"tick","chain":"bitcoin","observedAtMs":1700000000000}'
  */
 export function toObservationLine(observation: Observation): string {
+  const line = toLineWithoutLocation(observation);
+  // Where it was observed (a watcher's location): optional, last, passed through as it is.
+  const location = (observation as { location?: unknown }).location;
+  return typeof location === 'string' ? `${line.slice(0, -1)},"location":${JSON.stringify(location)}}` : line;
+}
+
+function toLineWithoutLocation(observation: Observation): string {
   switch (observation.type) {
     case 'head':
     case 'block':
