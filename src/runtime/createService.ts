@@ -9,7 +9,7 @@ import type { Sink } from '../sinks/sink.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
 import { type Clock, type Source, systemClock } from '../sources/source.ts';
-import type { ClusterRole, Fence } from '../store/clusterStore.ts';
+import type { Fence } from '../store/clusterStore.ts';
 import type { Store } from '../store/store.ts';
 import {
   type ClusterMember,
@@ -17,6 +17,7 @@ import {
   createClusterMember,
 } from './cluster/createClusterMember.ts';
 import { createInboxWriter, type InboxWriter } from './cluster/createInboxWriter.ts';
+import { toClusterStatus } from './cluster/toClusterStatus.ts';
 import { createCommands } from './createCommands.ts';
 import {
   type CommitLoopCounters,
@@ -27,7 +28,7 @@ import {
 import { createOutboxDispatcher } from './createOutboxDispatcher.ts';
 import { recoverFromStore } from './recoverFromStore.ts';
 import { ServiceError } from './serviceError.ts';
-import type { ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
+import type { ClusterPosition, ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
 import { decodeGraph } from './snapshot/decodeGraph.ts';
 import { encodeGraph } from './snapshot/encodeGraph.ts';
 import { toEngineConfigHash } from './snapshot/toEngineConfigHash.ts';
@@ -96,14 +97,6 @@ export type CreateServiceParameters = {
   cluster?: ClusterOptions;
 };
 
-/** Where a service stands in its cluster (`/healthz`). A service without a cluster is `leader`. */
-export type ClusterPosition = {
-  role: ClusterRole;
-  instance: string | null;
-  epoch: number | null;
-  location: string | null;
-};
-
 export type ServiceStats = {
   /** Events replayed from the store at start (after the snapshot), and how long recovery took. */
   replayedEvents: number;
@@ -151,7 +144,6 @@ export type Service = ServiceView & {
   /** Resolves once everything taken is committed and no sink has a pending action (tests). */
   drained(): Promise<void>;
   stats(): ServiceStats;
-  /** Its role, instance, epoch and location. */
   clusterPosition(): ClusterPosition;
 };
 
@@ -552,6 +544,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       await outbox.drained();
     },
     stats: () => ({ ...counters }),
+    clusterStatus: () => toClusterStatus(store),
     clusterPosition: () => ({
       role: member?.role() ?? 'leader',
       instance: clusterOptions?.instance ?? null,
