@@ -100,7 +100,10 @@ export type ChainState = {
   nodes: Map<string, NodeView>;
   /** Nodes the config lists for this chain (0 when it lists none): they count before they speak. */
   configuredNodes: number;
-  /** The watcher locations seen on this chain, in order of appearance. */
+  /**
+   * The places this chain is seen from, in order of appearance: each watcher location, and `''`
+   * for the guard's own nodes (observations without a location).
+   */
   locations: string[];
   /** Whether the canonical branch holds the quorum, and the weights behind it. */
   quorum: Quorum;
@@ -198,13 +201,18 @@ export function getOrCreateNode(
       latencyOutlier: false,
       propagationOutlier: false,
     };
-    if (location !== undefined) {
-      node.location = location;
-      if (!chain.locations.includes(location)) chain.locations.push(location);
-    }
+    if (location !== undefined) node.location = location;
+    // The guard's own nodes (no location) are one more place among the watchers' locations.
+    const place = toPlace(node);
+    if (!chain.locations.includes(place)) chain.locations.push(place);
     chain.nodes.set(name, node);
   }
   return node;
+}
+
+/** The place a node view is seen from: its watcher location, or `''` for the guard's own. */
+export function toPlace(node: NodeView): string {
+  return node.location ?? '';
 }
 
 export function toBlockRef(block: { number: bigint; hash: Hash }): BlockRef {
@@ -531,10 +539,9 @@ export function measureQuorum(chain: ChainState): Quorum {
     if (relation) {
       supportWeight += node.weight;
       supportNodes += 1;
-      if (node.location !== undefined && !supportLocations.includes(node.location))
-        supportLocations.push(node.location);
-    } else if (node.location !== undefined && !opposeLocations.includes(node.location)) {
-      opposeLocations.push(node.location);
+      if (!supportLocations.includes(toPlace(node))) supportLocations.push(toPlace(node));
+    } else if (!opposeLocations.includes(toPlace(node))) {
+      opposeLocations.push(toPlace(node));
     }
   }
   const verified = chain.params.pow !== undefined && chain.canonical?.chainwork !== undefined;

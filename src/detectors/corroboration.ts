@@ -7,6 +7,7 @@ import {
   isHealthy,
   isSeenWidely,
   type NodeView,
+  toPlace,
 } from '../core/chainView.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -43,7 +44,7 @@ export function toBackers(nodes: Iterable<NodeView>): Backers {
   const locations: string[] = [];
   for (const node of nodes) {
     count += 1;
-    if (node.location !== undefined && !locations.includes(node.location)) locations.push(node.location);
+    if (!locations.includes(toPlace(node))) locations.push(toPlace(node));
   }
   return { nodes: count, locations: locations.length };
 }

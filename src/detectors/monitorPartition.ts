@@ -1,4 +1,4 @@
-import { type ChainState, isHealthy, isSeenWidely } from '../core/chainView.ts';
+import { type ChainState, isHealthy, isSeenWidely, toPlace } from '../core/chainView.ts';
 import type { MonitorPartitionSignal, Signal } from '../core/signal.ts';
 import { toLivenessThresholds } from '../core/toLivenessThresholds.ts';
 import { clearCondition, raiseCondition } from './conditions.ts';
@@ -19,7 +19,7 @@ export function detectMonitorPartition(chain: ChainState, signals: Signal[]): vo
   for (const location of locations) {
     let progress = false;
     for (const node of chain.nodes.values()) {
-      if (node.location !== location) continue;
+      if (toPlace(node) !== location) continue;
       if (isHealthy(chain, node) && node.head && chain.nowMs - node.headChangedAtMs < warningMs) {
         progress = true;
         break;
@@ -42,7 +42,7 @@ export function detectMonitorPartition(chain: ChainState, signals: Signal[]): vo
       location,
       healthyLocations: locations.length - stalled.length,
       locations: locations.length,
-      message: `watchers at ${location} see no progress on ${chain.name} (nodes unreachable or frozen) while ${locations.length - stalled.length} of ${locations.length} locations see it advance: the guard's own network, not the chain`,
+      message: `${location === '' ? "the guard's own nodes" : `watchers at ${location}`} see no progress on ${chain.name} (nodes unreachable or frozen) while ${locations.length - stalled.length} of ${locations.length} locations see it advance: the guard's own network, not the chain`,
       monitorPartition: true,
     };
     const raised = raiseCondition(chain, key, signal);

@@ -264,13 +264,24 @@ const limitQuery = (name: string, fallback: number, max: number) =>
  * `GET /openapi.json` is the OpenAPI 3.1 document generated from them. Every route may also answer
  * `429 rate_limited` and `500 internal`.
  */
+const ClusterRole = z.enum(['leader', 'follower', 'watcher']);
+
 export const API_ROUTES = {
   healthz: createRoute({
     method: 'get',
     path: '/healthz',
     summary: 'Liveness',
     responses: {
-      200: json(z.strictObject({ status: z.literal('ok') }), 'the process serves requests'),
+      200: json(
+        z.strictObject({
+          status: z.literal('ok'),
+          role: ClusterRole,
+          instance: z.string().nullable(),
+          epoch: z.number().int().nullable(),
+          location: z.string().nullable(),
+        }),
+        'the process serves requests, and its place in the cluster (`leader` with nulls for a lone guard)',
+      ),
       ...toErrorResponses([]),
     },
   }),
@@ -356,6 +367,47 @@ export const API_ROUTES = {
     responses: {
       200: json(z.strictObject({ nodes: z.array(NodeSummary) }), 'the nodes'),
       ...toErrorResponses([]),
+    },
+  }),
+  cluster: createRoute({
+    method: 'get',
+    path: '/api/cluster',
+    summary: 'The cluster: the lease (leader, epoch, age), the members and the locations of the watchers',
+    responses: {
+      200: json(
+        z.strictObject({
+          clustered: z.boolean(),
+          lease: z
+            .strictObject({
+              holder: z.string().nullable(),
+              epoch: z.number().int(),
+              valid: z.boolean(),
+              ageMs: z.number().nullable(),
+              expiresInMs: z.number().nullable(),
+            })
+            .nullable(),
+          instances: z.array(
+            z.strictObject({
+              instance: z.string(),
+              role: ClusterRole,
+              location: z.string().nullable(),
+              epoch: z.number().int().nullable(),
+              ageMs: z.number(),
+            }),
+          ),
+          locations: z.array(
+            z.strictObject({
+              location: z.string(),
+              instances: z.array(z.string()),
+              observations: z.number().int(),
+              lastObservedAtMs: z.number(),
+              lastStoredAgeMs: z.number(),
+            }),
+          ),
+        }),
+        'the cluster as the store sees it',
+      ),
+      ...toErrorResponses(['not_ready']),
     },
   }),
   signals: createRoute({

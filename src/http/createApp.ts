@@ -146,7 +146,23 @@ export function createApp(parameters: CreateAppParameters): App {
     );
   }
 
-  app.get(path('healthz'), (c) => json(c, { status: 'ok' }));
+  app.get(path('healthz'), (c) =>
+    json(c, {
+      status: 'ok',
+      ...(view.clusterPosition?.() ?? { role: 'leader', instance: null, epoch: null, location: null }),
+    }),
+  );
+  app.get(path('cluster'), async (c) => {
+    if (view.clusterStatus === undefined)
+      return json(c, { clustered: false, lease: null, instances: [], locations: [] });
+    try {
+      return json(c, await view.clusterStatus());
+    } catch (error) {
+      throw new HttpError('not_ready', `the store cannot be read: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
   app.get(path('readyz'), (c) => {
     if (!view.ready()) {
       throw new HttpError(

@@ -43,14 +43,20 @@ export type CreateCommitLoopParameters = {
   configHash: string;
   /** True once the service stops: a failed write is then dropped rather than retried. */
   isStopping: () => boolean;
-  /** Called after each commit with what it stored, in order. */
-  onCommitted: (entries: readonly EventEntry[]) => void;
+  /** Called after each commit with what it stored, in order, and the seq of its last event. */
+  onCommitted: (entries: readonly EventEntry[], lastSeq: number) => void;
+  /** A commit was refused by the fence (`store_fenced`: a cluster member that is no longer the
+   * leader). What waits is dropped: the new leader decides from the stored log. */
+  onFenced?: (error: Error) => void;
 };
 
 export type CommitLoop = {
   /** Steps `event` on the live state and queues it for the next commit; returns its transitions
    * (keys prefixed with the store id). Throws what the reducer throws. */
-  take(event: EventRecord): readonly Transition[];
+  take(event: EventRecord, inboxSeq?: number): readonly Transition[];
+  /** Drops every input not committed yet (a leader that steps down); the live state is the
+   * caller's to reset. */
+  discard(error: Error): void;
   /** Resolves once everything taken so far is committed; rejects with `store_unavailable`. */
   flush(options?: { timeoutMs?: number }): Promise<void>;
   /** Waits for the write loop to end, however long the store takes. */
@@ -120,6 +126,7 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
 
   const writeLoop = async (): Promise<void> => {
     let delayMs = 100;
+    let lastSeq = 0;
     while (pending.length > 0) {
       const batch = pending.slice(0, WRITE_BATCH);
       const snapshot = snapshotFor(batch);
@@ -130,8 +137,23 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
           nowMs: Date.now(),
         };
         if (snapshot) append.snapshot = snapshot;
-        await store.appendEvents(append);
+        lastSeq = (await store.appendEvents(append)).at(-1) ?? lastSeq;
       } catch (error) {
+        if ((error as { code?: string }).code === 'store_fenced') {
+          counters.storeWriteFailures += 1;
+          log({
+            level: 'warn',
+            code: 'store_fenced',
+            message: `${pending.length} events not stored and dropped: ${(error as Error).message}`,
+            events: pending.length,
+          });
+          pending = [];
+          counters.pendingEvents = 0;
+          storeFailure = undefined;
+          settleWaiters(new ServiceError('not_leader', `not stored: ${(error as Error).message}`));
+          parameters.onFenced?.(error as Error);
+          continue;
+        }
         counters.storeWriteFailures += 1;
         storeFailure ??= { sinceMs: Date.now(), message: (error as Error).message };
         const lost = parameters.isStopping();
@@ -175,7 +197,8 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
       } else {
         eventsSinceSnapshot += batch.length;
       }
-      pending = pending.slice(batch.length);
+      // A step-down may have dropped what waited (and new inputs may follow): drop the batch only.
+      if (pending[0] === batch[0]) pending = pending.slice(batch.length);
       counters.pendingEvents = pending.length;
       counters.committedEvents += batch.length;
       committedCount += batch.length;
@@ -187,13 +210,21 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
         }
       }
       settleWaiters();
-      parameters.onCommitted(batch);
+      parameters.onCommitted(batch, lastSeq);
     }
     writing = undefined;
   };
 
   return {
-    take(event) {
+    discard(error) {
+      // The batch being written, if any, still commits or fails on its own.
+      pending = [];
+      counters.pendingEvents = 0;
+      storeFailure = undefined;
+      settleWaiters(error);
+    },
+
+    take(event, inboxSeq) {
       let out: ReturnType<typeof applyEvent>;
       try {
         out = applyEvent(engines.live, event);
@@ -205,7 +236,11 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
         return [];
       }
       const transitions = toStoreTransitions(store.id, out.transitions);
-      pending.push({ event, signals: out.signals, transitions });
+      pending.push(
+        inboxSeq === undefined
+          ? { event, signals: out.signals, transitions }
+          : { event, signals: out.signals, transitions, inboxSeq },
+      );
       takenCount += 1;
       counters.pendingEvents = pending.length;
       writing ??= writeLoop();

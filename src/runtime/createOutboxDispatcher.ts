@@ -1,4 +1,4 @@
-import type { Sink } from '../sinks/sink.ts';
+import type { DeliveryContext, Sink } from '../sinks/sink.ts';
 import type { OutboxAction, Store } from '../store/store.ts';
 import type { RetryPolicy, ServiceLogEntry } from './createService.ts';
 
@@ -10,11 +10,20 @@ export type CreateOutboxDispatcherParameters = {
   counters: { deliveries: number; failedAttempts: number };
   /** Whether the dispatchers go on (false once the service stops). */
   isRunning: () => boolean;
+  /** Whether a delivery may go out now (a cluster leader whose lease is fresh); when false the
+   * dispatchers wait. Default always. */
+  canDeliver?: () => boolean;
+  /** Who delivers (a cluster leader and its epoch), passed to each sink. */
+  deliveryContext?: () => DeliveryContext | undefined;
+  /** A mark was refused by the fence (`store_fenced`): this instance is no longer the leader. */
+  onFenced?: (error: Error) => void;
 };
 
 export type OutboxDispatcher = {
-  /** Starts one dispatcher per sink. */
+  /** Starts one dispatcher per sink (again after {@link OutboxDispatcher.pause}). */
   start(): void;
+  /** Ends the dispatchers started so far (a leader that steps down); `start` begins new ones. */
+  pause(): void;
   /** Wakes every dispatcher (new actions were committed, or the service stops). */
   wake(): void;
   /** Resolves once the dispatchers have ended (after `isRunning` turned false and `wake`). */
@@ -40,6 +49,7 @@ export function createOutboxDispatcher(parameters: CreateOutboxDispatcherParamet
     random: parameters.retry.random ?? Math.random,
   };
   const running: Array<Promise<void>> = [];
+  let generation = 0;
   const wakers = new Set<() => void>();
   const drainWaiters = new Set<() => void>();
 
@@ -69,6 +79,15 @@ export function createOutboxDispatcher(parameters: CreateOutboxDispatcherParamet
         await mark();
         return;
       } catch (error) {
+        if ((error as { code?: string }).code === 'store_fenced') {
+          log({
+            level: 'warn',
+            code: 'store_fenced',
+            message: `${sink.name}: ${what}: ${(error as Error).message}`,
+          });
+          parameters.onFenced?.(error as Error);
+          return;
+        }
         const giveUp = !parameters.isRunning();
         log({
           level: 'error',
@@ -86,7 +105,10 @@ export function createOutboxDispatcher(parameters: CreateOutboxDispatcherParamet
   const attempt = async (sink: Sink, action: OutboxAction): Promise<void> => {
     const key = action.transition.idempotencyKey;
     try {
-      await sink.deliver(action.transition);
+      const context = parameters.deliveryContext?.();
+      await (context === undefined
+        ? sink.deliver(action.transition)
+        : sink.deliver(action.transition, context));
     } catch (error) {
       counters.failedAttempts += 1;
       const attempts = action.attempts + 1;
@@ -110,8 +132,12 @@ export function createOutboxDispatcher(parameters: CreateOutboxDispatcherParamet
     await persist(sink, `delivered ${key}`, () => store.markDelivered(action.id, Date.now()));
   };
 
-  const dispatch = async (sink: Sink): Promise<void> => {
-    while (parameters.isRunning()) {
+  const dispatch = async (sink: Sink, mine: number): Promise<void> => {
+    while (parameters.isRunning() && mine === generation) {
+      if (parameters.canDeliver?.() === false) {
+        await wait(100);
+        continue;
+      }
       let heads: OutboxAction[];
       try {
         heads = await store.headActions(sink.name);
@@ -133,13 +159,19 @@ export function createOutboxDispatcher(parameters: CreateOutboxDispatcherParamet
         await wait(Math.min(next - now, 60_000));
         continue;
       }
+      if (mine !== generation || parameters.canDeliver?.() === false) continue;
       await Promise.all(due.map((action) => attempt(sink, action)));
     }
   };
 
   return {
     start() {
-      for (const sink of sinks) running.push(dispatch(sink));
+      generation += 1;
+      for (const sink of sinks) running.push(dispatch(sink, generation));
+    },
+    pause() {
+      generation += 1;
+      for (const wake of [...wakers]) wake();
     },
     wake() {
       for (const wake of [...wakers]) wake();

@@ -2,13 +2,22 @@ import type { Level, Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 import { toPrintable } from '../core/toPrintable.ts';
+import { applyEvent } from '../engine/applyEvent.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { createEngineState } from '../engine/step.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
 import { type Clock, type Source, systemClock } from '../sources/source.ts';
+import type { Fence } from '../store/clusterStore.ts';
 import type { Store } from '../store/store.ts';
+import {
+  type ClusterMember,
+  type ClusterOptions,
+  createClusterMember,
+} from './cluster/createClusterMember.ts';
+import { createInboxWriter, type InboxWriter } from './cluster/createInboxWriter.ts';
+import { toClusterStatus } from './cluster/toClusterStatus.ts';
 import { createCommands } from './createCommands.ts';
 import {
   type CommitLoopCounters,
@@ -19,10 +28,14 @@ import {
 import { createOutboxDispatcher } from './createOutboxDispatcher.ts';
 import { recoverFromStore } from './recoverFromStore.ts';
 import { ServiceError } from './serviceError.ts';
-import type { ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
+import type { ClusterPosition, ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
+import { decodeGraph } from './snapshot/decodeGraph.ts';
+import { encodeGraph } from './snapshot/encodeGraph.ts';
 import { toEngineConfigHash } from './snapshot/toEngineConfigHash.ts';
 import { toEngineSnapshot } from './snapshot/toEngineSnapshot.ts';
+import { toStoreTransitions } from './toStoreTransitions.ts';
 
+export type { ClusterOptions } from './cluster/createClusterMember.ts';
 export type { SnapshotPolicy } from './createCommitLoop.ts';
 
 /** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
@@ -78,6 +91,10 @@ export type CreateServiceParameters = {
   /** Engine snapshots written with the commits (default every 10000 events or 60 s), or `false`
    * for none: a restart then replays the whole log. */
   snapshots?: SnapshotPolicy | false;
+  /** A member of a cluster of guards on the store (PostgreSQL opened with its `instance`):
+   * docs/deploy.md. Without it, or on a store without `cluster` (SQLite, memory), the service is
+   * the one guard of its store, always the leader. */
+  cluster?: ClusterOptions;
 };
 
 export type ServiceStats = {
@@ -127,6 +144,7 @@ export type Service = ServiceView & {
   /** Resolves once everything taken is committed and no sink has a pending action (tests). */
   drained(): Promise<void>;
   stats(): ServiceStats;
+  clusterPosition(): ClusterPosition;
 };
 
 export type ExternalConditionInput = {
@@ -207,6 +225,16 @@ export function createService(parameters: CreateServiceParameters): Service {
     maxPendingEvents,
   };
   let phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  // Cluster: the member's loop, a watcher's inbox writer, the last event applied to the committed
+  // state, and the last inbox row taken.
+  const clusterStore = parameters.cluster === undefined ? undefined : store.cluster;
+  const clusterOptions = clusterStore === undefined ? undefined : parameters.cluster;
+  const location = clusterOptions?.location;
+  let member: ClusterMember | undefined;
+  let inbox: InboxWriter | undefined;
+  let appliedSeq = 0;
+  let inboxCursor = 0;
+  const isLeader = () => member === undefined || member.role() === 'leader';
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const remember = <T>(list: T[], item: T) => {
@@ -230,6 +258,14 @@ export function createService(parameters: CreateServiceParameters): Service {
     log,
     counters,
     isRunning: () => phase === 'running' || phase === 'starting',
+    canDeliver: () => member === undefined || member.canAct(),
+    deliveryContext: () => {
+      const epoch = member?.epoch();
+      return clusterOptions === undefined || epoch === undefined
+        ? undefined
+        : { instance: clusterOptions.instance, epoch };
+    },
+    onFenced: (error) => member?.stepDown(`a write was refused by the fence: ${error.message}`),
   });
   const commits = createCommitLoop({
     store,
@@ -242,7 +278,9 @@ export function createService(parameters: CreateServiceParameters): Service {
     snapshots,
     configHash,
     isStopping: () => phase === 'stopping' || phase === 'stopped',
-    onCommitted(entries) {
+    onFenced: (error) => member?.stepDown(`a write was refused by the fence: ${error.message}`),
+    onCommitted(entries, lastSeq) {
+      if (lastSeq > appliedSeq) appliedSeq = lastSeq;
       let transitions = 0;
       for (const entry of entries) {
         for (const signal of entry.signals) {
@@ -277,6 +315,12 @@ export function createService(parameters: CreateServiceParameters): Service {
     // be stored is refused at once rather than applied and answered late.
     assertTakes() {
       if (phase !== 'running') throw new ServiceError('not_started', 'the service is not running');
+      if (!isLeader()) {
+        throw new ServiceError(
+          'not_leader',
+          `this instance is ${member?.role()}, not the leader: send commands to the leader (GET /api/cluster)`,
+        );
+      }
       if (commits.failure() || commits.isFull()) {
         throw new ServiceError(
           'store_unavailable',
@@ -288,6 +332,12 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const push = (observation: Observation): void => {
     if (phase !== 'running') return;
+    if (inbox !== undefined) {
+      inbox.push(observation);
+      return;
+    }
+    if (!isLeader()) return;
+    if (location !== undefined && observation.type !== 'tick') observation = { ...observation, location };
     if (commits.isFull()) {
       commits.dropObservation();
       return;
@@ -311,24 +361,137 @@ export function createService(parameters: CreateServiceParameters): Service {
     }
   };
 
+  /** Follower: the events stored after those the committed state has, through the reducer. */
+  const catchUp = async () => {
+    for await (const batch of store.readEvents({ afterSeq: appliedSeq })) {
+      for (const stored of batch) {
+        if (stored.seq <= appliedSeq) continue;
+        appliedSeq = stored.seq;
+        let out: ReturnType<typeof applyEvent>;
+        try {
+          out = applyEvent(engines.committed, stored);
+        } catch (error) {
+          log({
+            level: 'warn',
+            code: 'replay_event_skipped',
+            message: (error as Error).message,
+            seq: stored.seq,
+          });
+          continue;
+        }
+        counters.replayedEvents += 1;
+        for (const signal of out.signals) {
+          remember(recentSignals, signal);
+          publish({ type: 'signal', signal });
+        }
+        for (const transition of toStoreTransitions(store.id, out.transitions)) {
+          remember(recentTransitions, transition);
+          publish({ type: 'transition', transition });
+        }
+      }
+    }
+  };
+
+  /** The lease is ours: the log to its end, the fence, a live state from the committed one, the
+   * outbox (with every stored transition enqueued for every sink), the inbox from where it stands. */
+  const lead = async (fence: Fence) => {
+    await catchUp();
+    clusterStore?.setFence(fence, appliedSeq);
+    engines.live = decodeGraph(encodeGraph(engines.committed)) as typeof engines.live;
+    inboxCursor = (await clusterStore?.lastInboxSeqTaken()) ?? 0;
+    if (sinkNames.length > 0) {
+      const stored = await store.listTransitions();
+      if (stored.length > 0)
+        await store.enqueueTransitions({ transitions: stored, sinks: sinkNames, nowMs: Date.now() });
+    }
+    commits.resetSnapshotClock(0);
+    outbox.start();
+  };
+
+  const stepDown = (reason: string) => {
+    clusterStore?.setFence(undefined);
+    outbox.pause();
+    commits.discard(new ServiceError('not_leader', `not stored: ${reason}`));
+  };
+
+  /** Leader: observations of the watchers (and of other members) from the inbox, in order. */
+  const takeInbox = async () => {
+    if (clusterStore === undefined || commits.isFull()) return;
+    const rows = await clusterStore.readInbox(inboxCursor, 1000);
+    for (const row of rows) {
+      if (member?.role() !== 'leader') return;
+      inboxCursor = row.seq;
+      const parsed = parseObservation(row.line, row.seq);
+      if (!parsed.ok) {
+        log({
+          level: 'warn',
+          code: 'observation_dropped',
+          message: `inbox ${row.seq}: ${parsed.error.message}`,
+        });
+        continue;
+      }
+      // A watcher's observation carries the location it was seen from (the engine's locations).
+      const observation =
+        row.location !== null && parsed.observation.type !== 'tick'
+          ? { ...parsed.observation, location: row.location }
+          : parsed.observation;
+      try {
+        commits.take({ type: 'observation', observation }, row.seq);
+      } catch (error) {
+        log({ level: 'error', code: 'step_failed', message: (error as Error).message });
+      }
+    }
+  };
+
   const start = async () => {
     const startedMs = performance.now();
+    if (clusterStore !== undefined && clusterOptions !== undefined) {
+      const leaseMs = clusterOptions.leaseMs ?? 5000;
+      const role = clusterOptions.role ?? 'replica';
+      member = createClusterMember({
+        cluster: clusterStore,
+        instance: clusterOptions.instance,
+        role,
+        location,
+        leaseMs,
+        pollMs: clusterOptions.pollMs ?? Math.min(250, Math.max(10, Math.floor(leaseMs / 5))),
+        log,
+        catchUp,
+        lead,
+        stepDown,
+        leaderTick: takeInbox,
+      });
+      clusterStore.setFence(undefined);
+      if (role === 'watcher') {
+        inbox = createInboxWriter({
+          cluster: clusterStore,
+          instance: clusterOptions.instance,
+          location,
+          spoolDir: clusterOptions.spoolDir ?? './.watcher-spool',
+          log,
+        });
+        await inbox.start();
+        return;
+      }
+    }
     const recovered = await recoverFromStore({
       store,
       engines,
       configHash,
-      sinkNames,
+      // A cluster member writes only as leader: it enqueues the stored transitions when it leads.
+      sinkNames: member === undefined ? sinkNames : [],
       batchSize: parameters.replayBatchSize ?? 10_000,
       historyLimit,
       useSnapshots: snapshots !== false,
       log,
     });
+    appliedSeq = recovered.lastSeq;
     recentSignals = recovered.recentSignals;
     recentTransitions = recovered.recentTransitions;
     counters.snapshotSeq = recovered.snapshotSeq;
     counters.replayedEvents = recovered.replayedEvents;
     commits.resetSnapshotClock(recovered.replayedEvents);
-    if (snapshots !== false && recovered.replayedEvents >= snapshots.everyEvents) {
+    if (member === undefined && snapshots !== false && recovered.replayedEvents >= snapshots.everyEvents) {
       // A long tail was replayed: a snapshot now spares the next start from it.
       try {
         const snapshot = toEngineSnapshot(engines.live, { configHash, atMs: Date.now() });
@@ -386,6 +549,13 @@ export function createService(parameters: CreateServiceParameters): Service {
       await outbox.drained();
     },
     stats: () => ({ ...counters }),
+    clusterStatus: () => toClusterStatus(store),
+    clusterPosition: () => ({
+      role: member?.role() ?? 'leader',
+      instance: clusterOptions?.instance ?? null,
+      epoch: member === undefined ? null : (member.epoch() ?? null),
+      location: location ?? null,
+    }),
     async start() {
       if (phase !== 'new') throw new ServiceError('already_started', 'start() may be called once');
       phase = 'starting';
@@ -395,8 +565,9 @@ export function createService(parameters: CreateServiceParameters): Service {
         phase = 'stopped';
         throw error;
       }
-      outbox.start();
+      if (member === undefined) outbox.start();
       phase = 'running';
+      member?.start();
       await Promise.all(parameters.sources.map((source) => source.start(push)));
       const tickMs = parameters.tickIntervalMs ?? 1000;
       if (tickMs > 0) {
@@ -415,7 +586,9 @@ export function createService(parameters: CreateServiceParameters): Service {
           log({ level: 'warn', code: 'source_stop_failed', message: String(result.reason) });
         }
       }
+      await inbox?.stop();
       await commits.writesDone();
+      await member?.stop();
       commits.abandonWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
       outbox.wake();
       await outbox.stopped();

@@ -10,7 +10,12 @@ import type { Clock, Source } from '../sources/source.ts';
 import { openStore } from '../store/openStore.ts';
 import type { Store } from '../store/store.ts';
 import { type StoreTarget, toStoreDisplay } from '../store/toStoreTarget.ts';
-import { type CreateServiceParameters, createService, type Service } from './createService.ts';
+import {
+  type ClusterOptions,
+  type CreateServiceParameters,
+  createService,
+  type Service,
+} from './createService.ts';
 import { createSources } from './createSources.ts';
 import { createStateProofBook, type StateProofBook } from './createStateProofBook.ts';
 import { createStateProofSources } from './createStateProofSources.ts';
@@ -31,6 +36,9 @@ export type CreateServiceFromConfigParameters = {
   /** The service's log; it also receives the on-chain keeper's entries. */
   log?: CreateServiceParameters['log'];
   onObservation?: CreateServiceParameters['onObservation'];
+  /** Run as a member of a cluster on a PostgreSQL store (ignored for SQLite and memory, where the
+   * one guard is always the leader). */
+  cluster?: ClusterOptions;
 };
 
 export type CreateServiceFromConfigReturnType = {
@@ -97,7 +105,8 @@ export async function createServiceFromConfig(
     if (sink.timeoutMs !== undefined) webhook.timeoutMs = sink.timeoutMs;
     return createWebhookSink(webhook);
   });
-  const store = await openStore(target);
+  const clustered = target.kind === 'postgres' ? parameters.cluster : undefined;
+  const store = await openStore(target, clustered === undefined ? {} : { instance: clustered.instance });
   const stateProofs = createStateProofBook(parameters.sources ? {} : config.stateProofs);
   const sources = parameters.sources ?? [
     ...Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes)),
@@ -121,6 +130,7 @@ export async function createServiceFromConfig(
   if (parameters.tickIntervalMs !== undefined) serviceParameters.tickIntervalMs = parameters.tickIntervalMs;
   if (parameters.log !== undefined) serviceParameters.log = parameters.log;
   if (parameters.onObservation !== undefined) serviceParameters.onObservation = parameters.onObservation;
+  if (clustered !== undefined) serviceParameters.cluster = clustered;
   try {
     service = createService(serviceParameters);
   } catch (error) {

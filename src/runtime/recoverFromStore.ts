@@ -28,6 +28,8 @@ export type RecoverFromStoreReturnType = {
   snapshotSeq: number;
   /** Events replayed after it. */
   replayedEvents: number;
+  /** Sequence number of the last event the engine states have applied. */
+  lastSeq: number;
   recentSignals: Signal[];
   recentTransitions: Transition[];
 };
@@ -56,9 +58,11 @@ export async function recoverFromStore(
     }
   }
   let replayedEvents = 0;
+  let lastSeq = snapshotSeq;
   for await (const batch of store.readEvents({ afterSeq: snapshotSeq, batchSize: parameters.batchSize })) {
     const transitions: Transition[] = [];
     for (const stored of batch) {
+      lastSeq = stored.seq;
       let out: ReturnType<typeof applyEvent>;
       try {
         out = applyEvent(engines.live, stored);
@@ -102,7 +106,7 @@ export async function recoverFromStore(
   const limit = parameters.historyLimit;
   const recentSignals = (await store.listSignals({ limit })).map((s) => s.signal);
   const recentTransitions = await store.listTransitions({ limit });
-  return { snapshotSeq, replayedEvents, recentSignals, recentTransitions };
+  return { snapshotSeq, replayedEvents, lastSeq, recentSignals, recentTransitions };
 }
 
 async function restoreSnapshot(

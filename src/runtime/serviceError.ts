@@ -6,13 +6,16 @@
  * - `duplicate_sink`: two sinks have the same name (the outbox key).
  * - `store_unavailable`: the store cannot write (disk full, I/O error): a command is refused, or was
  *   not stored within the service's `commitTimeoutMs`.
+ * - `not_leader`: a cluster member that is not the leader (a follower, a watcher, or a leader that
+ *   was fenced out) was given a command: send it to the leader (`GET /api/cluster`).
  */
 export type ServiceErrorCode =
   | 'unknown_breaker'
   | 'not_started'
   | 'already_started'
   | 'duplicate_sink'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'not_leader';
 
 /** An error of the durable guard's commands; the HTTP layer maps `code` to a status. */
 export class ServiceError extends Error {

@@ -1,6 +1,16 @@
 import type { Level, Transition } from '../breaker/levels.ts';
 import type { Signal } from '../core/signal.ts';
 import type { EngineState } from '../engine/step.ts';
+import type { ClusterRole } from '../store/clusterStore.ts';
+import type { ClusterStatus } from './cluster/toClusterStatus.ts';
+
+/** Where a service stands in its cluster (`/healthz`). A service without a cluster is `leader`. */
+export type ClusterPosition = {
+  role: ClusterRole;
+  instance: string | null;
+  epoch: number | null;
+  location: string | null;
+};
 
 /** One event of the live stream. */
 export type ServiceEvent =
@@ -50,4 +60,8 @@ export type ServiceView = {
    * where nothing is stored. The API awaits it before it answers a command. Rejects (`code`
    * `store_unavailable`) when that takes longer than the service's bound. */
   flush?(): Promise<void>;
+  /** Its role, instance, epoch and location; absent: a lone guard (`leader`). */
+  clusterPosition?(): ClusterPosition;
+  /** The cluster as the store sees it; absent: no store. */
+  clusterStatus?(): Promise<ClusterStatus>;
 };

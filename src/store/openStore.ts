@@ -8,6 +8,8 @@ export type OpenStoreOptions = {
   retainEvents?: number;
   /** For `postgres`: read only, without the lock (`store status` beside a running guard). */
   readOnly?: boolean;
+  /** For `postgres`: open as this member of a cluster of guards (fenced writes; docs/deploy.md). */
+  instance?: string;
 };
 
 /**
@@ -20,7 +22,11 @@ export async function openStore(target: StoreTarget, options: OpenStoreOptions =
       return openSqliteStore({ dataDir: target.dataDir });
     case 'postgres': {
       const { openPostgresStore } = await import('./postgres/openPostgresStore.ts');
-      return openPostgresStore({ url: target.url, readOnly: options.readOnly === true });
+      return openPostgresStore({
+        url: target.url,
+        readOnly: options.readOnly === true,
+        ...(options.instance === undefined ? {} : { instance: options.instance }),
+      });
     }
     case 'memory':
       return openMemoryStore(

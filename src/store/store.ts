@@ -1,6 +1,7 @@
 import type { Level, Transition } from '../breaker/levels.ts';
 import type { Signal } from '../core/signal.ts';
 import type { EngineEvent } from '../engine/command.ts';
+import type { ClusterStore } from './clusterStore.ts';
 
 /**
  * The storage port of the durable guard. One adapter per database (`sqlite/`, `postgres/`, and
@@ -59,6 +60,9 @@ export type EventEntry = {
   event: EventRecord;
   signals: readonly Signal[];
   transitions: readonly Transition[];
+  /** The inbox row the event was taken from (a watcher's observation; PostgreSQL only): stored
+   * with it, so that the inbox is taken once. */
+  inboxSeq?: number;
 };
 
 export type AppendEventsParameters = {
@@ -126,6 +130,9 @@ export type Store = {
    * (`<storeId>:<breaker>:<seq>:<from>><to>`), so two data directories never share a key.
    */
   readonly id: string;
+  /** The lease, instances and watchers' inbox of a cluster (PostgreSQL only; absent: one guard,
+   * always the leader). */
+  readonly cluster?: ClusterStore;
   /** Appends events with their signals, transitions and outbox rows in one transaction, in order.
    * Returns the sequence number of each event. */
   appendEvents(parameters: AppendEventsParameters): Promise<number[]>;

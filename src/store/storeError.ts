@@ -12,6 +12,8 @@ import { CodedError } from '../core/codedError.ts';
  *   (PostgreSQL down, restarting, or a network fault); the service retries.
  * - `store_auth_failed`: the database server refused the user or password.
  * - `store_closed`: the store was used after `close()`.
+ * - `store_fenced`: a write of a cluster member that is not (or no longer) the leader: the lease
+ *   names another instance or epoch. The writer steps down.
  */
 export const STORE_ERROR_CODES = [
   'store_open_failed',
@@ -24,6 +26,7 @@ export const STORE_ERROR_CODES = [
   'store_unreachable',
   'store_auth_failed',
   'store_closed',
+  'store_fenced',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

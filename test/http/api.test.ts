@@ -81,8 +81,70 @@ describe('http api', () => {
     const { app } = await setup();
     const res = await app.request('/healthz');
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ok' });
+    assert.deepEqual(await res.json(), {
+      status: 'ok',
+      role: 'leader',
+      instance: null,
+      epoch: null,
+      location: null,
+    });
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  test('behavior: /healthz and /api/cluster of a cluster member', async () => {
+    const given = await createTestService();
+    given.view.clusterPosition = () => ({
+      role: 'follower',
+      instance: 'guard-b',
+      epoch: null,
+      location: 'eu',
+    });
+    given.view.clusterStatus = async () => ({
+      clustered: true,
+      lease: { holder: 'guard-a', epoch: 3, valid: true, ageMs: 420, expiresInMs: 4580 },
+      instances: [
+        { instance: 'guard-a', role: 'leader', location: null, epoch: 3, ageMs: 300 },
+        { instance: 'guard-b', role: 'follower', location: 'eu', epoch: null, ageMs: 800 },
+        { instance: 'watch-1', role: 'watcher', location: 'eu', epoch: null, ageMs: 100 },
+      ],
+      locations: [
+        {
+          location: 'eu',
+          instances: ['watch-1'],
+          observations: 1200,
+          lastObservedAtMs: 1_700_000_000_000,
+          lastStoredAgeMs: 150,
+        },
+      ],
+    });
+    const { app } = await setup({}, given);
+    assert.deepEqual(await (await app.request('/healthz')).json(), {
+      status: 'ok',
+      role: 'follower',
+      instance: 'guard-b',
+      epoch: null,
+      location: 'eu',
+    });
+    const res = await app.request('/api/cluster');
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { lease: { holder: string; epoch: number }; instances: unknown[] };
+    assert.equal(body.lease.holder, 'guard-a');
+    assert.equal(body.lease.epoch, 3);
+    assert.equal(body.instances.length, 3);
+    given.view.clusterStatus = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    assert.equal((await app.request('/api/cluster')).status, 503);
+  });
+
+  test('default: /api/cluster of a lone guard', async () => {
+    const { app } = await setup();
+    assert.deepEqual(await (await app.request('/api/cluster')).json(), {
+      clustered: false,
+      lease: null,
+      instances: [],
+      locations: [],
+    });
   });
 
   test('behavior: /readyz follows view.ready()', async () => {

@@ -22,6 +22,7 @@ describe('GET /openapi.json', () => {
       '/api/chains/{chain}/proofs',
       '/api/chains/{chain}/resolution',
       '/api/chains/{chain}/tree',
+      '/api/cluster',
       '/api/events',
       '/api/nodes',
       '/api/risk',
@@ -49,9 +50,10 @@ describe('GET /openapi.json', () => {
         status,
         headers: { 'Content-Type': 'application/json; charset=utf-8' },
       });
-    await checkAnswer('GET', '/healthz', answer(200, { status: 'ok' }));
+    const lone = { role: 'leader', instance: null, epoch: null, location: null };
+    await checkAnswer('GET', '/healthz', answer(200, { status: 'ok', ...lone }));
     await assert.rejects(
-      checkAnswer('GET', '/healthz', answer(200, { status: 'fine' })),
+      checkAnswer('GET', '/healthz', answer(200, { status: 'fine', ...lone })),
       /must be equal to (constant|one of the allowed values)/,
     );
     await assert.rejects(

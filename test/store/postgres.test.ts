@@ -43,7 +43,7 @@ describe('openPostgresStore', () => {
     const url = await server.createDatabase();
     const broken = [
       ...postgresMigrations,
-      { version: 2, name: 'broken', sql: 'CREATE TABLE events (x int)' },
+      { version: postgresMigrations.length + 1, name: 'broken', sql: 'CREATE TABLE events (x int)' },
     ];
     await assert.rejects(openPostgresStore({ url, migrations: broken }), { code: 'store_migration_failed' });
     const store = await openPostgresStore({ url });

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import type { Service } from '../../runtime/createService.ts';
+import type { ClusterOptions, Service } from '../../runtime/createService.ts';
 import {
   type CreateServiceFromConfigReturnType,
   createServiceFromConfig,
@@ -21,6 +22,11 @@ type ServeOptions = {
   tickMs: string;
   http?: string;
   tokenEnv?: string;
+  instance?: string;
+  role: string;
+  location?: string;
+  leaseMs: string;
+  spoolDir?: string;
 };
 
 /** What `serve` runs, for layers that attach to it (the HTTP API). */
@@ -48,6 +54,18 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
     .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
     .option('--token-env <name>', 'environment variable holding the bearer token for override and resume')
+    .option(
+      '--instance <name>',
+      'this member of a cluster on a PostgreSQL store (default: host name and pid)',
+    )
+    .option(
+      '--role <role>',
+      'replica (leads or follows) or watcher (only observes; PostgreSQL only)',
+      'replica',
+    )
+    .option('--location <name>', 'where this member observes from (a network, a provider)')
+    .option('--lease-ms <n>', 'lease time of the leader, ms (PostgreSQL cluster)', '5000')
+    .option('--spool-dir <dir>', "a watcher's spool of observations not stored yet", './.watcher-spool')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -63,6 +81,19 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       const token = toToken(options);
       const config = await readConfigFile(options.config);
       const target = toCliStoreTarget(options, config.store, { kind: 'sqlite', dataDir: './.data' });
+      if (options.role !== 'replica' && options.role !== 'watcher')
+        throw usageError('--role must be replica or watcher');
+      if (options.role === 'watcher' && target.kind !== 'postgres')
+        throw usageError('--role watcher needs a PostgreSQL store (--store postgres://…)');
+      const leaseMs = toInteger(options.leaseMs, '--lease-ms');
+      if (leaseMs < 200) throw usageError('--lease-ms must be at least 200');
+      const cluster: ClusterOptions = {
+        instance: options.instance ?? `${hostname()}-${process.pid}`,
+        role: options.role,
+        leaseMs,
+      };
+      if (options.location !== undefined) cluster.location = options.location;
+      if (options.spoolDir !== undefined) cluster.spoolDir = options.spoolDir;
       let running: CreateServiceFromConfigReturnType;
       let http: CliHttp | undefined;
       try {
@@ -70,6 +101,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
           config,
           store: target,
           tickIntervalMs,
+          cluster,
           onObservation: (observation) => http?.metrics.observe(observation),
         };
         running = await createServiceFromConfig(parameters);
@@ -108,6 +140,12 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
       );
       output.err(`sinks: ${sinks.join(', ') || 'none'}\n`);
       output.err(`serving; breakers: ${levels || 'none yet'}\n`);
+      if (target.kind === 'postgres') {
+        const position = service.clusterPosition();
+        output.err(
+          `cluster: instance ${cluster.instance}, ${cluster.role === 'watcher' ? 'watcher' : `replica (now ${position.role})`}${cluster.location === undefined ? '' : ` at ${cluster.location}`}, lease ${leaseMs} ms\n`,
+        );
+      }
       if (address) {
         try {
           http = await startCliHttp({

@@ -59,8 +59,11 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   if (parameters.secret !== undefined) toWebhookKey(parameters.secret);
   return {
     name: parameters.name,
-    async deliver(transition) {
-      const context = parameters.context?.(transition) ?? { chains: [transition.breaker] };
+    async deliver(transition, delivery) {
+      const context: WebhookContext = {
+        ...(parameters.context?.(transition) ?? { chains: [transition.breaker] }),
+      };
+      if (delivery !== undefined) context.leader = { instance: delivery.instance, epoch: delivery.epoch };
       const bodyParameters: Parameters<typeof toWebhookBody>[0] = { shape, transition, context };
       if (parameters.routingKey !== undefined) bodyParameters.routingKey = parameters.routingKey;
       const body = JSON.stringify(toWebhookBody(bodyParameters));

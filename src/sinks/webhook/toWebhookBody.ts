@@ -9,6 +9,8 @@ export type WebhookShape = (typeof WEBHOOK_SHAPES)[number];
 export type WebhookContext = {
   /** Chains the breaker protects. */
   chains: readonly string[];
+  /** The cluster leader that delivers, with its fencing epoch (generic shape: `leader`). */
+  leader?: { instance: string; epoch: number };
 };
 
 export type ToWebhookBodyParameters = {
@@ -58,6 +60,7 @@ export function toWebhookBody(parameters: ToWebhookBodyParameters): Record<strin
         idempotencyKey: t.idempotencyKey,
         transition: t,
         breaker: { name: t.breaker, chains: [...context.chains] },
+        ...(context.leader === undefined ? {} : { leader: { ...context.leader } }),
       };
     case 'slack': {
       const chains = context.chains.join(', ');

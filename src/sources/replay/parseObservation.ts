@@ -34,6 +34,7 @@ export const OBSERVATION_FIELDS = [
   'message',
   'latencyMs',
   'chainwork',
+  'location',
 ] as const;
 
 const KNOWN_FIELDS: Readonly<Record<string, true>> = Object.freeze(
@@ -114,7 +115,8 @@ export function parseObservation(line: string, lineNumber: number): ParseObserva
     return { ok: false, error: { line: lineNumber, message: `not valid JSON (${detail})` } };
   }
   try {
-    return { ok: true, observation: toObservation(value) };
+    const observation = toObservation(value);
+    return { ok: true, observation };
   } catch (thrown) {
     if (thrown instanceof LineError)
       return { ok: false, error: { line: lineNumber, message: thrown.message } };

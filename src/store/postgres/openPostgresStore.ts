@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Transition } from '../../breaker/levels.ts';
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
+import type { Fence } from '../clusterStore.ts';
 import type { Migration } from '../sqlite/sqliteMigrations.ts';
 import {
   type AuditEntry,
@@ -16,6 +17,7 @@ import {
 } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
 import { StoreError } from '../storeError.ts';
+import { createPostgresCluster } from './createPostgresCluster.ts';
 import { postgresMigrations } from './postgresMigrations.ts';
 import { toPostgresStoreError, toStoreErrorCode } from './toPostgresStoreError.ts';
 
@@ -34,6 +36,11 @@ export type OpenPostgresStoreParameters = {
   /** Read only (`store status` beside a running guard): no lock taken, no migration applied, and
    * appends refused. Default false. */
   readOnly?: boolean;
+  /** A member of a cluster of guards on this store (docs/deploy.md), under this instance name:
+   * several processes share the store (a shared advisory lock, which a single guard's exclusive
+   * one excludes), and every write is fenced by the lease (`cluster.setFence`): refused with
+   * `store_fenced` until this instance holds it. Default: a single guard (exclusive lock, no fence). */
+  instance?: string;
 };
 
 type Row = Record<string, unknown>;
@@ -41,6 +48,8 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** The advisory lock key of a consensus-guard store (one per database). */
 const LOCK_KEY = 0x63677374; // 'cgst'
+/** The advisory lock cluster members migrate under. */
+const MIGRATION_LOCK_KEY = 0x63676d67; // 'cgmg'
 
 /** int8 (bigint, bigserial, COUNT) as a JS number: sequence numbers, ids and ms are safe integers. */
 const types = {
@@ -77,6 +86,11 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
     application_name: 'consensus-guard',
     types,
   };
+  if (parameters.instance !== undefined) {
+    // A member paused inside a transaction (SIGSTOP, a long GC) would hold its lock on the lease
+    // row and keep the next leader from taking it: the server ends such a session.
+    config.idle_in_transaction_session_timeout = 1000;
+  }
   // Connections that fail inside `pg` before they are handed out (a password refused by the client
   // itself) keep their socket; they are closed by hand when the open fails.
   const clients = new Set<pg.Client>();
@@ -98,7 +112,8 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
   pool.on('connect', (client) => client.on('error', () => undefined));
 
   const readOnly = parameters.readOnly === true;
-  const lock = createLockHolder(config, parameters.lockTimeoutMs ?? 0, displayUrl);
+  const clustered = parameters.instance !== undefined;
+  const lock = createLockHolder(config, parameters.lockTimeoutMs ?? 0, displayUrl, clustered);
   try {
     if (!readOnly) await lock.acquire();
   } catch (error) {
@@ -108,7 +123,7 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
   let id: string;
   let knownLastSeq: number;
   try {
-    if (!readOnly) await migrate(pool, parameters.migrations ?? postgresMigrations, displayUrl);
+    if (!readOnly) await migrate(pool, parameters.migrations ?? postgresMigrations, displayUrl, clustered);
     const meta = await pool.query("SELECT value FROM meta WHERE key = 'store_id'");
     id = meta.rows[0]?.value as string;
     if (typeof id !== 'string' || id === '') {
@@ -135,7 +150,13 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
       throw toPostgresStoreError(cause, 'store_read_failed', `cannot read ${what} (${displayUrl})`);
     }
   };
-  const transaction = async <T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  // The leader's claim, in cluster mode: every write transaction checks it first.
+  let fence: Fence | undefined;
+  const transaction = async <T>(
+    what: string,
+    fn: (client: pg.PoolClient) => Promise<T>,
+    fenced = clustered,
+  ): Promise<T> => {
     assertOpen();
     let client: pg.PoolClient;
     try {
@@ -146,11 +167,14 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
     let broken = false;
     try {
       await client.query('BEGIN');
+      if (fenced) await cluster.checkFence(client, fence);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (cause) {
-      broken = toStoreErrorCode(cause, 'store_write_failed') === 'store_unreachable';
+      broken =
+        !(cause instanceof StoreError) &&
+        toStoreErrorCode(cause, 'store_write_failed') === 'store_unreachable';
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
@@ -159,6 +183,16 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
       client.release(broken);
     }
   };
+
+  const cluster = createPostgresCluster({
+    read,
+    transaction: (what, fn) => transaction(what, fn, false),
+    onFence(next, lastSeq) {
+      fence = next;
+      if (lastSeq !== undefined) knownLastSeq = lastSeq;
+    },
+  });
+  const { checkFence: _checkFence, ...clusterStore } = cluster;
 
   const enqueue = async (
     db: Queryable,
@@ -208,6 +242,7 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
     const eventTypes: string[] = [];
     const atMs: number[] = [];
     const bodies: string[] = [];
+    const inboxSeqs: Array<number | null> = [];
     const signals = {
       seq: [] as number[],
       chain: [] as string[],
@@ -225,6 +260,7 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
       eventTypes.push(event.type);
       atMs.push(event.type === 'observation' ? event.observation.observedAtMs : event.command.atMs);
       bodies.push(storeCodec.toEventBody(event));
+      inboxSeqs.push(entry.inboxSeq ?? null);
       if (event.type === 'command' && event.command.type !== 'condition') {
         const c = event.command;
         audits.push([
@@ -248,8 +284,12 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
       transitions.push(...entry.transitions);
     });
     await client.query(
-      'INSERT INTO events (seq, type, at_ms, body) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])',
-      [seqs, eventTypes, atMs, bodies],
+      inboxSeqs.some((x) => x !== null)
+        ? 'INSERT INTO events (seq, type, at_ms, body, inbox_seq) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[])'
+        : 'INSERT INTO events (seq, type, at_ms, body) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])',
+      inboxSeqs.some((x) => x !== null)
+        ? [seqs, eventTypes, atMs, bodies, inboxSeqs]
+        : [seqs, eventTypes, atMs, bodies],
     );
     if (signals.seq.length > 0) {
       await client.query(
@@ -283,6 +323,7 @@ export async function openPostgresStore(parameters: OpenPostgresStoreParameters)
 
   return {
     id,
+    cluster: clusterStore,
 
     async appendEvents({ entries, sinks, nowMs, snapshot }) {
       if (readOnly)
@@ -597,7 +638,32 @@ async function committedPrefix(
   return stored;
 }
 
-async function migrate(pool: pg.Pool, migrations: readonly Migration[], displayUrl: string): Promise<void> {
+async function migrate(
+  pool: pg.Pool,
+  migrations: readonly Migration[],
+  displayUrl: string,
+  clustered: boolean,
+): Promise<void> {
+  if (!clustered) return migrateLocked(pool, migrations, displayUrl);
+  // Cluster members start together: one migrates at a time, under a lock of its own.
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrateLocked(pool, migrations, displayUrl);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function migrateLocked(
+  pool: pg.Pool,
+  migrations: readonly Migration[],
+  displayUrl: string,
+): Promise<void> {
   await pool.query(
     'CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at_ms bigint NOT NULL)',
   );
@@ -640,7 +706,12 @@ type LockHolder = {
  * The store's advisory lock on a connection of its own. When that connection breaks, it is taken
  * again in the background (every 500 ms) until it is held or the store is closed.
  */
-function createLockHolder(config: pg.PoolConfig, timeoutMs: number, displayUrl: string): LockHolder {
+function createLockHolder(
+  config: pg.PoolConfig,
+  timeoutMs: number,
+  displayUrl: string,
+  shared: boolean,
+): LockHolder {
   let client: pg.Client | undefined;
   let isHeld = false;
   let closing = false;
@@ -652,7 +723,12 @@ function createLockHolder(config: pg.PoolConfig, timeoutMs: number, displayUrl: 
     try {
       await next.connect();
       const taken =
-        (await next.query('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY])).rows[0]?.ok === true;
+        (
+          await next.query(
+            shared ? 'SELECT pg_try_advisory_lock_shared($1) AS ok' : 'SELECT pg_try_advisory_lock($1) AS ok',
+            [LOCK_KEY],
+          )
+        ).rows[0]?.ok === true;
       if (!taken) {
         await next.end().catch(() => undefined);
         return false;
@@ -694,7 +770,9 @@ function createLockHolder(config: pg.PoolConfig, timeoutMs: number, displayUrl: 
         if (await tryOnce()) return;
         if (Date.now() >= deadline) {
           throw new StoreError('store_locked', `the store at ${displayUrl} is held by another process`, {
-            details: 'another guard holds this store (one guard per store): stop it, or give another --store',
+            details: shared
+              ? 'a single guard (not a cluster member) holds this store: stop it, or give another --store'
+              : 'another guard holds this store (one guard per store): stop it, or give another --store',
           });
         }
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -88,4 +88,42 @@ CREATE TABLE snapshots (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'cluster: lease with a fencing epoch, instances, watchers inbox',
+    sql: `
+CREATE TABLE lease (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  holder text,
+  epoch bigint NOT NULL DEFAULT 0,
+  expires_at timestamptz NOT NULL DEFAULT '-infinity',
+  renewed_at timestamptz
+);
+INSERT INTO lease (id) VALUES (true);
+CREATE TABLE instances (
+  instance text PRIMARY KEY,
+  role text NOT NULL CHECK (role IN ('leader', 'follower', 'watcher')),
+  location text,
+  epoch bigint,
+  seen_at timestamptz NOT NULL
+);
+CREATE TABLE inbox_head (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  last_seq bigint NOT NULL
+);
+INSERT INTO inbox_head (id, last_seq) VALUES (true, 0);
+CREATE TABLE inbox (
+  seq bigint PRIMARY KEY,
+  instance text NOT NULL,
+  local_seq bigint NOT NULL,
+  location text,
+  observed_at_ms bigint NOT NULL,
+  line text NOT NULL,
+  stored_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (instance, local_seq)
+);
+CREATE INDEX inbox_location ON inbox (location, seq);
+ALTER TABLE events ADD COLUMN inbox_seq bigint UNIQUE;
+`,
+  },
 ];
