@@ -118,8 +118,8 @@ export function step(state: EngineState, observation: Observation): StepResult {
     // Most ticks raise nothing: gather into shared scratch arrays and copy only what was raised.
     const signals = scratchSignals;
     const transitions = scratchTransitions;
-    signals.length = 0;
-    transitions.length = 0;
+    if (signals.length !== 0) signals.length = 0;
+    if (transitions.length !== 0) transitions.length = 0;
     if (observation.chain !== undefined) {
       const chain = state.chains.get(observation.chain);
       if (chain) tickChain(state, chain, observation.observedAtMs, signals, transitions);
@@ -143,7 +143,7 @@ export function step(state: EngineState, observation: Observation): StepResult {
   if (observation.client !== undefined && node.client !== observation.client)
     node.client = observation.client;
   const signals = scratchSignals;
-  signals.length = 0;
+  if (signals.length !== 0) signals.length = 0;
   let evaluation = false;
   switch (observation.type) {
     case 'head':
