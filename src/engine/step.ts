@@ -463,36 +463,36 @@ function hasDemands(state: EngineState, breaker: BreakerState): boolean {
  * by the breaker's external conditions.
  */
 export function toLevelRequest(state: EngineState, breaker: BreakerState, nowMs: number): LevelRequest {
-  let best: LevelRequest = { level: 'normal', reason: 'no active condition', causes: [] };
+  const best: LevelRequest = { level: 'normal', reason: 'no active condition', causes: [] };
   let bestRank = 0;
-  const ask = (level: Level, reason: () => string, cause: string) => {
+  // Each ask raises the request, or adds its cause at the same level; the reason text is built only
+  // for a new highest level (this runs on every tick while a breaker has demands).
+  const ask = (level: Level, cause: string, signal: Signal | undefined, reason: string | undefined): void => {
     const rank = levelRank(level);
     if (rank === 0) return;
     if (rank > bestRank) {
-      best = { level, reason: reason(), causes: [cause] };
+      best.level = level;
+      best.reason = signal ? `${signal.kind} ${signal.severity}: ${signal.message}` : (reason ?? '');
+      best.causes = [cause];
       bestRank = rank;
     } else if (rank === bestRank && !best.causes.includes(cause)) {
       best.causes.push(cause);
     }
   };
-  const consider = (signal: Signal) =>
-    ask(
-      toCappedLevel(state, signal),
-      () => `${signal.kind} ${signal.severity}: ${signal.message}`,
-      signal.kind,
-    );
   if (breaker.external) {
-    for (const condition of breaker.external.values()) {
-      ask(condition.level, () => condition.reason, condition.cause);
-    }
+    for (const condition of breaker.external.values())
+      ask(condition.level, condition.cause, undefined, condition.reason);
   }
   for (const name of breaker.chains) {
     const chain = state.chains.get(name);
     if (!chain) continue;
-    for (const signal of chain.conditions.values()) consider(signal);
+    for (const signal of chain.conditions.values())
+      ask(toCappedLevel(state, signal), signal.kind, signal, undefined);
     if (chain.holds.length > 0) {
-      chain.holds = chain.holds.filter((hold) => hold.untilMs > nowMs);
-      for (const hold of chain.holds) consider(hold.signal);
+      if (chain.holds.some((hold) => hold.untilMs <= nowMs))
+        chain.holds = chain.holds.filter((hold) => hold.untilMs > nowMs);
+      for (const hold of chain.holds)
+        ask(toCappedLevel(state, hold.signal), hold.signal.kind, hold.signal, undefined);
     }
   }
   return best;
