@@ -80,7 +80,7 @@ describe('demo and store status on PostgreSQL', () => {
     assert.deepEqual(status.outbox, { 'demo-receiver': { pending: 0, delivered: transitions, failed: 0 } });
     assert.deepEqual(
       status.migrations.map((m) => m.version),
-      [1],
+      [1, 2],
     );
     let text = '';
     await runCli(['store', 'status', '--store', url], { out: (t) => (text += t), err: () => undefined });
