@@ -351,20 +351,23 @@ function rollTree(input: JumpToDefaultTreeInput, shift: number, recovery: number
 }
 
 /**
- * Jump to default on a binomial tree, European or American. The tree is a log-price lattice with
- * dx = vol sqrt(dt) (the spacing of {@link crrPrice}); each step the underlying defaults with
- * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))), and the option then takes its value on a
- * second lattice, rooted at R S, that carries the option after default (no further default; with
- * R = 0 the put holder exercises at once for K). The up probabilities make every step an exact
- * martingale step of the discounted price (see `rollTree`), so an American call without dividend
- * equals the European one. American options are exercised wherever that pays more, on both
- * lattices, at every step. Delta and gamma come from steps 1 and 2, theta from the pricing equation
- * with default at the hazard now, `hazardSensitivity` from a difference of two trees with the hazard
- * curve shifted.
+ * Jump to default on binomial lattices, European or American. A survival lattice (log spacing
+ * dx = vol sqrt(dt), centre drifting with the hazard's share of the pre-default forward, CRR's up
+ * probability) carries the option until default; each step the underlying defaults with
+ * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))) and lands, on three nodes that match the mean
+ * and log variance of its price, on a lattice after default that carries the option on R S with no
+ * further default (with R = 0 one value a step; the put holder exercises at once for K). Every
+ * step is an exact martingale step of the discounted price (see {@link jumpToDefaultSchedule}), so
+ * an American call without dividend equals the European one. American options are exercised
+ * wherever that pays more, on both lattices, at every step. Delta and gamma come from five nodes
+ * around the spot at t = 0, theta from the pricing equation with default at the hazard now,
+ * `hazardSensitivity` from a difference of two trees with the hazard curve shifted (same lattices).
  *
- * Cost: three trees of steps^2 / 2 nodes (one price, two for the hazard sensitivity).
+ * Cost: three survival lattices of steps^2 / 2 nodes and three lattices after default of about as
+ * many (none with R = 0).
  *
- * @throws PricingError `invalid_input` for bad inputs or too few steps for probabilities in [0, 1].
+ * @throws PricingError `invalid_input` for bad inputs, too few steps for probabilities in [0, 1]
+ * (the message says to use more steps), or nodes that would overflow.
  */
 export function jumpToDefaultTree(input: JumpToDefaultTreeInput): JumpToDefaultTreeGreeks {
   const recovery = assertJumpToDefaultInput(input);

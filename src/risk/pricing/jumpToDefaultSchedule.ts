@@ -77,8 +77,9 @@ export type JumpToDefaultSchedule = {
  * - after default: centre moves by (r - q) dt - ln cosh(dx), mean S e^{(r - q) dt}.
  * With R = 0 the landing is not needed (the price after default is 0).
  *
- * @throws PricingError `invalid_input` when a landing probability leaves [0, 1] (only when
- * vol sqrt(dt) exceeds about 2: use more steps).
+ * @throws PricingError `invalid_input` when a probability leaves [0, 1]: the survival one when
+ * |r - q| dt exceeds dx (as in CRR), a landing one when vol sqrt(dt) exceeds about 2; the message
+ * says to use more steps.
  */
 export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameters): JumpToDefaultSchedule {
   const { steps, timeYears, rate, yieldRate, volAnnual, recovery, basePerYear, curve, hazardShiftPerYear } =
