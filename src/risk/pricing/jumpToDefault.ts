@@ -1,8 +1,9 @@
 import { bsmGreeksUnchecked, bsmPriceUnchecked } from './bsm.ts';
-import { assertLatticeSpan, assertProbability, assertSteps, latticePrices, type TreeGreeks } from './crr.ts';
+import { assertLatticeSpan, assertSteps, type TreeGreeks } from './crr.ts';
 import { cumulativeHazard, type HazardCurve } from './cumulativeHazard.ts';
 import { assertNonNegative, assertPositive, PricingError } from './errors.ts';
 import { gaussKronrodNodes } from './gaussKronrod.ts';
+import { jumpToDefaultSchedule, SPOT_STENCIL } from './jumpToDefaultSchedule.ts';
 import type { ExerciseStyle, Greeks, OptionInput } from './types.ts';
 import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
 
@@ -224,137 +225,149 @@ export function jumpToDefaultPrice(input: JumpToDefaultInput): number {
 }
 
 /**
- * One tree rollback: the price and the nodes of steps 1 and 2 for delta and gamma. `shift` moves
- * the whole hazard curve (for the hazard sensitivity).
- *
- * Every step is an exact martingale step. With u = e^{dx}, d = e^{-dx}, the step's mean hazard
- * l = (Lambda(t+dt) - Lambda(t)) / dt and survival s = e^{-l dt}, each branch matches the
- * continuous model's conditional mean of the price at t + dt:
- * - survival: S e^{(r-q) dt} e^{l (1-R) dt} (the pre-default drift);
- * - default within the step: R S e^{(r-q) dt} E[e^{l (1-R) x} | x < dt] = R S e^{(r-q) dt}
- *   (1 - e^{-l R dt}) / (R (1 - s)) (drift accrued until the default time x);
- * - after default: S e^{(r-q) dt}.
- * Each up probability is (mean / S - d) / (u - d); s times the first plus (1 - s) times the second
- * is exactly S e^{(r-q) dt}, so the discounted price's one-step expectation is itself and an
- * American call without dividend is never exercised early.
+ * One tree rollback on the lattices of {@link jumpToDefaultSchedule}: the price, and delta and gamma
+ * from the five nodes of step 0 (at S e^{2 m dx}, m = -2..2). `shift` moves the whole hazard
+ * curve for the probabilities (for the hazard sensitivity) and leaves the lattice in place. Each
+ * step, from the survival lattice's node j: held = e^{-r dt} (s (p V_up + (1 - p) V_down) +
+ * (1 - s) sum of the landing probabilities times the values after default), and the lattice after
+ * default rolls back on its own, over the nodes the landings of earlier steps need. With R = 0 the
+ * value after default is the same at every price (0 for a call, K e^{-r (T - t)} for a European
+ * put, K for an American put). American options are exercised on both lattices.
  */
 function rollTree(input: JumpToDefaultTreeInput, shift: number, recovery: number): TreeGreeks {
   const { spot, strike, timeYears, rate, yieldRate, volAnnual, steps } = input;
-  const base = input.hazardPerYear + shift;
-  const curve =
-    input.hazardCurve === undefined
-      ? undefined
-      : { ...input.hazardCurve, initialPerYear: input.hazardCurve.initialPerYear + shift };
-  const lambdaNow = curve === undefined ? base : curve.initialPerYear;
-  const dt = timeYears / steps;
-  const dx = volAnnual * Math.sqrt(dt);
+  const basePerYear = input.hazardPerYear;
+  const curve = input.hazardCurve;
+  const lambdaNow = (curve === undefined ? basePerYear : curve.initialPerYear) + shift;
+  const plan = jumpToDefaultSchedule({
+    steps,
+    timeYears,
+    rate,
+    yieldRate,
+    volAnnual,
+    recovery,
+    basePerYear,
+    curve,
+    hazardShiftPerYear: shift,
+  });
+  const { dx, survive, survivalUp, fall, survivalDrift, afterDriftPerStep, afterLow, afterHigh, powerLow } =
+    plan;
   const loss = 1 - recovery;
-  const halfVariance = 0.5 * volAnnual * volAnnual;
-  const upMove = Math.exp(dx);
-  const downMove = Math.exp(-dx);
-  const growth = Math.exp((rate - yieldRate) * dt);
-  const upAfter = (growth - downMove) / (upMove - downMove);
-  assertProbability(upAfter, steps);
-  const bUp = Math.exp(-rate * dt) * upAfter;
-  const bDown = Math.exp(-rate * dt) - bUp;
-  // Per step: survival probability and the up probabilities of the survival and default branches.
-  const survive = new Float64Array(steps);
-  const up = new Float64Array(steps);
-  const upDefault = new Float64Array(steps);
-  const hazard = new Float64Array(2);
-  const span = upMove - downMove;
-  let previous = 0;
-  for (let i = 0; i < steps; i++) {
-    const cumulative = cumulativeHazard(base, curve, (i + 1) * dt, hazard)[1] as number;
-    const stepHazard = cumulative - previous;
-    previous = cumulative;
-    const s = Math.exp(-stepHazard);
-    const p = (growth * Math.exp(stepHazard * loss) - downMove) / span;
-    // E[e^{l (1-R) x} | default at x < dt] = (1 - e^{-l R dt}) / (R (1 - s)); l dt / (1 - s) at R = 0.
-    const accrued =
-      stepHazard === 0
-        ? 1
-        : (recovery === 0 ? stepHazard : -Math.expm1(-stepHazard * recovery) / recovery) /
-          -Math.expm1(-stepHazard);
-    const pDefault = (growth * accrued - downMove) / span;
-    assertProbability(p, steps);
-    if (recovery > 0) assertProbability(pDefault, steps);
-    survive[i] = s;
-    up[i] = p;
-    upDefault[i] = pDefault;
+  const discount = Math.exp((-rate * timeYears) / steps);
+  const halfDiscount = 0.5 * discount;
+  // powers[m - powerLow] = e^{m dx}: node prices are a step's factor times one of these.
+  const powers = new Float64Array(plan.powerHigh - powerLow + 1);
+  for (let m = powerLow; m <= plan.powerHigh; m++) powers[m - powerLow] = Math.exp(m * dx);
+  const top = spot * Math.exp(survivalDrift[steps] as number);
+  if (!Number.isFinite(top * (powers[plan.powerHigh - powerLow] as number))) {
+    throw new PricingError(
+      'invalid_input',
+      "the tree's outer nodes overflow (hazard times expiry too large for the lattice): use fewer steps",
+      { steps, hazardPerYear: basePerYear },
+    );
   }
-  const discount = Math.exp(-rate * dt);
-  const alive = latticePrices(spot, dx, steps);
-  const defaulted = latticePrices(recovery * spot, dx, steps);
   const sign = input.type === 'call' ? 1 : -1;
   const american = input.exercise === 'american';
-  const values = new Float64Array(steps + 1);
-  const after = new Float64Array(steps + 1);
-  for (let j = 0; j <= steps; j++) {
-    values[j] = Math.max(sign * ((alive[2 * j] as number) - strike), 0);
-    after[j] = Math.max(sign * ((defaulted[2 * j] as number) - strike), 0);
+  const width = 2 * SPOT_STENCIL;
+  const values = new Float64Array(steps + width + 1);
+  for (let j = 0; j <= steps + width; j++) {
+    values[j] = Math.max(sign * (top * (powers[2 * j - steps - width - powerLow] as number) - strike), 0);
   }
-  const level1 = [0, 0];
-  const level2 = [0, 0, 0];
-  if (steps === 2) level2.splice(0, 3, values[0] as number, values[1] as number, values[2] as number);
-  for (let i = steps - 1; i >= 0; i--) {
-    const offset = steps - i;
-    // Discounted branch weights of this step: survive up/down, default up/down.
-    const pu = up[i] as number;
-    const fallUp = upDefault[i] as number;
-    const stay = discount * (survive[i] as number);
-    const fall = discount - stay;
-    const aUp = stay * pu;
-    const aDown = stay - aUp;
-    const fUp = fall * fallUp;
-    const fDown = fall - fUp;
-    for (let j = 0; j <= i; j++) {
-      const afterDown = after[j] as number;
-      const afterUp = after[j + 1] as number;
-      let held =
-        aDown * (values[j] as number) + aUp * (values[j + 1] as number) + fDown * afterDown + fUp * afterUp;
-      let heldAfter = bDown * afterDown + bUp * afterUp;
-      if (american) {
-        held = Math.max(held, sign * ((alive[offset + 2 * j] as number) - strike));
-        heldAfter = Math.max(heldAfter, sign * ((defaulted[offset + 2 * j] as number) - strike));
-      }
-      values[j] = held;
-      after[j] = heldAfter;
+  // After default: a lattice over [afterLow[i], afterHigh[i]] (indices from afterLow[steps]), or with R = 0 one value.
+  const withLattice = recovery > 0;
+  const lowest = afterLow[steps] as number;
+  const after = new Float64Array(withLattice ? (afterHigh[steps] as number) - lowest + 2 : 1);
+  const afterRoot = recovery * spot;
+  if (withLattice) {
+    const factor = afterRoot * Math.exp(steps * afterDriftPerStep);
+    for (let k = lowest; k <= (afterHigh[steps] as number); k++) {
+      after[k - lowest] = Math.max(
+        sign * (factor * (powers[2 * k - steps - powerLow] as number) - strike),
+        0,
+      );
     }
-    if (i === 2) level2.splice(0, 3, values[0] as number, values[1] as number, values[2] as number);
-    if (i === 1) level1.splice(0, 2, values[0] as number, values[1] as number);
+  } else {
+    after[0] = Math.max(-sign * strike, 0);
   }
-  const price = values[0] as number;
-  const [p2d = 0, p2m = 0, p2u = 0] = level2;
-  const [p1d = 0, p1u = 0] = level1;
-  const s2d = alive[steps - 2] as number;
-  const s2m = alive[steps] as number;
-  const s2u = alive[steps + 2] as number;
-  const delta = (p1u - p1d) / ((alive[steps + 1] as number) - (alive[steps - 1] as number));
-  const gamma = ((p2u - p2m) / (s2u - s2m) - (p2m - p2d) / (s2m - s2d)) / ((s2u - s2d) / 2);
+  for (let i = steps - 1; i >= 0; i--) {
+    const stay = discount * (survive[i] as number);
+    const stayUp = stay * (survivalUp[i] as number);
+    const stayDown = stay - stayUp;
+    const falls = discount * (fall[i] as number);
+    const factor = spot * Math.exp(survivalDrift[i] as number);
+    const offset = -i - width - powerLow;
+    if (withLattice) {
+      const down = falls * (plan.landingDown[i] as number);
+      const middle = falls * (plan.landingMiddle[i] as number);
+      const up = falls * (plan.landingUp[i] as number);
+      // Survival node j lands around node j - SPOT_STENCIL + landingShift[i] after default.
+      const base = (plan.landingShift[i] as number) - SPOT_STENCIL - lowest;
+      for (let j = 0; j <= i + width; j++) {
+        const c = base + j;
+        let held =
+          stayDown * (values[j] as number) +
+          stayUp * (values[j + 1] as number) +
+          down * (after[c - 1] as number) +
+          middle * (after[c] as number) +
+          up * (after[c + 1] as number);
+        if (american) held = Math.max(held, sign * (factor * (powers[offset + 2 * j] as number) - strike));
+        values[j] = held;
+      }
+      const afterFactor = afterRoot * Math.exp(i * afterDriftPerStep);
+      const afterOffset = 2 * lowest - i - powerLow;
+      const high = (afterHigh[i] as number) - lowest;
+      for (let c = (afterLow[i] as number) - lowest; c <= high; c++) {
+        let held = halfDiscount * ((after[c] as number) + (after[c + 1] as number));
+        if (american)
+          held = Math.max(held, sign * (afterFactor * (powers[afterOffset + 2 * c] as number) - strike));
+        after[c] = held;
+      }
+    } else {
+      const afterDefault = falls * (after[0] as number);
+      for (let j = 0; j <= i + width; j++) {
+        let held = stayDown * (values[j] as number) + stayUp * (values[j + 1] as number) + afterDefault;
+        if (american) held = Math.max(held, sign * (factor * (powers[offset + 2 * j] as number) - strike));
+        values[j] = held;
+      }
+      const held = discount * (after[0] as number);
+      after[0] = american ? Math.max(held, -sign * strike) : held;
+    }
+  }
+  // Step 0: five nodes 2 dx apart in x = ln S; 5-point stencils give V_x and V_xx at the spot, then
+  // delta = V_x / S and gamma = (V_xx - V_x) / S^2.
+  const [v0 = 0, v1 = 0, price = 0, v3 = 0, v4 = 0] = values;
+  const h = 2 * dx;
+  const slope = (v0 - 8 * v1 + 8 * v3 - v4) / (12 * h);
+  const curvature = (-v0 + 16 * v1 - 30 * price + 16 * v3 - v4) / (12 * h * h);
+  const delta = slope / spot;
+  const gamma = (curvature - slope) / (spot * spot);
+  const valueAfter = withLattice ? (after[-lowest] as number) : (after[0] as number);
   const theta =
     (rate + lambdaNow) * price -
     (rate - yieldRate + lambdaNow * loss) * spot * delta -
-    halfVariance * spot * spot * gamma -
-    lambdaNow * (after[0] as number);
+    0.5 * volAnnual * volAnnual * spot * spot * gamma -
+    lambdaNow * valueAfter;
   return { price, delta, gamma, theta };
 }
 
 /**
- * Jump to default on a binomial tree, European or American. The tree is a log-price lattice with
- * dx = vol sqrt(dt) (the spacing of {@link crrPrice}); each step the underlying defaults with
- * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))), and the option then takes its value on a
- * second lattice, rooted at R S, that carries the option after default (no further default; with
- * R = 0 the put holder exercises at once for K). The up probabilities make every step an exact
- * martingale step of the discounted price (see `rollTree`), so an American call without dividend
- * equals the European one. American options are exercised wherever that pays more, on both
- * lattices, at every step. Delta and gamma come from steps 1 and 2, theta from the pricing equation
- * with default at the hazard now, `hazardSensitivity` from a difference of two trees with the hazard
- * curve shifted.
+ * Jump to default on binomial lattices, European or American. A survival lattice (log spacing
+ * dx = vol sqrt(dt), centre drifting with the hazard's share of the pre-default forward, CRR's up
+ * probability) carries the option until default; each step the underlying defaults with
+ * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))) and lands, on three nodes that match the mean
+ * and log variance of its price, on a lattice after default that carries the option on R S with no
+ * further default (with R = 0 one value a step; the put holder exercises at once for K). Every
+ * step is an exact martingale step of the discounted price (see {@link jumpToDefaultSchedule}), so
+ * an American call without dividend equals the European one. American options are exercised
+ * wherever that pays more, on both lattices, at every step. Delta and gamma come from five nodes
+ * around the spot at t = 0, theta from the pricing equation with default at the hazard now,
+ * `hazardSensitivity` from a difference of two trees with the hazard curve shifted (same lattices).
  *
- * Cost: three trees of steps^2 / 2 nodes (one price, two for the hazard sensitivity).
+ * Cost: three survival lattices of steps^2 / 2 nodes and three lattices after default of about as
+ * many (none with R = 0).
  *
- * @throws PricingError `invalid_input` for bad inputs or too few steps for probabilities in [0, 1].
+ * @throws PricingError `invalid_input` for bad inputs, too few steps for probabilities in [0, 1]
+ * (the message says to use more steps), or nodes that would overflow.
  */
 export function jumpToDefaultTree(input: JumpToDefaultTreeInput): JumpToDefaultTreeGreeks {
   const recovery = assertJumpToDefaultInput(input);
