@@ -46,6 +46,14 @@ const liars: Record<string, UpdateRewrite> = {
   },
 };
 
+/** Why each liar fails: the committee's signature, or the finalized header's Merkle branch. */
+const reasons: Record<string, RegExp> = {
+  'forged-state-root': /Invalid aggregate signature/,
+  'forged-slot': /Invalid aggregate signature/,
+  'forged-finalized': /finality header merkle branch|must be after finalized header slot/,
+  'fake-chain': /Invalid aggregate signature/,
+};
+
 describe('Beacon light-client verification against Lodestar devnets', { timeout: 400_000 }, () => {
   let honest: RunningLodestar;
   let fake: RunningLodestar;
@@ -138,6 +146,14 @@ describe('Beacon light-client verification against Lodestar devnets', { timeout:
       );
       assert.ok(signal.kind === 'integrity');
       assert.equal(signal.severity, 'critical');
+      // The error names the answer and the check that failed.
+      const error = of(name).find((o) => o.type === 'error' && o.code === 'light_client');
+      assert.ok(error?.type === 'error');
+      assert.match(
+        error.message,
+        /^(light_client\/\S+|light_client_\w+ event) from http:\/\/127\.0\.0\.1:\d+: light-client check failed: /,
+      );
+      assert.match(error.message, reasons[name] ?? /^$/);
       if (name !== 'forged-finalized')
         assert.equal(
           of(name).some((o) => o.type === 'head'),

@@ -421,9 +421,9 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
           }
           try {
             if (event.event === 'light_client_optimistic_update') {
-              if (trusted) void enqueue(() => onOptimisticUpdate(data, where));
+              if (trusted) void enqueue(() => onOptimisticUpdate(data, `${event.event} event`));
             } else if (event.event === 'light_client_finality_update') {
-              if (trusted) void enqueue(() => onFinalityUpdate(data, where));
+              if (trusted) void enqueue(() => onFinalityUpdate(data, `${event.event} event`));
             } else if (event.event === 'head' || event.event === 'block') {
               const { root } = toHeadEvent(data, where);
               // Verified: a new head is taken only from a signed update (the next one signs this head).
