@@ -166,7 +166,7 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
     if (genesisTime === undefined) {
       const { body } = await get('/eth/v1/beacon/genesis');
       genesisTime = toGenesisTime(body, `genesis from ${redacted}`);
-      genesisValidatorsRoot = toGenesisValidatorsRoot(body, `genesis from ${redacted}`);
+      if (trusted) genesisValidatorsRoot = toGenesisValidatorsRoot(body, `genesis from ${redacted}`);
     }
     if (secondsPerSlot === undefined) {
       const { body } = await get('/eth/v1/config/spec');
