@@ -37,6 +37,11 @@ export type NodeConfig = {
   headers?: Record<string, string>;
   /** Bitcoin-style nodes: the chain's proof of work (`params.pow`), verified on every header. */
   pow?: ProofOfWork;
+  /**
+   * Beacon nodes: the block root the operator trusts (0x-hex, lower case); the node is then checked
+   * with the light-client protocol from this checkpoint (docs/sources.md, `check: light_client`).
+   */
+  trustedCheckpointRoot?: string;
 };
 
 /** A webhook that receives every breaker transition (docs/service.md). */
@@ -205,6 +210,15 @@ const paramsSchema = z
   })
   .optional();
 
+/** A string that YAML would read as a number when unquoted (`0x…`). */
+const quotedHex = (what: string) =>
+  z.string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `write the ${what} in quotes: YAML reads an unquoted 0x… as a number`
+        : undefined,
+  });
+
 const nodeSchema = z.strictObject({
   name: memberNameSchema('node'),
   kind: z.enum(NODE_KINDS).default('evm'),
@@ -215,16 +229,10 @@ const nodeSchema = z.strictObject({
   usernameEnv: z.string().min(1).optional(),
   passwordEnv: z.string().min(1).optional(),
   headersEnv: z.record(z.string(), z.string().min(1)).optional(),
+  trustedCheckpointRoot: quotedHex('checkpoint root')
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'a block root is 0x followed by 64 hex digits')
+    .optional(),
 });
-
-/** A string that YAML would read as a number when unquoted (`0x…`). */
-const quotedHex = (what: string) =>
-  z.string({
-    error: (issue) =>
-      typeof issue.input === 'number'
-        ? `write the ${what} in quotes: YAML reads an unquoted 0x… as a number`
-        : undefined,
-  });
 
 const chainSchema = z.strictObject({
   preset: z.string().refine((p) => Object.hasOwn(PRESETS, p), {
@@ -435,6 +443,10 @@ function toNodeConfig(
   const out: NodeConfig = { name: node.name, kind: node.kind, url, displayUrl, weight: node.weight };
   if (node.pollIntervalMs !== undefined) out.pollIntervalMs = node.pollIntervalMs;
   if (node.requestTimeoutMs !== undefined) out.requestTimeoutMs = node.requestTimeoutMs;
+  if (node.trustedCheckpointRoot !== undefined) {
+    if (node.kind === 'beacon') out.trustedCheckpointRoot = node.trustedCheckpointRoot.toLowerCase();
+    else issues.push(`${path}.trustedCheckpointRoot: only beacon nodes take a trusted checkpoint root`);
+  }
   const fromEnv = (name: string | undefined, field: string): string | undefined => {
     if (name === undefined) return undefined;
     const value = env[name];

@@ -27,7 +27,11 @@ function createSource(chain: string, node: NodeConfig): Source {
     case 'evm':
       return createEvmSource(common);
     case 'beacon':
-      return createBeaconSource(common);
+      return createBeaconSource(
+        node.trustedCheckpointRoot === undefined
+          ? common
+          : { ...common, trustedCheckpointRoot: node.trustedCheckpointRoot },
+      );
     case 'bitcoin': {
       const parameters: Parameters<typeof createBitcoinSource>[0] = { ...common };
       if (node.username !== undefined) parameters.username = node.username;

@@ -22,8 +22,18 @@ for (const signal of ['exit', 'SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+export type StartLodestarOptions = {
+  /** Genesis validators (interop keys 0..n-1): another count makes a chain with other keys. Default 8. */
+  genesisValidators?: number;
+  /** Start in Altair (`--params.ALTAIR_FORK_EPOCH 0`), so that the node serves light-client data. */
+  altair?: boolean;
+};
+
 /** Starts `lodestar dev` with 8 genesis validators, running `validators` (e.g. `0..7` or `0..4`). */
-export async function startLodestar(validators: string): Promise<RunningLodestar> {
+export async function startLodestar(
+  validators: string,
+  options: StartLodestarOptions = {},
+): Promise<RunningLodestar> {
   if (!existsSync(binary))
     throw new Error(`Lodestar is not installed: run scripts/install-peers.sh (looked for ${binary})`);
   const dataDir = mkdtempSync(join(tmpdir(), 'cg-lodestar-'));
@@ -35,7 +45,7 @@ export async function startLodestar(validators: string): Promise<RunningLodestar
     '--dataDir',
     dataDir,
     '--genesisValidators',
-    '8',
+    String(options.genesisValidators ?? 8),
     '--startValidators',
     validators,
     '--reset',
@@ -53,6 +63,7 @@ export async function startLodestar(validators: string): Promise<RunningLodestar
     '--discv5=false',
     '--params.SECONDS_PER_SLOT',
     '2',
+    ...(options.altair ? ['--params.ALTAIR_FORK_EPOCH', '0'] : []),
     '--execution.engineMock',
     '--eth1=false',
     '--logFile',

@@ -2,17 +2,25 @@ import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { Observation } from '../../core/observation.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
+import {
+  createLightClientVerifier,
+  type LightClientVerifier,
+  type VerifiedHeader,
+} from './createLightClientVerifier.ts';
 import { readServerSentEvents } from './readServerSentEvents.ts';
 import {
   type BeaconHeader,
   toBeaconHeader,
+  toData,
   toFinalityCheckpoints,
   toFinalizedEvent,
   toGenesisTime,
+  toGenesisValidatorsRoot,
   toHeadEvent,
   toNodeVersion,
   toReorgEvent,
   toSecondsPerSlot,
+  toSignatureSlot,
 } from './toBeaconAnswer.ts';
 
 export type CreateBeaconSourceParameters = {
@@ -28,10 +36,17 @@ export type CreateBeaconSourceParameters = {
   maxBackfill?: number;
   /** Answers larger than this are refused, bytes. Default 1 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Block root (0x-hex) the operator trusts, from the config, never from the node. When set, heads and
+   * finalized checkpoints come only from light-client updates verified from this checkpoint
+   * (createLightClientVerifier); one that fails is an `error` with code `light_client`.
+   */
+  trustedCheckpointRoot?: string;
   clock?: Clock;
 };
 
 const TOPICS = ['head', 'block', 'chain_reorg', 'finalized_checkpoint'];
+const LIGHT_CLIENT_TOPICS = ['light_client_optimistic_update', 'light_client_finality_update'];
 const KNOWN_LIMIT = 4096;
 
 /**
@@ -44,6 +59,13 @@ const KNOWN_LIMIT = 4096;
  * as `block` observations first, so that reorgs show their common ancestor. A `chain_reorg` event
  * is not trusted as such: it only makes the source fetch the new head and its ancestors, and the
  * engine decides from the block tree. The client comes from `node/version`.
+ *
+ * With `trustedCheckpointRoot`, the node is checked with the Altair light-client protocol: a head is
+ * the attested header of an optimistic update the sync committee signed (events
+ * `light_client_optimistic_update`, or `light_client/optimistic_update` on a head event and on each
+ * poll), its ancestors are accepted only if each hashes to its child's parent root, and the finalized
+ * checkpoint is the finalized header of a verified finality update. Committees of later periods come
+ * from `light_client/updates`. What fails is not emitted: an `error` with code `light_client` is.
  */
 export function createBeaconSource(parameters: CreateBeaconSourceParameters): Source {
   const clock = parameters.clock ?? systemClock;
@@ -58,7 +80,12 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   let client: string | undefined;
   let genesisTime: number | undefined;
   let secondsPerSlot: number | undefined;
+  let spec: Record<string, unknown> | undefined;
+  let genesisValidatorsRoot: string | undefined;
+  let verifier: LightClientVerifier | undefined;
+  const trusted = parameters.trustedCheckpointRoot?.toLowerCase();
   let lastHead: string | undefined;
+  let lastHeadSlot: bigint | undefined;
   let lastFinalized: string | undefined;
   let lastJustified: string | undefined;
   let emit: (observation: Observation) => void = () => {};
@@ -136,18 +163,123 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   const ensureBasics = async () => {
     if (client === undefined)
       client = toNodeVersion((await get('/eth/v1/node/version')).body, `node/version from ${redacted}`);
-    if (genesisTime === undefined)
-      genesisTime = toGenesisTime((await get('/eth/v1/beacon/genesis')).body, `genesis from ${redacted}`);
-    if (secondsPerSlot === undefined)
-      secondsPerSlot = toSecondsPerSlot(
-        (await get('/eth/v1/config/spec')).body,
-        `config/spec from ${redacted}`,
-      );
+    if (genesisTime === undefined) {
+      const { body } = await get('/eth/v1/beacon/genesis');
+      genesisTime = toGenesisTime(body, `genesis from ${redacted}`);
+      if (trusted) genesisValidatorsRoot = toGenesisValidatorsRoot(body, `genesis from ${redacted}`);
+    }
+    if (secondsPerSlot === undefined) {
+      const { body } = await get('/eth/v1/config/spec');
+      secondsPerSlot = toSecondsPerSlot(body, `config/spec from ${redacted}`);
+      spec = (body as { data: Record<string, unknown> }).data;
+    }
+  };
+
+  /** Bootstraps the light client from the trusted root (once it succeeds). */
+  const ensureVerifier = async (): Promise<LightClientVerifier> => {
+    await ensureBasics();
+    if (verifier) return verifier;
+    const { body } = await get(`/eth/v1/beacon/light_client/bootstrap/${trusted}`);
+    verifier = await createLightClientVerifier({
+      spec: spec ?? {},
+      genesisValidatorsRoot: genesisValidatorsRoot ?? '',
+      trustedCheckpointRoot: trusted ?? '',
+      bootstrap: toData(body),
+    }).catch((error: unknown) => {
+      throw atNode(error, `light_client/bootstrap/${trusted?.slice(0, 18)}`);
+    });
+    return verifier;
+  };
+
+  /** The slot of the clock, one ahead for clock disparity (an update may not come from the future). */
+  const currentSlot = () =>
+    Math.floor((clock.nowMs() / 1000 - (genesisTime ?? 0)) / (secondsPerSlot ?? 12)) + 1;
+
+  /** A light-client failure names the node, the answer and the check. */
+  const atNode = (error: unknown, what: string) =>
+    error instanceof SourceError
+      ? new SourceError({
+          code: error.code,
+          shortMessage: `${what} from ${redacted}: ${error.code === 'light_client' ? 'light-client check failed: ' : ''}${error.shortMessage}`,
+          cause: error,
+        })
+      : error;
+
+  /** Learns the committee that signs at `signatureSlot` from `light_client/updates`, if unknown. */
+  const ensureCommittee = async (lc: LightClientVerifier, signatureSlot: number) => {
+    if (lc.knowsCommitteeAt(signatureSlot)) return;
+    const period = Math.floor(signatureSlot / lc.slotsPerPeriod);
+    const { body } = await get(`/eth/v1/beacon/light_client/updates?start_period=${period - 1}&count=1`);
+    const list = Array.isArray(body) ? body : ((body as { data?: unknown })?.data ?? []);
+    for (const item of Array.isArray(list) ? list : []) {
+      try {
+        lc.verifySyncCommitteeUpdate(toData(item), currentSlot());
+      } catch (error) {
+        throw atNode(error, `light_client/updates period ${period - 1}`);
+      }
+    }
+  };
+
+  const onOptimisticUpdate = async (update: unknown, what: string) => {
+    const lc = await ensureVerifier();
+    await ensureCommittee(lc, toSignatureSlot(update));
+    let header: VerifiedHeader;
+    try {
+      header = lc.verifyOptimisticUpdate(update, currentSlot());
+    } catch (error) {
+      throw atNode(error, what);
+    }
+    await onVerifiedHead(header);
+  };
+
+  const onFinalityUpdate = async (update: unknown, what: string) => {
+    const lc = await ensureVerifier();
+    await ensureCommittee(lc, toSignatureSlot(update));
+    let verified: { attested: VerifiedHeader; finalized: VerifiedHeader };
+    try {
+      verified = lc.verifyFinalityUpdate(update, currentSlot());
+    } catch (error) {
+      throw atNode(error, what);
+    }
+    const { finalized } = verified;
+    if (finalized.root === lastFinalized || /^0x0{64}$/.test(finalized.root)) return;
+    emit(
+      withClient({
+        type: 'checkpoint',
+        chain: parameters.chain,
+        node: parameters.node,
+        kind: 'finalized',
+        epoch: Math.ceil(Number(finalized.slot) / lc.slotsPerEpoch),
+        hash: finalized.root.slice(2),
+        number: finalized.slot,
+        observedAtMs: clock.nowMs(),
+      }),
+    );
+    lastFinalized = finalized.root;
+  };
+
+  const pollVerified = async () => {
+    const optimistic = await get('/eth/v1/beacon/light_client/optimistic_update');
+    await onOptimisticUpdate(toData(optimistic.body), 'light_client/optimistic_update');
+    const finality = await get('/eth/v1/beacon/light_client/finality_update');
+    await onFinalityUpdate(toData(finality.body), 'light_client/finality_update');
   };
 
   const fetchHeader = async (id: string): Promise<BeaconHeader & { latencyMs: number }> => {
     const { body, latencyMs } = await get(`/eth/v1/beacon/headers/${id}`);
-    return { ...toBeaconHeader(body, `headers/${id.slice(0, 18)} from ${redacted}`), latencyMs };
+    const header = toBeaconHeader(body, `headers/${id.slice(0, 18)} from ${redacted}`);
+    if (verifier && id.startsWith('0x')) {
+      // An ancestor of a verified header is accepted only if it hashes to the root asked for.
+      const message = (body as { data: { header: { message: unknown } } }).data.header.message;
+      const root = verifier.toHeaderRoot(message);
+      if (root !== id.toLowerCase())
+        throw new SourceError({
+          code: 'light_client',
+          shortMessage: `headers/${id.slice(0, 18)} from ${redacted}: light-client check failed: the header hashes to ${root}, not to the root asked for`,
+          latencyMs,
+        });
+    }
+    return { ...header, latencyMs };
   };
 
   const toBlock = (type: 'head' | 'block', header: BeaconHeader & { latencyMs: number }): Observation =>
@@ -172,7 +304,17 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   const onHead = async (root: string) => {
     await ensureBasics();
     if (root === lastHead) return;
-    const head = await fetchHeader(root);
+    await onHeadHeader(await fetchHeader(root));
+  };
+
+  /** A verified head older than the last one (an update that arrives late) is not a step back. */
+  const onVerifiedHead = async (header: VerifiedHeader) => {
+    if (header.root === lastHead || (lastHeadSlot !== undefined && header.slot < lastHeadSlot)) return;
+    await onHeadHeader({ root: header.root, slot: header.slot, parentRoot: header.parentRoot, latencyMs: 0 });
+  };
+
+  const onHeadHeader = async (head: BeaconHeader & { latencyMs: number }) => {
+    const root = head.root;
     const missing: Array<BeaconHeader & { latencyMs: number }> = [];
     let cursor = head;
     while (
@@ -193,6 +335,7 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
     emit(toBlock('head', head));
     remember(head.root, head.slot);
     lastHead = root;
+    lastHeadSlot = head.slot;
   };
 
   const onCheckpoint = async (kind: 'finalized' | 'justified', epoch: number, root: string) => {
@@ -228,6 +371,8 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
 
   const poll = async () => {
     await enqueue(async () => {
+      // Verified: the light client proves no justified checkpoint, so none is emitted.
+      if (trusted) return pollVerified();
       const head = await fetchHeader('head');
       await onHead(head.root);
       const cps = toFinalityCheckpoints(
@@ -244,7 +389,8 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
     while (running) {
       streamAbort = new AbortController();
       try {
-        const query = TOPICS.map((t) => `topics=${t}`).join('&');
+        const topics = trusted ? [...TOPICS, ...LIGHT_CLIENT_TOPICS] : TOPICS;
+        const query = topics.map((t) => `topics=${t}`).join('&');
         const response = await fetch(`${base}/eth/v1/events?${query}`, {
           headers: { accept: 'text/event-stream' },
           signal: AbortSignal.any([streamAbort.signal, stopAbort.signal]),
@@ -274,15 +420,34 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
             continue;
           }
           try {
-            if (event.event === 'head' || event.event === 'block') {
+            if (event.event === 'light_client_optimistic_update') {
+              if (trusted) void enqueue(() => onOptimisticUpdate(data, `${event.event} event`));
+            } else if (event.event === 'light_client_finality_update') {
+              if (trusted) void enqueue(() => onFinalityUpdate(data, `${event.event} event`));
+            } else if (event.event === 'head' || event.event === 'block') {
               const { root } = toHeadEvent(data, where);
-              if (event.event === 'head') void enqueue(() => onHead(root));
+              // Verified: a new head is taken only from a signed update (the next one signs this head).
+              if (event.event === 'head' && !trusted) void enqueue(() => onHead(root));
             } else if (event.event === 'finalized_checkpoint') {
               const cp = toFinalizedEvent(data, where);
-              void enqueue(() => onCheckpoint('finalized', cp.epoch, cp.root));
+              if (trusted)
+                void enqueue(async () =>
+                  onFinalityUpdate(
+                    toData((await get('/eth/v1/beacon/light_client/finality_update')).body),
+                    'light_client/finality_update',
+                  ),
+                );
+              else void enqueue(() => onCheckpoint('finalized', cp.epoch, cp.root));
             } else if (event.event === 'chain_reorg') {
               const reorg = toReorgEvent(data, where);
-              void enqueue(() => onHead(reorg.newHead));
+              if (trusted)
+                void enqueue(async () =>
+                  onOptimisticUpdate(
+                    toData((await get('/eth/v1/beacon/light_client/optimistic_update')).body),
+                    'light_client/optimistic_update',
+                  ),
+                );
+              else void enqueue(() => onHead(reorg.newHead));
             }
           } catch (error) {
             emitError(error);

@@ -107,3 +107,20 @@ export function toSecondsPerSlot(body: unknown, where: string): number {
   if (value <= 0) fail('SECONDS_PER_SLOT is zero', where);
   return value;
 }
+
+/** `GET /eth/v1/beacon/genesis`: `genesis_validators_root`. */
+export function toGenesisValidatorsRoot(body: unknown, where: string): string {
+  const data = field(body, 'data', where);
+  return root(field(data, 'genesis_validators_root', where), 'genesis_validators_root', where);
+}
+
+/** The `data` of a Beacon API answer `{ version, data }` (light-client answers). */
+export function toData(body: unknown): unknown {
+  return field(body, 'data', 'light-client answer');
+}
+
+/** `signature_slot` of a light-client update, as a number. */
+export function toSignatureSlot(update: unknown): number {
+  const where = 'light-client update';
+  return Number(uint(field(update, 'signature_slot', where), 'signature_slot', where));
+}
