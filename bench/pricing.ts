@@ -222,7 +222,7 @@ export function runPricingBench(options: PricingBenchOptions = {}): PricingBench
   }));
   const jtdTree = measure(30, Math.min(rounds, 3), (i) => jumpToDefaultTree(jtdTrees[i & 31]!).price);
   figures.push({
-    name: 'jump to default, American, 1000 steps (3 trees)',
+    name: 'jump to default, American, 1000 steps (one rollback)',
     microsPerOption: jtdTree,
   });
 

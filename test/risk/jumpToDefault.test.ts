@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jumpToDefaultGreeks, jumpToDefaultTree } from '../../src/risk/pricing/jumpToDefault.ts';
+import {
+  type JumpToDefaultTreeInput,
+  jumpToDefaultGreeks,
+  jumpToDefaultTree,
+} from '../../src/risk/pricing/jumpToDefault.ts';
+import { jumpToDefaultRollback } from '../../src/risk/pricing/jumpToDefaultRollback.ts';
 import { type BsmCase, bsmIndependent } from './independentBsm.ts';
 
 /**
@@ -218,5 +223,113 @@ describe('jumpToDefaultTree', () => {
     });
     assert.ok(relative(tree.delta, delta) <= 1e-3, `${tree.delta} vs ${delta}`);
     assert.ok(relative(tree.gamma, gamma) <= 1e-3, `${tree.gamma} vs ${gamma}`);
+  });
+});
+
+/**
+ * The hazard sensitivity as the tree computed it before forward mode: a difference of rollbacks
+ * with the hazard curve shifted by h for the probabilities (same lattices), central where the
+ * hazard allows a shift of -h, else one-sided on [0, 2h].
+ */
+function bumpedHazardSensitivity(input: JumpToDefaultTreeInput): number {
+  const recovery = input.recoveryFraction ?? 0;
+  const price = (shift: number) => jumpToDefaultRollback(input, recovery, shift).price;
+  const initial = input.hazardCurve?.initialPerYear;
+  const lambda = Math.min(input.hazardPerYear, initial ?? input.hazardPerYear);
+  const h = 1e-5 * Math.max(1, input.hazardPerYear, initial ?? 0);
+  if (lambda >= h) return (price(h) - price(-h)) / (2 * h);
+  return (-3 * price(0) + 4 * price(h) - price(2 * h)) / (2 * h);
+}
+
+describe('jumpToDefaultTree hazardSensitivity against bumped trees', () => {
+  const market = {
+    spot: 100,
+    strike: 100,
+    timeYears: 0.25,
+    rate: 0.05,
+    yieldRate: 0.02,
+    volAnnual: 0.8,
+    steps: 300,
+  };
+  const curve = { initialPerYear: 30, halfLifeYears: 0.05 };
+  for (const type of ['call', 'put'] as const) {
+    for (const exercise of ['european', 'american'] as const) {
+      it(`behavior: ${type}, ${exercise}, hazards 0.2 to 200, recoveries 0 to 0.6, flat and decaying: within 1e-6 relative or 1e-8`, () => {
+        for (const hazardPerYear of [0.2, 2, 20, 50, 200]) {
+          for (const recoveryFraction of [0, 0.3, 0.6]) {
+            for (const hazardCurve of [undefined, curve]) {
+              const input: JumpToDefaultTreeInput = {
+                ...market,
+                type,
+                exercise,
+                hazardPerYear,
+                recoveryFraction,
+                ...(hazardCurve === undefined ? {} : { hazardCurve }),
+              };
+              const actual = jumpToDefaultTree(input).hazardSensitivity;
+              const expected = bumpedHazardSensitivity(input);
+              const error = Math.abs(actual - expected);
+              assert.ok(
+                error <= 1e-6 * Math.abs(expected) || error <= 1e-8,
+                `hazard ${hazardPerYear}, recovery ${recoveryFraction}, curve ${hazardCurve !== undefined}: ${actual} vs ${expected}`,
+              );
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('behavior: the bench option (American put, hazard 0.2, recovery 0.3, 1000 steps) within 1e-6 relative', () => {
+    // At spot 90 the exercise boundary moves inside +-h: the difference is 6e-7 off (3e-8 at h = 1e-6).
+    for (const spot of [90, 100, 121]) {
+      const input: JumpToDefaultTreeInput = {
+        ...market,
+        timeYears: 182 / 365,
+        rate: 0.05,
+        yieldRate: 0,
+        volAnnual: 0.2,
+        spot,
+        type: 'put',
+        exercise: 'american',
+        hazardPerYear: 0.2,
+        recoveryFraction: 0.3,
+        steps: 1000,
+      };
+      const actual = jumpToDefaultTree(input).hazardSensitivity;
+      const expected = bumpedHazardSensitivity(input);
+      assert.ok(relative(actual, expected) <= 1e-6, `spot ${spot}: ${actual} vs ${expected}`);
+    }
+  });
+
+  it('behavior: hazard 0 and recovery 1, where the one-sided difference is noisier: within 1e-5 relative or 1e-6', () => {
+    // At hazard 0 the difference is one-sided on [0, 2h] (rounding 8 eps V / 2h, and an American
+    // exercise boundary that moves inside it); with R = 1 the sensitivity is the tree's own error,
+    // about 1e-3, below the difference's rounding of about 2e-7 at h = 1e-5.
+    for (const type of ['call', 'put'] as const) {
+      for (const exercise of ['european', 'american'] as const) {
+        for (const [hazardPerYear, recoveryFraction] of [
+          [0, 0],
+          [0, 0.3],
+          [0, 1],
+          [2, 1],
+        ] as const) {
+          const input: JumpToDefaultTreeInput = {
+            ...market,
+            type,
+            exercise,
+            hazardPerYear,
+            recoveryFraction,
+          };
+          const actual = jumpToDefaultTree(input).hazardSensitivity;
+          const expected = bumpedHazardSensitivity(input);
+          const error = Math.abs(actual - expected);
+          assert.ok(
+            error <= 1e-5 * Math.abs(expected) || error <= 1e-6,
+            `${type} ${exercise} hazard ${hazardPerYear} recovery ${recoveryFraction}: ${actual} vs ${expected}`,
+          );
+        }
+      }
+    }
   });
 });

@@ -3,7 +3,7 @@ import { assertLatticeSpan, assertSteps, type TreeGreeks } from './crr.ts';
 import { cumulativeHazard, type HazardCurve } from './cumulativeHazard.ts';
 import { assertNonNegative, assertPositive, PricingError } from './errors.ts';
 import { gaussKronrodNodes } from './gaussKronrod.ts';
-import { jumpToDefaultSchedule, SPOT_STENCIL } from './jumpToDefaultSchedule.ts';
+import { jumpToDefaultRollback } from './jumpToDefaultRollback.ts';
 import type { ExerciseStyle, Greeks, OptionInput } from './types.ts';
 import { assertOptionInput, MAX_RATE_TIMES_T } from './validate.ts';
 
@@ -225,146 +225,21 @@ export function jumpToDefaultPrice(input: JumpToDefaultInput): number {
 }
 
 /**
- * One tree rollback on the lattices of {@link jumpToDefaultSchedule}: the price, and delta and gamma
- * from the five nodes of step 0 (at S e^{2 m dx}, m = -2..2). `shift` moves the whole hazard
- * curve for the probabilities (for the hazard sensitivity) and leaves the lattice in place. Each
- * step, from the survival lattice's node j: held = e^{-r dt} (s (p V_up + (1 - p) V_down) +
- * (1 - s) sum of the landing probabilities times the values after default), and the lattice after
- * default rolls back on its own, over the nodes the landings of earlier steps need. With R = 0 the
- * value after default is the same at every price (0 for a call, K e^{-r (T - t)} for a European
- * put, K for an American put). American options are exercised on both lattices.
- */
-function rollTree(input: JumpToDefaultTreeInput, shift: number, recovery: number): TreeGreeks {
-  const { spot, strike, timeYears, rate, yieldRate, volAnnual, steps } = input;
-  const basePerYear = input.hazardPerYear;
-  const curve = input.hazardCurve;
-  const lambdaNow = (curve === undefined ? basePerYear : curve.initialPerYear) + shift;
-  const plan = jumpToDefaultSchedule({
-    steps,
-    timeYears,
-    rate,
-    yieldRate,
-    volAnnual,
-    recovery,
-    basePerYear,
-    curve,
-    hazardShiftPerYear: shift,
-  });
-  const { dx, survive, survivalUp, fall, survivalDrift, afterDriftPerStep, afterLow, afterHigh, powerLow } =
-    plan;
-  const loss = 1 - recovery;
-  const discount = Math.exp((-rate * timeYears) / steps);
-  const halfDiscount = 0.5 * discount;
-  // powers[m - powerLow] = e^{m dx}: node prices are a step's factor times one of these.
-  const powers = new Float64Array(plan.powerHigh - powerLow + 1);
-  for (let m = powerLow; m <= plan.powerHigh; m++) powers[m - powerLow] = Math.exp(m * dx);
-  const top = spot * Math.exp(survivalDrift[steps] as number);
-  if (!Number.isFinite(top * (powers[plan.powerHigh - powerLow] as number))) {
-    throw new PricingError(
-      'invalid_input',
-      "the tree's outer nodes overflow (hazard times expiry too large for the lattice): use fewer steps",
-      { steps, hazardPerYear: basePerYear },
-    );
-  }
-  const sign = input.type === 'call' ? 1 : -1;
-  const american = input.exercise === 'american';
-  const width = 2 * SPOT_STENCIL;
-  const values = new Float64Array(steps + width + 1);
-  for (let j = 0; j <= steps + width; j++) {
-    values[j] = Math.max(sign * (top * (powers[2 * j - steps - width - powerLow] as number) - strike), 0);
-  }
-  // After default: a lattice over [afterLow[i], afterHigh[i]] (indices from afterLow[steps]), or with R = 0 one value.
-  const withLattice = recovery > 0;
-  const lowest = afterLow[steps] as number;
-  const after = new Float64Array(withLattice ? (afterHigh[steps] as number) - lowest + 2 : 1);
-  const afterRoot = recovery * spot;
-  if (withLattice) {
-    const factor = afterRoot * Math.exp(steps * afterDriftPerStep);
-    for (let k = lowest; k <= (afterHigh[steps] as number); k++) {
-      after[k - lowest] = Math.max(
-        sign * (factor * (powers[2 * k - steps - powerLow] as number) - strike),
-        0,
-      );
-    }
-  } else {
-    after[0] = Math.max(-sign * strike, 0);
-  }
-  for (let i = steps - 1; i >= 0; i--) {
-    const stay = discount * (survive[i] as number);
-    const stayUp = stay * (survivalUp[i] as number);
-    const stayDown = stay - stayUp;
-    const falls = discount * (fall[i] as number);
-    const factor = spot * Math.exp(survivalDrift[i] as number);
-    const offset = -i - width - powerLow;
-    if (withLattice) {
-      const down = falls * (plan.landingDown[i] as number);
-      const middle = falls * (plan.landingMiddle[i] as number);
-      const up = falls * (plan.landingUp[i] as number);
-      // Survival node j lands around node j - SPOT_STENCIL + landingShift[i] after default.
-      const base = (plan.landingShift[i] as number) - SPOT_STENCIL - lowest;
-      for (let j = 0; j <= i + width; j++) {
-        const c = base + j;
-        let held =
-          stayDown * (values[j] as number) +
-          stayUp * (values[j + 1] as number) +
-          down * (after[c - 1] as number) +
-          middle * (after[c] as number) +
-          up * (after[c + 1] as number);
-        if (american) held = Math.max(held, sign * (factor * (powers[offset + 2 * j] as number) - strike));
-        values[j] = held;
-      }
-      const afterFactor = afterRoot * Math.exp(i * afterDriftPerStep);
-      const afterOffset = 2 * lowest - i - powerLow;
-      const high = (afterHigh[i] as number) - lowest;
-      for (let c = (afterLow[i] as number) - lowest; c <= high; c++) {
-        let held = halfDiscount * ((after[c] as number) + (after[c + 1] as number));
-        if (american)
-          held = Math.max(held, sign * (afterFactor * (powers[afterOffset + 2 * c] as number) - strike));
-        after[c] = held;
-      }
-    } else {
-      const afterDefault = falls * (after[0] as number);
-      for (let j = 0; j <= i + width; j++) {
-        let held = stayDown * (values[j] as number) + stayUp * (values[j + 1] as number) + afterDefault;
-        if (american) held = Math.max(held, sign * (factor * (powers[offset + 2 * j] as number) - strike));
-        values[j] = held;
-      }
-      const held = discount * (after[0] as number);
-      after[0] = american ? Math.max(held, -sign * strike) : held;
-    }
-  }
-  // Step 0: five nodes 2 dx apart in x = ln S; 5-point stencils give V_x and V_xx at the spot, then
-  // delta = V_x / S and gamma = (V_xx - V_x) / S^2.
-  const [v0 = 0, v1 = 0, price = 0, v3 = 0, v4 = 0] = values;
-  const h = 2 * dx;
-  const slope = (v0 - 8 * v1 + 8 * v3 - v4) / (12 * h);
-  const curvature = (-v0 + 16 * v1 - 30 * price + 16 * v3 - v4) / (12 * h * h);
-  const delta = slope / spot;
-  const gamma = (curvature - slope) / (spot * spot);
-  const valueAfter = withLattice ? (after[-lowest] as number) : (after[0] as number);
-  const theta =
-    (rate + lambdaNow) * price -
-    (rate - yieldRate + lambdaNow * loss) * spot * delta -
-    0.5 * volAnnual * volAnnual * spot * spot * gamma -
-    lambdaNow * valueAfter;
-  return { price, delta, gamma, theta };
-}
-
-/**
  * Jump to default on binomial lattices, European or American. A survival lattice (log spacing
  * dx = vol sqrt(dt), centre drifting with the hazard's share of the pre-default forward, CRR's up
  * probability) carries the option until default; each step the underlying defaults with
  * probability 1 - exp(-(Lambda(t + dt) - Lambda(t))) and lands, on three nodes that match the mean
  * and log variance of its price, on a lattice after default that carries the option on R S with no
  * further default (with R = 0 one value a step; the put holder exercises at once for K). Every
- * step is an exact martingale step of the discounted price (see {@link jumpToDefaultSchedule}), so
+ * step is an exact martingale step of the discounted price (see jumpToDefaultSchedule.ts), so
  * an American call without dividend equals the European one. American options are exercised
  * wherever that pays more, on both lattices, at every step. Delta and gamma come from five nodes
  * around the spot at t = 0, theta from the pricing equation with default at the hazard now,
- * `hazardSensitivity` from a difference of two trees with the hazard curve shifted (same lattices).
+ * `hazardSensitivity` (dV/dh for a parallel shift h of the hazard curve, on the same lattices) by
+ * forward-mode differentiation in the same rollback (see {@link jumpToDefaultRollback}).
  *
- * Cost: three survival lattices of steps^2 / 2 nodes and three lattices after default of about as
- * many (none with R = 0).
+ * Cost: one survival lattice of steps^2 / 2 nodes, each carrying its value and its derivative, and
+ * one lattice after default of about as many nodes (none with R = 0).
  *
  * @throws PricingError `invalid_input` for bad inputs, too few steps for probabilities in [0, 1]
  * (the message says to use more steps), or nodes that would overflow.
@@ -373,16 +248,5 @@ export function jumpToDefaultTree(input: JumpToDefaultTreeInput): JumpToDefaultT
   const recovery = assertJumpToDefaultInput(input);
   assertSteps(input.steps);
   assertLatticeSpan(input.volAnnual, input.timeYears, input.steps);
-  const lambda = Math.min(input.hazardPerYear, input.hazardCurve?.initialPerYear ?? input.hazardPerYear);
-  const result = rollTree(input, 0, recovery);
-  const h = 1e-5 * Math.max(1, input.hazardPerYear, input.hazardCurve?.initialPerYear ?? 0);
-  let hazardSensitivity: number;
-  if (lambda >= h) {
-    hazardSensitivity = (rollTree(input, h, recovery).price - rollTree(input, -h, recovery).price) / (2 * h);
-  } else {
-    const v1 = rollTree(input, h, recovery).price;
-    const v2 = rollTree(input, 2 * h, recovery).price;
-    hazardSensitivity = (-3 * result.price + 4 * v1 - v2) / (2 * h);
-  }
-  return { ...result, hazardSensitivity };
+  return jumpToDefaultRollback(input, recovery, 0);
 }

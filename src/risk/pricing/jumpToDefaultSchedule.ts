@@ -18,9 +18,9 @@ export type JumpToDefaultScheduleParameters = {
   basePerYear: number;
   curve: HazardCurve | undefined;
   /**
-   * A parallel shift of the hazard for the probabilities only, 0 for a price: trees with the
-   * hazard shifted keep the lattice, so that their difference (the hazard sensitivity) does not
-   * see the nodes move against the strike.
+   * A parallel shift of the hazard for the probabilities only, 0 for a price: the lattice stays in
+   * place, so that the derivatives in the shift (the `...Slope` arrays, which give the hazard
+   * sensitivity) do not see the nodes move against the strike.
    */
   hazardShiftPerYear: number;
 };
@@ -52,6 +52,17 @@ export type JumpToDefaultSchedule = {
   landingDown: Float64Array;
   landingMiddle: Float64Array;
   landingUp: Float64Array;
+  /**
+   * Derivatives of survive, survivalUp, landingDown, landingMiddle and landingUp in step i with
+   * respect to the hazard shift, per unit of hazard per year (fall's is -surviveSlope). The
+   * landing shift and the lattices stay fixed; where the step's hazard is clipped at 0 the
+   * derivative is the one for an upward shift.
+   */
+  surviveSlope: Float64Array;
+  survivalUpSlope: Float64Array;
+  landingDownSlope: Float64Array;
+  landingMiddleSlope: Float64Array;
+  landingUpSlope: Float64Array;
   /** Range of nodes k of the lattice after default that step i needs (steps + 1 entries). */
   afterLow: Int32Array;
   afterHigh: Int32Array;
@@ -103,11 +114,17 @@ export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameter
   const landingDown = new Float64Array(steps);
   const landingMiddle = new Float64Array(steps);
   const landingUp = new Float64Array(steps);
+  const surviveSlope = new Float64Array(steps);
+  const survivalUpSlope = new Float64Array(steps);
+  const landingDownSlope = new Float64Array(steps);
+  const landingMiddleSlope = new Float64Array(steps);
+  const landingUpSlope = new Float64Array(steps);
   const afterLow = new Int32Array(steps + 1);
   const afterHigh = new Int32Array(steps + 1);
   const hazard = new Float64Array(2);
-  const sinhDx = Math.sinh(dx);
+  const twoSinhDx = 2 * Math.sinh(dx);
   const expMinusDx = Math.exp(-dx);
+  const shiftPerStep = hazardShiftPerYear * dt;
   let powerLow = -steps - 2 * SPOT_STENCIL;
   let powerHigh = steps + 2 * SPOT_STENCIL;
   let previous = 0;
@@ -115,13 +132,20 @@ export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameter
     const cumulative = cumulativeHazard(basePerYear, curve, (i + 1) * dt, hazard)[1] as number;
     const latticeHazard = cumulative - previous;
     previous = cumulative;
-    const stepHazard = Math.max(latticeHazard + hazardShiftPerYear * dt, 0);
-    survive[i] = Math.exp(-stepHazard);
+    const shifted = latticeHazard + shiftPerStep;
+    const stepHazard = Math.max(shifted, 0);
+    // d stepHazard / d shift: dt, or 0 where the hazard is clipped (a right derivative at 0).
+    const stepHazardSlope = shifted >= 0 ? dt : 0;
+    const stays = Math.exp(-stepHazard);
+    survive[i] = stays;
     fall[i] = -Math.expm1(-stepHazard);
+    surviveSlope[i] = -stays * stepHazardSlope;
     const drift = survivalDrift[i] as number;
     survivalDrift[i + 1] = drift + latticeHazard * loss;
     // Mean e^{(r-q+l(1-R)) dt} on nodes e^{l (1-R) dt +- dx}: up = (e^{(r-q) dt + (shift) (1-R) dt} - e^{-dx}) / (2 sinh dx).
-    survivalUp[i] = (Math.exp(carry + (stepHazard - latticeHazard) * loss) - expMinusDx) / (2 * sinhDx);
+    const growth = Math.exp(carry + (stepHazard - latticeHazard) * loss);
+    survivalUp[i] = (growth - expMinusDx) / twoSinhDx;
+    survivalUpSlope[i] = (growth * loss * stepHazardSlope) / twoSinhDx;
     assertProbability(survivalUp[i] as number, steps);
     const low = afterLow[i] as number;
     const high = afterHigh[i] as number;
@@ -144,12 +168,23 @@ export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameter
     const tilt = (meanMinusOne + outer * (1 - coshCell)) / sinhCell;
     let up = 0.5 * (outer + tilt);
     let down = 0.5 * (outer - tilt);
+    // The same in forward mode: d/d shift of logMean, then of each quantity above.
+    const logMeanSlope = accruedLogSlope(stepHazard, recovery) * stepHazardSlope;
+    const meanSlope = (meanMinusOne + 1) * logMeanSlope;
+    const outerSlope = (2 * offset * logMeanSlope) / cell;
+    const tiltSlope = (meanSlope + outerSlope * (1 - coshCell)) / sinhCell;
+    let upSlope = 0.5 * (outerSlope + tiltSlope);
+    let downSlope = 0.5 * (outerSlope - tiltSlope);
     if (down < 0) {
       down = 0;
       up = meanMinusOne / expm1Cell;
+      downSlope = 0;
+      upSlope = meanSlope / expm1Cell;
     } else if (up < 0) {
       up = 0;
       down = meanMinusOne / expm1MinusCell;
+      upSlope = 0;
+      downSlope = meanSlope / expm1MinusCell;
     }
     const middle = 1 - up - down;
     assertProbability(up, steps);
@@ -159,6 +194,9 @@ export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameter
     landingDown[i] = down;
     landingMiddle[i] = middle;
     landingUp[i] = up;
+    landingDownSlope[i] = downSlope;
+    landingMiddleSlope[i] = -upSlope - downSlope;
+    landingUpSlope[i] = upSlope;
     // Survival nodes j = 0..i + 2 SPOT_STENCIL land around k = j - SPOT_STENCIL + shift.
     afterLow[i + 1] = Math.min(low, shift - SPOT_STENCIL - 1);
     afterHigh[i + 1] = Math.max(high + 1, i + shift + SPOT_STENCIL + 1);
@@ -178,9 +216,31 @@ export function jumpToDefaultSchedule(parameters: JumpToDefaultScheduleParameter
     landingDown,
     landingMiddle,
     landingUp,
+    surviveSlope,
+    survivalUpSlope,
+    landingDownSlope,
+    landingMiddleSlope,
+    landingUpSlope,
     afterLow,
     afterHigh,
     powerLow,
     powerHigh,
   };
+}
+
+/**
+ * d ln(accrued) / d stepHazard for accrued = (1 - e^{-l R}) / (R (1 - e^{-l})), l = stepHazard > 0,
+ * R in (0, 1]: R / expm1(R l) - 1 / expm1(l), and below l = 1e-3 (where that difference cancels) its
+ * series (1 - R) / 2 + (R^2 - 1) l / 12 - (R^4 - 1) l^3 / 720, from x / expm1(x) = 1 - x/2 + x^2/12 - x^4/720.
+ */
+function accruedLogSlope(stepHazard: number, recovery: number): number {
+  if (stepHazard < 1e-3) {
+    const r2 = recovery * recovery;
+    return (
+      0.5 * (1 - recovery) +
+      ((r2 - 1) * stepHazard) / 12 -
+      ((r2 * r2 - 1) * stepHazard * stepHazard * stepHazard) / 720
+    );
+  }
+  return recovery / Math.expm1(recovery * stepHazard) - 1 / Math.expm1(stepHazard);
 }
