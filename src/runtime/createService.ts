@@ -95,6 +95,18 @@ export type CreateServiceParameters = {
    * docs/deploy.md. Without it, or on a store without `cluster` (SQLite, memory), the service is
    * the one guard of its store, always the leader. */
   cluster?: ClusterOptions;
+  /** Work only the leader does, such as the on-chain keeper's heartbeats (they share the keeper's
+   * key, so followers never send): started when this instance becomes the leader (at start for the
+   * one guard of a SQLite or memory store), stopped when it steps down, is fenced or stops. */
+  leaderTasks?: readonly LeaderTask[];
+};
+
+/** A schedule run while the instance leads ({@link CreateServiceParameters.leaderTasks}). */
+export type LeaderTask = {
+  /** Starts the schedule; does nothing if it runs already. */
+  start(): void;
+  /** Stops it; resolves once nothing more will be sent. */
+  stop(): Promise<void>;
 };
 
 export type ServiceStats = {
@@ -145,6 +157,10 @@ export type Service = ServiceView & {
   drained(): Promise<void>;
   stats(): ServiceStats;
   clusterPosition(): ClusterPosition;
+  /** Whether this instance may act on the outside world now: the one guard of its store, or a
+   * leader whose lease was renewed less than a lease ago on its own clock (false at once after a
+   * pause past the lease, before it has learnt that it was replaced). */
+  canAct(): boolean;
 };
 
 export type ExternalConditionInput = {
@@ -235,6 +251,20 @@ export function createService(parameters: CreateServiceParameters): Service {
   let appliedSeq = 0;
   let inboxCursor = 0;
   const isLeader = () => member === undefined || member.role() === 'leader';
+  const leaderTasks = parameters.leaderTasks ?? [];
+  const startLeaderTasks = () => {
+    for (const task of leaderTasks) task.start();
+  };
+  const stopLeaderTasks = () =>
+    Promise.all(
+      leaderTasks.map((task) =>
+        task
+          .stop()
+          .catch((error: Error) =>
+            log({ level: 'warn', code: 'leader_task_stop_failed', message: error.message }),
+          ),
+      ),
+    );
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const remember = <T>(list: T[], item: T) => {
@@ -410,6 +440,7 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const stepDown = (reason: string) => {
     clusterStore?.setFence(undefined);
+    void stopLeaderTasks();
     outbox.pause();
     commits.discard(new ServiceError('not_leader', `not stored: ${reason}`));
   };
@@ -459,6 +490,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         catchUp,
         lead,
         stepDown,
+        onLeading: startLeaderTasks,
         leaderTick: takeInbox,
       });
       clusterStore.setFence(undefined);
@@ -556,6 +588,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       epoch: member === undefined ? null : (member.epoch() ?? null),
       location: location ?? null,
     }),
+    canAct: () => member === undefined || member.canAct(),
     async start() {
       if (phase !== 'new') throw new ServiceError('already_started', 'start() may be called once');
       phase = 'starting';
@@ -565,7 +598,10 @@ export function createService(parameters: CreateServiceParameters): Service {
         phase = 'stopped';
         throw error;
       }
-      if (member === undefined) outbox.start();
+      if (member === undefined) {
+        outbox.start();
+        startLeaderTasks();
+      }
       phase = 'running';
       member?.start();
       await Promise.all(parameters.sources.map((source) => source.start(push)));
@@ -589,6 +625,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       await inbox?.stop();
       await commits.writesDone();
       await member?.stop();
+      await stopLeaderTasks();
       commits.abandonWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
       outbox.wake();
       await outbox.stopped();

@@ -121,8 +121,6 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         await running.close();
         throw new CliError(`cannot start: ${(error as Error).message}`, { cause: error });
       }
-      // The only instance leads: its keepers send the guard's heartbeats.
-      for (const heartbeat of running.heartbeats) heartbeat.start();
       const { replayedEvents, replayMs, snapshotSeq } = service.stats();
       const levels = [...service.engine().breakers.values()].map((b) => `${b.name} ${b.level}`).join(', ');
       output.err(
