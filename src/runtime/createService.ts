@@ -77,6 +77,8 @@ export type CreateServiceParameters = {
   log?: (entry: ServiceLogEntry) => void;
   /** Called with each live observation once the engine has stepped it (e.g. metrics). */
   onObservation?: (observation: Observation) => void;
+  /** Called after each commit of the event log with its duration, ms, and events (metrics). */
+  onStoreWrite?: (durationMs: number, events: number) => void;
   /** Signals and transitions kept in memory for {@link ServiceView} reads. Default 1000 each. */
   historyLimit?: number;
   /** Events read per batch when the log is replayed at start. Default 10000. */
@@ -309,6 +311,13 @@ export function createService(parameters: CreateServiceParameters): Service {
     configHash,
     isStopping: () => phase === 'stopping' || phase === 'stopped',
     onFenced: (error) => member?.stepDown(`a write was refused by the fence: ${error.message}`),
+    onWrite: (durationMs, events) => {
+      try {
+        parameters.onStoreWrite?.(durationMs, events);
+      } catch (error) {
+        log({ level: 'error', code: 'listener_failed', message: (error as Error).message });
+      }
+    },
     onCommitted(entries, lastSeq) {
       if (lastSeq > appliedSeq) appliedSeq = lastSeq;
       let transitions = 0;
@@ -559,7 +568,9 @@ export function createService(parameters: CreateServiceParameters): Service {
       maxPendingEvents,
       droppedObservations: counters.droppedObservations,
       storeWriteFailures: counters.storeWriteFailures,
+      failedDeliveries: counters.failedAttempts,
     }),
+    outboxCounts: () => store.countActionsBySink(),
     recentSignals: (limit) => (limit <= 0 ? [] : recentSignals.slice(-limit)),
     transitions: (limit, breaker) => {
       if (limit <= 0) return [];

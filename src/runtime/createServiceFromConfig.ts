@@ -36,6 +36,7 @@ export type CreateServiceFromConfigParameters = {
   /** The service's log; it also receives the on-chain keeper's entries. */
   log?: CreateServiceParameters['log'];
   onObservation?: CreateServiceParameters['onObservation'];
+  onStoreWrite?: CreateServiceParameters['onStoreWrite'];
   /** Run as a member of a cluster on a PostgreSQL store (ignored for SQLite and memory, where the
    * one guard is always the leader). */
   cluster?: ClusterOptions;
@@ -139,6 +140,7 @@ export async function createServiceFromConfig(
   if (parameters.tickIntervalMs !== undefined) serviceParameters.tickIntervalMs = parameters.tickIntervalMs;
   if (parameters.log !== undefined) serviceParameters.log = parameters.log;
   if (parameters.onObservation !== undefined) serviceParameters.onObservation = parameters.onObservation;
+  if (parameters.onStoreWrite !== undefined) serviceParameters.onStoreWrite = parameters.onStoreWrite;
   if (clustered !== undefined) serviceParameters.cluster = clustered;
   try {
     service = createService(serviceParameters);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, type RunningNode, startAnvil } from '../peers/nodes.ts';
+import { sample } from '../support/sample.ts';
 import { type ServeProcess, spawnServe } from '../support/spawnServe.ts';
 import { type RunningPostgres, startPostgres } from '../support/startPostgres.ts';
 import { type StartRpcProxyReturnType, startRpcProxy } from '../support/startRpcProxy.ts';
@@ -112,6 +113,23 @@ describe('watcher locations in a cluster (real processes, PostgreSQL, Anvil)', (
     });
     assert.deepEqual(await levels(), { devnet: 'normal' });
     assert.deepEqual(await signals(), [], 'every place sees the chain: nothing raised');
+    // The leader's metrics, read from the store and its own commits.
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (series: string) => sample(text, `consensus_guard_${series}`);
+    assert.ok(value('cluster_leader_epoch{leader="guard-a"}')! >= 1, 'the epoch of guard-a');
+    assert.equal(value('cluster_lease_valid{leader="guard-a"}'), 1);
+    const leaseAge = value('cluster_lease_age_seconds{leader="guard-a"}')!;
+    assert.ok(leaseAge >= 0 && leaseAge < 2, `renewed within the lease (2 s): ${leaseAge} s`);
+    assert.equal(value('cluster_instances{role="leader"}'), 1);
+    assert.equal(value('cluster_instances{role="watcher"}'), 2);
+    assert.equal(value('cluster_instances{role="follower"}'), 0);
+    for (const location of ['eu', 'us'])
+      assert.ok(value(`cluster_location_observations{location="${location}"}`)! > 10, location);
+    const writes = value('store_write_duration_seconds_count')!;
+    assert.ok(writes > 0, 'commits timed');
+    process.stdout.write(
+      `# store writes: ${writes}, mean ${((value('store_write_duration_seconds_sum')! / writes) * 1000).toFixed(2)} ms\n`,
+    );
 
     // 1. The proxy of `us` goes down: only that watcher loses its node.
     const cutAtMs = Date.now();

@@ -103,6 +103,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
           tickIntervalMs,
           cluster,
           onObservation: (observation) => http?.metrics.observe(observation),
+          onStoreWrite: (durationMs) => http?.metrics.observeStoreWrite(durationMs),
         };
         running = await createServiceFromConfig(parameters);
       } catch (error) {
