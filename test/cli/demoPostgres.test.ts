@@ -68,7 +68,14 @@ describe('demo and store status on PostgreSQL', () => {
     });
     assert.equal(code, 0);
     const status = JSON.parse(out) as StoreStatus;
-    assert.deepEqual(Object.keys(status), ['events', 'lastSeq', 'snapshot', 'outbox', 'migrations']);
+    assert.deepEqual(Object.keys(status), [
+      'events',
+      'lastSeq',
+      'snapshot',
+      'outbox',
+      'migrations',
+      'cluster',
+    ]);
     assert.equal(
       status.events,
       observations.length,
@@ -80,7 +87,7 @@ describe('demo and store status on PostgreSQL', () => {
     assert.deepEqual(status.outbox, { 'demo-receiver': { pending: 0, delivered: transitions, failed: 0 } });
     assert.deepEqual(
       status.migrations.map((m) => m.version),
-      [1],
+      [1, 2],
     );
     let text = '';
     await runCli(['store', 'status', '--store', url], { out: (t) => (text += t), err: () => undefined });
