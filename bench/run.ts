@@ -1,4 +1,5 @@
 import { runCoreBench } from './core.ts';
+import { runFailoverBench } from './failover.ts';
 import { runHttpBench } from './http.ts';
 import { runLatencyBench } from './latency.ts';
 import { runPricingBench } from './pricing.ts';
@@ -22,6 +23,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   http: () => runHttpBench(),
   verification: () => runVerificationBench(),
   restart: () => runRestartBench(),
+  failover: () => runFailoverBench(),
 };
 if (only && !(only in benches)) {
   console.error(`unknown benchmark "${only}": use one of ${Object.keys(benches).join(', ')}`);

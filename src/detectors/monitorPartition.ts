@@ -20,7 +20,9 @@ export function detectMonitorPartition(chain: ChainState, signals: Signal[]): vo
     let progress = false;
     for (const node of chain.nodes.values()) {
       if (toPlace(node) !== location) continue;
-      if (isHealthy(chain, node) && node.head && chain.nowMs - node.headChangedAtMs < warningMs) {
+      // A view seen for the first time starts its clock (`headChangedAtMs`) even before its first
+      // head (a checkpoint may come first): it is stalled only once that clock passes the threshold.
+      if (isHealthy(chain, node) && chain.nowMs - node.headChangedAtMs < warningMs) {
         progress = true;
         break;
       }

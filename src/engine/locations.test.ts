@@ -55,6 +55,14 @@ describe('watcher locations', () => {
     assert.deepEqual(result.transitions, []);
   });
 
+  it('behavior: a location that joins with a checkpoint before its first head is not partitioned', () => {
+    const s = createScript();
+    const us = heads(s, 'us', 'a', 3, 30);
+    us.unshift(at('us', s.finalized('n1', 'a1', 2.5)));
+    const result = runObservations(devnet, byTime(heads(s, 'eu', 'a', 1, 30), us));
+    assert.deepEqual(result.signals, []);
+  });
+
   it('behavior: every location seeing a halt halts', () => {
     const s = createScript();
     const ticks: Observation[] = [];

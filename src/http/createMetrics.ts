@@ -3,6 +3,7 @@ import { LEVELS, levelRank } from '../breaker/levels.ts';
 import type { ChainState, NodeView } from '../core/chainView.ts';
 import type { Observation } from '../core/observation.ts';
 import type { ServiceView } from '../runtime/serviceView.ts';
+import type { LeaseInfo } from '../store/clusterStore.ts';
 
 export type CreateMetricsParameters = {
   /** The app's own registry (never prom-client's global one). */
@@ -23,6 +24,8 @@ export type Metrics = {
   observe(observation: Observation): void;
   /** The last RPC latency measured at a node, ms. */
   lastLatencyMs(chain: string, node: string): number | undefined;
+  /** Records the duration of one commit of the event log, ms. */
+  observeStoreWrite(durationMs: number): void;
   /** Counts an answered HTTP request (route pattern, method, status). */
   countRequest(route: string, method: string, status: number): void;
   /** Stops following the view. */
@@ -30,9 +33,27 @@ export type Metrics = {
 };
 
 const PREFIX = 'consensus_guard_';
+const CLUSTER_ROLES = ['leader', 'follower', 'watcher'] as const;
+const OUTBOX_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+/** One read shared by the collectors of one scrape: a read started less than 250 ms ago is reused. */
+function scrapeCached<T>(read: () => Promise<T>): { read: () => Promise<T> } {
+  let last: { atMs: number; value: Promise<T> } | undefined;
+  return {
+    read() {
+      const nowMs = performance.now();
+      if (last === undefined || nowMs - last.atMs > 250) last = { atMs: nowMs, value: read() };
+      return last.value;
+    },
+  };
+}
 
 /** Bucket bounds of the RPC latency histogram, seconds. */
 export const RPC_LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+/** Bucket bounds of the store write (commit) latency histogram, seconds. */
+export const STORE_WRITE_BUCKETS_SECONDS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+];
 /** Bucket bounds of the reorg depth histogram, blocks. */
 export const REORG_DEPTH_BUCKETS_BLOCKS = [1, 2, 3, 5, 7, 10, 20, 50, 100, 200];
 
@@ -220,6 +241,123 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
       if (stats) this.inc(stats.storeWriteFailures);
     },
   });
+  new Counter({
+    name: `${PREFIX}delivery_failures_total`,
+    help: 'Delivery attempts to a sink that failed (each is retried with backoff).',
+    registers,
+    collect() {
+      const stats = view.storeStats?.();
+      if (stats) this.reset();
+      if (stats) this.inc(stats.failedDeliveries);
+    },
+  });
+  const storeWrite = new Histogram({
+    name: `${PREFIX}store_write_duration_seconds`,
+    help: 'Duration of each commit of the event log (events, signals, transitions, outbox rows, fence check).',
+    buckets: STORE_WRITE_BUCKETS_SECONDS,
+    registers,
+  });
+  // Store-backed gauges: one read of each source per scrape (shared by the gauges of one scrape).
+  const cluster = scrapeCached(async () => (view.clusterStatus ? await view.clusterStatus() : undefined));
+  const outbox = scrapeCached(async () => (view.outboxCounts ? await view.outboxCounts() : undefined));
+  const storeGauge = <L extends string, T>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => Promise<T | undefined>,
+    fill: (value: T, set: (labels: Record<L, string>, value: number) => void) => void,
+  ) =>
+    new Gauge({
+      name: `${PREFIX}${name}`,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        this.reset();
+        let value: T | undefined;
+        try {
+          value = await read();
+        } catch {
+          return; // counted by metrics_store_read_failures_total
+        }
+        if (value !== undefined) fill(value, (labels, v) => this.set(labels, v));
+      },
+    });
+  // Labelled by the lease's holder: a gauge without labels would read 0 when there is no lease.
+  const leaseGauge = (name: string, help: string, read: (lease: LeaseInfo) => number | null) =>
+    storeGauge(name, help, ['leader'], cluster.read, (status, set) => {
+      const lease = status.lease;
+      const value = lease === null ? null : read(lease);
+      if (lease !== null && lease.holder !== null && value !== null) set({ leader: lease.holder }, value);
+    });
+  leaseGauge(
+    'cluster_leader_epoch',
+    'Fencing epoch of the lease (raised at each takeover), labelled by its holder.',
+    (lease) => lease.epoch,
+  );
+  leaseGauge(
+    'cluster_lease_age_seconds',
+    "Time since the leader's last renewal of the lease (database clock), seconds.",
+    (lease) => (lease.ageMs === null ? null : lease.ageMs / 1000),
+  );
+  leaseGauge('cluster_lease_valid', '1 while the lease has not expired, else 0.', (lease) =>
+    lease.valid ? 1 : 0,
+  );
+  storeGauge(
+    'cluster_instances',
+    'Cluster members that sent a heartbeat within the last minute, by role.',
+    ['role'],
+    cluster.read,
+    (status, set) => {
+      if (!status.clustered) return;
+      for (const role of CLUSTER_ROLES)
+        set({ role }, status.instances.filter((instance) => instance.role === role).length);
+    },
+  );
+  storeGauge(
+    'cluster_location_observations',
+    'Observations stored in the inbox from each watcher location.',
+    ['location'],
+    cluster.read,
+    (status, set) => {
+      for (const location of status.locations) set({ location: location.location }, location.observations);
+    },
+  );
+  storeGauge(
+    'cluster_location_last_observation_age_seconds',
+    "Time since each location's newest observation was stored (database clock), seconds.",
+    ['location'],
+    cluster.read,
+    (status, set) => {
+      for (const location of status.locations)
+        set({ location: location.location }, location.lastStoredAgeMs / 1000);
+    },
+  );
+  storeGauge(
+    'outbox_actions',
+    'Outbox rows (one per transition and sink) per sink and status: pending is the backlog.',
+    ['sink', 'status'],
+    outbox.read,
+    (counts, set) => {
+      for (const [sink, byStatus] of Object.entries(counts))
+        for (const status of OUTBOX_STATUSES) set({ sink, status }, byStatus[status]);
+    },
+  );
+  // The store-backed gauges leave out what could not be read; this counts it (the same reads).
+  new Counter({
+    name: `${PREFIX}metrics_store_read_failures_total`,
+    help: 'Reads of the store-backed metrics (cluster, outbox) that failed at a scrape.',
+    registers,
+    async collect() {
+      for (const source of [cluster, outbox]) {
+        try {
+          await source.read();
+        } catch {
+          this.inc();
+        }
+      }
+    },
+  });
   const signals = new Counter({
     name: `${PREFIX}signals_total`,
     help: 'Signals raised, by chain, kind and severity.',
@@ -264,6 +402,9 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
       }
     },
     lastLatencyMs: (chain, node) => latencies.get(nodeKey(chain, node)),
+    observeStoreWrite(durationMs) {
+      storeWrite.observe(durationMs / 1000);
+    },
     countRequest(route, method, status) {
       requests.inc({ route, method, status: String(status) });
     },

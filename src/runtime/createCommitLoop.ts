@@ -48,6 +48,8 @@ export type CreateCommitLoopParameters = {
   /** A commit was refused by the fence (`store_fenced`: a cluster member that is no longer the
    * leader). What waits is dropped: the new leader decides from the stored log. */
   onFenced?: (error: Error) => void;
+  /** Called after each successful commit with its duration (ms) and number of events (metrics). */
+  onWrite?: (durationMs: number, events: number) => void;
 };
 
 export type CommitLoop = {
@@ -137,7 +139,9 @@ export function createCommitLoop(parameters: CreateCommitLoopParameters): Commit
           nowMs: Date.now(),
         };
         if (snapshot) append.snapshot = snapshot;
+        const startedMs = performance.now();
         lastSeq = (await store.appendEvents(append)).at(-1) ?? lastSeq;
+        parameters.onWrite?.(performance.now() - startedMs, batch.length);
       } catch (error) {
         if ((error as { code?: string }).code === 'store_fenced') {
           counters.storeWriteFailures += 1;

@@ -77,6 +77,8 @@ export type CreateServiceParameters = {
   log?: (entry: ServiceLogEntry) => void;
   /** Called with each live observation once the engine has stepped it (e.g. metrics). */
   onObservation?: (observation: Observation) => void;
+  /** Called after each commit of the event log with its duration, ms, and events (metrics). */
+  onStoreWrite?: (durationMs: number, events: number) => void;
   /** Signals and transitions kept in memory for {@link ServiceView} reads. Default 1000 each. */
   historyLimit?: number;
   /** Events read per batch when the log is replayed at start. Default 10000. */
@@ -95,6 +97,18 @@ export type CreateServiceParameters = {
    * docs/deploy.md. Without it, or on a store without `cluster` (SQLite, memory), the service is
    * the one guard of its store, always the leader. */
   cluster?: ClusterOptions;
+  /** Work only the leader does, such as the on-chain keeper's heartbeats (they share the keeper's
+   * key, so followers never send): started when this instance becomes the leader (at start for the
+   * one guard of a SQLite or memory store), stopped when it steps down, is fenced or stops. */
+  leaderTasks?: readonly LeaderTask[];
+};
+
+/** A schedule run while the instance leads ({@link CreateServiceParameters.leaderTasks}). */
+export type LeaderTask = {
+  /** Starts the schedule; does nothing if it runs already. */
+  start(): void;
+  /** Stops it; resolves once nothing more will be sent. */
+  stop(): Promise<void>;
 };
 
 export type ServiceStats = {
@@ -145,6 +159,10 @@ export type Service = ServiceView & {
   drained(): Promise<void>;
   stats(): ServiceStats;
   clusterPosition(): ClusterPosition;
+  /** Whether this instance may act on the outside world now: the one guard of its store, or a
+   * leader whose lease was renewed less than a lease ago on its own clock (false at once after a
+   * pause past the lease, before it has learnt that it was replaced). */
+  canAct(): boolean;
 };
 
 export type ExternalConditionInput = {
@@ -235,6 +253,20 @@ export function createService(parameters: CreateServiceParameters): Service {
   let appliedSeq = 0;
   let inboxCursor = 0;
   const isLeader = () => member === undefined || member.role() === 'leader';
+  const leaderTasks = parameters.leaderTasks ?? [];
+  const startLeaderTasks = () => {
+    for (const task of leaderTasks) task.start();
+  };
+  const stopLeaderTasks = () =>
+    Promise.all(
+      leaderTasks.map((task) =>
+        task
+          .stop()
+          .catch((error: Error) =>
+            log({ level: 'warn', code: 'leader_task_stop_failed', message: error.message }),
+          ),
+      ),
+    );
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const remember = <T>(list: T[], item: T) => {
@@ -279,6 +311,13 @@ export function createService(parameters: CreateServiceParameters): Service {
     configHash,
     isStopping: () => phase === 'stopping' || phase === 'stopped',
     onFenced: (error) => member?.stepDown(`a write was refused by the fence: ${error.message}`),
+    onWrite: (durationMs, events) => {
+      try {
+        parameters.onStoreWrite?.(durationMs, events);
+      } catch (error) {
+        log({ level: 'error', code: 'listener_failed', message: (error as Error).message });
+      }
+    },
     onCommitted(entries, lastSeq) {
       if (lastSeq > appliedSeq) appliedSeq = lastSeq;
       let transitions = 0;
@@ -410,6 +449,7 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const stepDown = (reason: string) => {
     clusterStore?.setFence(undefined);
+    void stopLeaderTasks();
     outbox.pause();
     commits.discard(new ServiceError('not_leader', `not stored: ${reason}`));
   };
@@ -459,6 +499,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         catchUp,
         lead,
         stepDown,
+        onLeading: startLeaderTasks,
         leaderTick: takeInbox,
       });
       clusterStore.setFence(undefined);
@@ -527,7 +568,9 @@ export function createService(parameters: CreateServiceParameters): Service {
       maxPendingEvents,
       droppedObservations: counters.droppedObservations,
       storeWriteFailures: counters.storeWriteFailures,
+      failedDeliveries: counters.failedAttempts,
     }),
+    outboxCounts: () => store.countActionsBySink(),
     recentSignals: (limit) => (limit <= 0 ? [] : recentSignals.slice(-limit)),
     transitions: (limit, breaker) => {
       if (limit <= 0) return [];
@@ -556,6 +599,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       epoch: member === undefined ? null : (member.epoch() ?? null),
       location: location ?? null,
     }),
+    canAct: () => member === undefined || member.canAct(),
     async start() {
       if (phase !== 'new') throw new ServiceError('already_started', 'start() may be called once');
       phase = 'starting';
@@ -565,7 +609,10 @@ export function createService(parameters: CreateServiceParameters): Service {
         phase = 'stopped';
         throw error;
       }
-      if (member === undefined) outbox.start();
+      if (member === undefined) {
+        outbox.start();
+        startLeaderTasks();
+      }
       phase = 'running';
       member?.start();
       await Promise.all(parameters.sources.map((source) => source.start(push)));
@@ -589,6 +636,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       await inbox?.stop();
       await commits.writesDone();
       await member?.stop();
+      await stopLeaderTasks();
       commits.abandonWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
       outbox.wake();
       await outbox.stopped();

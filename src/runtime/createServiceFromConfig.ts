@@ -36,6 +36,7 @@ export type CreateServiceFromConfigParameters = {
   /** The service's log; it also receives the on-chain keeper's entries. */
   log?: CreateServiceParameters['log'];
   onObservation?: CreateServiceParameters['onObservation'];
+  onStoreWrite?: CreateServiceParameters['onStoreWrite'];
   /** Run as a member of a cluster on a PostgreSQL store (ignored for SQLite and memory, where the
    * one guard is always the leader). */
   cluster?: ClusterOptions;
@@ -49,8 +50,9 @@ export type CreateServiceFromConfigReturnType = {
   display: string;
   /** The last verified state of the configured accounts (`stateProofs`), for the API and the oracle. */
   stateProofs: StateProofBook;
-  /** The heartbeat schedule of each on-chain keeper (`heartbeatIntervalMs` > 0), not started: the
-   * leader starts them and stops them when it steps down. */
+  /** The heartbeat schedule of each on-chain keeper (`heartbeatIntervalMs` > 0), run by the service
+   * while it leads (`leaderTasks`): started when it becomes the leader (at start for a lone guard),
+   * stopped when it steps down, is fenced or stops. */
   heartbeats: readonly KeeperHeartbeat[];
   /** Stops the heartbeats and the service, and closes the store. */
   close(): Promise<void>;
@@ -79,7 +81,14 @@ export async function createServiceFromConfig(
         const { log } = parameters;
         heartbeats.push(
           createKeeperHeartbeat({
-            sink: keeper,
+            // Only an instance that may act sends: a leader back from a pause past its lease sends
+            // nothing before it has learnt whether it was replaced.
+            sink: {
+              heartbeat: async () => {
+                if (service !== undefined && !service.canAct()) return;
+                await keeper.heartbeat();
+              },
+            },
             ...(sink.heartbeatIntervalMs === undefined ? {} : { intervalMs: sink.heartbeatIntervalMs }),
             onError: (error) =>
               log?.({
@@ -125,11 +134,13 @@ export async function createServiceFromConfig(
     sources,
     sinks: [...sinks, ...(parameters.extraSinks ?? [])],
     store,
+    leaderTasks: heartbeats,
   };
   if (parameters.clock !== undefined) serviceParameters.clock = parameters.clock;
   if (parameters.tickIntervalMs !== undefined) serviceParameters.tickIntervalMs = parameters.tickIntervalMs;
   if (parameters.log !== undefined) serviceParameters.log = parameters.log;
   if (parameters.onObservation !== undefined) serviceParameters.onObservation = parameters.onObservation;
+  if (parameters.onStoreWrite !== undefined) serviceParameters.onStoreWrite = parameters.onStoreWrite;
   if (clustered !== undefined) serviceParameters.cluster = clustered;
   try {
     service = createService(serviceParameters);

@@ -2,6 +2,7 @@ import type { Level, Transition } from '../breaker/levels.ts';
 import type { Signal } from '../core/signal.ts';
 import type { EngineState } from '../engine/step.ts';
 import type { ClusterRole } from '../store/clusterStore.ts';
+import type { OutboxCounts } from '../store/store.ts';
 import type { ClusterStatus } from './cluster/toClusterStatus.ts';
 
 /** Where a service stands in its cluster (`/healthz`). A service without a cluster is `leader`. */
@@ -25,6 +26,8 @@ export type ServiceStoreStats = {
   droppedObservations: number;
   /** Commits that failed since start (each is retried). */
   storeWriteFailures: number;
+  /** Delivery attempts that failed since start (each is retried with backoff). */
+  failedDeliveries: number;
 };
 
 /**
@@ -60,6 +63,8 @@ export type ServiceView = {
    * where nothing is stored. The API awaits it before it answers a command. Rejects (`code`
    * `store_unavailable`) when that takes longer than the service's bound. */
   flush?(): Promise<void>;
+  /** Outbox rows per sink and status, from the store (metrics); absent where nothing is stored. */
+  outboxCounts?(): Promise<Record<string, OutboxCounts>>;
   /** Its role, instance, epoch and location; absent: a lone guard (`leader`). */
   clusterPosition?(): ClusterPosition;
   /** The cluster as the store sees it; absent: no store. */

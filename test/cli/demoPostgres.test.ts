@@ -68,7 +68,14 @@ describe('demo and store status on PostgreSQL', () => {
     });
     assert.equal(code, 0);
     const status = JSON.parse(out) as StoreStatus;
-    assert.deepEqual(Object.keys(status), ['events', 'lastSeq', 'snapshot', 'outbox', 'migrations']);
+    assert.deepEqual(Object.keys(status), [
+      'events',
+      'lastSeq',
+      'snapshot',
+      'outbox',
+      'migrations',
+      'cluster',
+    ]);
     assert.equal(
       status.events,
       observations.length,

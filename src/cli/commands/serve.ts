@@ -103,6 +103,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
           tickIntervalMs,
           cluster,
           onObservation: (observation) => http?.metrics.observe(observation),
+          onStoreWrite: (durationMs) => http?.metrics.observeStoreWrite(durationMs),
         };
         running = await createServiceFromConfig(parameters);
       } catch (error) {
@@ -121,8 +122,6 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
         await running.close();
         throw new CliError(`cannot start: ${(error as Error).message}`, { cause: error });
       }
-      // The only instance leads: its keepers send the guard's heartbeats.
-      for (const heartbeat of running.heartbeats) heartbeat.start();
       const { replayedEvents, replayMs, snapshotSeq } = service.stats();
       const levels = [...service.engine().breakers.values()].map((b) => `${b.name} ${b.level}`).join(', ');
       output.err(

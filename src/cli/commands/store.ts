@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { toJson } from '../../core/json.ts';
 import { toPrintable } from '../../core/toPrintable.ts';
+import { type ClusterStatus, toClusterStatus } from '../../runtime/cluster/toClusterStatus.ts';
 import type { OutboxCounts, Store } from '../../store/store.ts';
 import { toStoreDisplay } from '../../store/toStoreTarget.ts';
 import { usageError } from '../errors.ts';
@@ -17,6 +18,11 @@ export type StoreStatus = {
   /** Outbox rows per sink and status. */
   outbox: Record<string, OutboxCounts>;
   migrations: Array<{ version: number; name: string; appliedAtMs: number }>;
+  /** PostgreSQL: the cluster as in `GET /api/cluster` (`lease`: holder, epoch, valid, ageMs,
+   * expiresInMs; `instances`: instance, role, location, epoch, ageMs, of the last minute;
+   * `locations`: location, instances, observations, lastObservedAtMs, lastStoredAgeMs). Null for
+   * SQLite and memory, which hold one guard. */
+  cluster: Omit<ClusterStatus, 'clustered'> | null;
 };
 
 /** Reads the {@link StoreStatus} of an open store. */
@@ -28,6 +34,8 @@ export async function toStoreStatus(store: Store): Promise<StoreStatus> {
     store.countActionsBySink(),
     store.migrations(),
   ]);
+  // The cluster tables come with migration 2 (a store written by an older version has none).
+  const cluster = migrations.some((m) => m.version === 2) ? await toClusterStatus(store) : undefined;
   const newest = snapshots[0];
   return {
     events,
@@ -35,12 +43,17 @@ export async function toStoreStatus(store: Store): Promise<StoreStatus> {
     snapshot: newest === undefined ? null : { seq: newest.seq, atMs: newest.atMs, bytes: newest.bytes },
     outbox,
     migrations,
+    cluster: cluster?.clustered
+      ? { lease: cluster.lease, instances: cluster.instances, locations: cluster.locations }
+      : null,
   };
 }
 
 /**
  * `store status`: what a store holds: events and the last sequence number, the newest engine
- * snapshot (seq, age, size), outbox rows per sink and status, and the applied migrations. A
+ * snapshot (seq, age, size), outbox rows per sink and status, the applied migrations, and on
+ * PostgreSQL the cluster: the leader, its epoch and lease age, the instances and each location's
+ * last observation. A
  * PostgreSQL store is read beside a running guard (no lock taken); a SQLite store is held by its
  * guard, so read it while the guard is stopped.
  */
@@ -50,10 +63,12 @@ export function registerStore(program: Command, output: Output): void {
     .description('Inspect a store (events, snapshots, outbox, migrations)');
   store
     .command('status')
-    .description('What a store holds: events, the newest snapshot, the outbox per sink, migrations')
+    .description(
+      'What a store holds: events, the newest snapshot, the outbox per sink, migrations; on PostgreSQL the cluster (leader, epoch, lease age, instances, locations)',
+    )
     .option('--store <url>', STORE_OPTION_HELP)
     .option('--data-dir <dir>', 'SQLite in this data directory (the same as --store DIR)')
-    .option('--json', 'one JSON object: events, lastSeq, snapshot, outbox, migrations')
+    .option('--json', 'one JSON object: events, lastSeq, snapshot, outbox, migrations, cluster')
     .exitOverride()
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .addHelpText(
@@ -96,10 +111,37 @@ function formatStoreStatus(where: string, status: StoreStatus, nowMs: number): s
       `outbox ${sink}: ${counts.pending} pending, ${counts.delivered} delivered, ${counts.failed} failed`,
     );
   }
+  lines.push(...formatCluster(status.cluster));
   lines.push(
     `migrations: ${status.migrations.map((m) => `${m.version} (${m.name}, ${new Date(m.appliedAtMs).toISOString()})`).join('; ')}`,
   );
   return `${lines.map(toPrintable).join('\n')}\n`;
+}
+
+function formatCluster(cluster: StoreStatus['cluster']): string[] {
+  if (cluster === null) return [];
+  const lease = cluster.lease;
+  const lines = [
+    lease === null || lease.holder === null
+      ? 'leader: none (the lease was never taken)'
+      : `leader: ${lease.holder} at epoch ${lease.epoch}, lease renewed ${formatSeconds(lease.ageMs)} ago${lease.valid ? '' : ' (expired: no leader now)'}`,
+  ];
+  if (cluster.instances.length === 0) lines.push('instances: none in the last minute');
+  for (const i of cluster.instances) {
+    lines.push(
+      `instance ${i.instance}: ${i.role}${i.location === null ? '' : ` at ${i.location}`}${i.epoch === null ? '' : ` (epoch ${i.epoch})`}, seen ${formatSeconds(i.ageMs)} ago`,
+    );
+  }
+  for (const l of cluster.locations) {
+    lines.push(
+      `location ${l.location}: ${l.observations} observations from ${l.instances.join(', ')}, last observed ${new Date(l.lastObservedAtMs).toISOString()}, stored ${formatSeconds(l.lastStoredAgeMs)} ago`,
+    );
+  }
+  return lines;
+}
+
+function formatSeconds(ms: number | null): string {
+  return ms === null ? '?' : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function formatAge(ms: number): string {

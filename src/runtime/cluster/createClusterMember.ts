@@ -30,6 +30,8 @@ export type CreateClusterMemberParameters = {
   catchUp(): Promise<void>;
   /** The lease was taken: catch up, set the fence, start the outbox. Throws to give it up. */
   lead(fence: Fence): Promise<void>;
+  /** Called once the instance leads (role, fence and lease renewal set): start leader-only work. */
+  onLeading?(): void;
   /** The leader steps down: clear the fence, stop delivering, drop what is not committed. */
   stepDown(reason: string): void;
   /** Leader, each loop: take new observations from the inbox. */
@@ -110,6 +112,7 @@ export function createClusterMember(parameters: CreateClusterMemberParameters): 
     role = 'leader';
     heartbeatAtMs = Number.NEGATIVE_INFINITY;
     log({ level: 'warn', code: 'leader', message: `${instance} leads at epoch ${epoch}`, epoch });
+    parameters.onLeading?.();
   };
 
   const renew = async () => {
