@@ -92,7 +92,6 @@ describe('a cluster of guards on PostgreSQL', () => {
       const takeover = second.reports.filter((r) => r.type === 'role' && r.role === 'leader').at(-1)!;
       const takeoverMs = (takeover.atMs as number) - killedAtMs;
       process.stdout.write(`# takeover after kill -9: ${takeoverMs} ms (lease ${LEASE_MS} ms)\n`);
-      assert.ok(takeoverMs < 3 * LEASE_MS, `took over within the lease and then some: ${takeoverMs} ms`);
       const secondEpoch = takeover.epoch as number;
 
       // 2. The new leader paused (SIGSTOP) past its lease: the third replica takes over and acts.
