@@ -1,4 +1,4 @@
-import type { Level, Transition } from '../breaker/levels.ts';
+import { type Level, levelRank, type Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
 import type { BlockRef, Signal, SignalKind } from '../core/signal.ts';
 import type { EngineConfig } from './config.ts';
@@ -48,14 +48,13 @@ export function toRunSummary(state: EngineState, signals: Signal[], transitions:
   for (const s of signals) signalsByKind[s.kind] = (signalsByKind[s.kind] ?? 0) + 1;
   const breakers: Record<string, Level> = {};
   const maxLevels: Record<string, Level> = {};
-  const rank = ['normal', 'caution', 'reduce_only', 'halt', 'settlement_hold'];
   for (const b of state.breakers.values()) {
     breakers[b.name] = b.level;
     maxLevels[b.name] = 'normal';
   }
   for (const t of transitions) {
     const seen = maxLevels[t.breaker] ?? 'normal';
-    if (rank.indexOf(t.to) > rank.indexOf(seen)) maxLevels[t.breaker] = t.to;
+    if (levelRank(t.to) > levelRank(seen)) maxLevels[t.breaker] = t.to;
   }
   const chains: Record<string, ChainSummary> = {};
   for (const chain of state.chains.values()) {
