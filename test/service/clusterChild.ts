@@ -1,7 +1,10 @@
 import { writeSync } from 'node:fs';
+import type { Hex } from 'viem';
 import { createService, type ServiceLogEntry } from '../../src/runtime/createService.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { toEngineConfig } from '../../src/sim/toEngineConfig.ts';
+import { createOnchainGuardSink } from '../../src/sinks/onchain/createOnchainGuardSink.ts';
+import type { Sink } from '../../src/sinks/sink.ts';
 import { createWebhookSink } from '../../src/sinks/webhook/createWebhookSink.ts';
 import { createPlaybackSource } from '../../src/sources/playback/createPlaybackSource.ts';
 import { openPostgresStore } from '../../src/store/postgres/openPostgresStore.ts';
@@ -13,10 +16,13 @@ import { openPostgresStore } from '../../src/store/postgres/openPostgresStore.ts
  * every watcher sees the same chain time, and appends what it sees to the store's inbox). Reports
  * on stdout, one JSON object per line: `{ type: 'ready' }`, `{ type: 'role', role, epoch, atMs }`
  * at each change of role, `{ type: 'fenced', atMs }` when a write is refused by the fence,
- * `{ type: 'played' }` once a watcher's incident is played. SIGTERM stops it cleanly.
+ * `{ type: 'played' }` once a watcher's incident is played, and with an `onchain` sink
+ * `{ type: 'onchain', entry }` for each of the keeper's log entries (`applied`, `already_applied`;
+ * bigints as strings). SIGTERM stops it cleanly.
  *
- * argv[2] is JSON: { url, instance, role, location?, leaseMs, hookUrl?, secret?, scenario, seed,
- * t0, speed, tickMs, spoolDir }.
+ * argv[2] is JSON: { url, instance, role, location?, leaseMs, hookUrl?, secret?, onchain?, scenario,
+ * seed, t0, speed, tickMs, spoolDir }. `onchain` is { rpcUrl, guardAddress, keeperKey, markets }: a
+ * keeper of a ConsensusGuard (the key is a throwaway one the test generated).
  */
 type Args = {
   url: string;
@@ -26,6 +32,7 @@ type Args = {
   leaseMs: number;
   hookUrl?: string;
   secret?: string;
+  onchain?: { rpcUrl: string; guardAddress: Hex; keeperKey: Hex; markets: Record<string, Hex> };
   scenario: string;
   seed: number;
   t0: number;
@@ -58,20 +65,35 @@ const cluster: NonNullable<Parameters<typeof createService>[0]['cluster']> = {
   spoolDir: args.spoolDir,
 };
 if (args.location !== undefined) cluster.location = args.location;
+const sinks: Sink[] = [];
+if (args.hookUrl !== undefined) {
+  sinks.push(
+    createWebhookSink({ name: 'hook', url: args.hookUrl, secret: args.secret ?? '', timeoutMs: 10_000 }),
+  );
+}
+if (args.onchain !== undefined) {
+  const { rpcUrl, guardAddress, keeperKey, markets } = args.onchain;
+  sinks.push(
+    createOnchainGuardSink({
+      name: 'guard',
+      rpcUrl,
+      guardAddress,
+      privateKeyEnv: 'CG_TEST_KEEPER_KEY',
+      env: { CG_TEST_KEEPER_KEY: keeperKey },
+      markets,
+      pollingIntervalMs: 50,
+      log: (entry) =>
+        report({
+          type: 'onchain',
+          entry: JSON.parse(JSON.stringify(entry, (_, v) => (typeof v === 'bigint' ? String(v) : v))),
+        }),
+    }),
+  );
+}
 const service = createService({
   engine: toEngineConfig(scenario),
   sources: args.role === 'watcher' ? [source] : [],
-  sinks:
-    args.hookUrl === undefined
-      ? []
-      : [
-          createWebhookSink({
-            name: 'hook',
-            url: args.hookUrl,
-            secret: args.secret ?? '',
-            timeoutMs: 10_000,
-          }),
-        ],
+  sinks,
   store,
   clock: source.clock,
   tickIntervalMs: 0,
