@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 
 import { LEVELS, levelRank } from '../breaker/levels.ts';
 import type { ChainState, NodeView } from '../core/chainView.ts';
 import type { Observation } from '../core/observation.ts';
-import type { ServiceView } from '../runtime/serviceView.ts';
+import type { ServiceStoreStats, ServiceView } from '../runtime/serviceView.ts';
 import type { LeaseInfo } from '../store/clusterStore.ts';
 
 export type CreateMetricsParameters = {
@@ -221,36 +221,35 @@ export function createMetrics(parameters: CreateMetricsParameters): Metrics {
       if (stats) set({}, stats.pendingEvents >= stats.maxPendingEvents ? 1 : 0);
     },
   );
-  new Counter({
-    name: `${PREFIX}store_dropped_observations_total`,
-    help: 'Observations dropped, not stepped, because the commit buffer was full.',
-    registers,
-    collect() {
-      const stats = view.storeStats?.();
-      if (stats) this.reset();
-      if (stats) this.inc(stats.droppedObservations);
-    },
-  });
-  new Counter({
-    name: `${PREFIX}store_write_failures_total`,
-    help: 'Store commits that failed (each is retried).',
-    registers,
-    collect() {
-      const stats = view.storeStats?.();
-      if (stats) this.reset();
-      if (stats) this.inc(stats.storeWriteFailures);
-    },
-  });
-  new Counter({
-    name: `${PREFIX}delivery_failures_total`,
-    help: 'Delivery attempts to a sink that failed (each is retried with backoff).',
-    registers,
-    collect() {
-      const stats = view.storeStats?.();
-      if (stats) this.reset();
-      if (stats) this.inc(stats.failedDeliveries);
-    },
-  });
+  // Totals the service keeps in its stats, exposed as counters at scrape time.
+  const statsCounter = (name: string, help: string, pick: (stats: ServiceStoreStats) => number): void => {
+    new Counter({
+      name: `${PREFIX}${name}`,
+      help,
+      registers,
+      collect() {
+        const stats = view.storeStats?.();
+        if (!stats) return;
+        this.reset();
+        this.inc(pick(stats));
+      },
+    });
+  };
+  statsCounter(
+    'store_dropped_observations_total',
+    'Observations dropped, not stepped, because the commit buffer was full.',
+    (stats) => stats.droppedObservations,
+  );
+  statsCounter(
+    'store_write_failures_total',
+    'Store commits that failed (each is retried).',
+    (stats) => stats.storeWriteFailures,
+  );
+  statsCounter(
+    'delivery_failures_total',
+    'Delivery attempts to a sink that failed (each is retried with backoff).',
+    (stats) => stats.failedDeliveries,
+  );
   const storeWrite = new Histogram({
     name: `${PREFIX}store_write_duration_seconds`,
     help: 'Duration of each commit of the event log (events, signals, transitions, outbox rows, fence check).',
