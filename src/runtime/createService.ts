@@ -2,7 +2,6 @@ import type { Level, Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 import { toPrintable } from '../core/toPrintable.ts';
-import { applyEvent } from '../engine/applyEvent.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { createEngineState } from '../engine/step.ts';
 import type { Sink } from '../sinks/sink.ts';
@@ -11,6 +10,7 @@ import { toObservationLine } from '../sources/replay/toObservationLine.ts';
 import { type Clock, type Source, systemClock } from '../sources/source.ts';
 import type { Fence } from '../store/clusterStore.ts';
 import type { Store } from '../store/store.ts';
+import { applyStoredEvent } from './applyStoredEvent.ts';
 import {
   type ClusterMember,
   type ClusterOptions,
@@ -406,18 +406,8 @@ export function createService(parameters: CreateServiceParameters): Service {
       for (const stored of batch) {
         if (stored.seq <= appliedSeq) continue;
         appliedSeq = stored.seq;
-        let out: ReturnType<typeof applyEvent>;
-        try {
-          out = applyEvent(engines.committed, stored);
-        } catch (error) {
-          log({
-            level: 'warn',
-            code: 'replay_event_skipped',
-            message: (error as Error).message,
-            seq: stored.seq,
-          });
-          continue;
-        }
+        const out = applyStoredEvent([engines.committed], stored, log);
+        if (!out) continue;
         counters.replayedEvents += 1;
         for (const signal of out.signals) {
           remember(recentSignals, signal);

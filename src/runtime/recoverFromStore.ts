@@ -1,8 +1,8 @@
 import type { Transition } from '../breaker/levels.ts';
 import type { Signal } from '../core/signal.ts';
-import { applyEvent } from '../engine/applyEvent.ts';
 import type { EngineState } from '../engine/step.ts';
 import type { Store } from '../store/store.ts';
+import { applyStoredEvent } from './applyStoredEvent.ts';
 import type { EngineStates } from './createCommitLoop.ts';
 import type { ServiceLogEntry } from './createService.ts';
 import { fromEngineSnapshot } from './snapshot/fromEngineSnapshot.ts';
@@ -63,19 +63,8 @@ export async function recoverFromStore(
     const transitions: Transition[] = [];
     for (const stored of batch) {
       lastSeq = stored.seq;
-      let out: ReturnType<typeof applyEvent>;
-      try {
-        out = applyEvent(engines.live, stored);
-        applyEvent(engines.committed, stored);
-      } catch (error) {
-        log({
-          level: 'warn',
-          code: 'replay_event_skipped',
-          message: (error as Error).message,
-          seq: stored.seq,
-        });
-        continue;
-      }
+      const out = applyStoredEvent([engines.live, engines.committed], stored, log);
+      if (!out) continue;
       if (out.transitions.length > 0) transitions.push(...toStoreTransitions(store.id, out.transitions));
     }
     replayedEvents += batch.length;
