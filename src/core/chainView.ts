@@ -486,10 +486,7 @@ function dropStoredHeight(chain: ChainState, h: bigint): void {
 
 /** True when `head` is on the canonical line or extends it. */
 export function isOnCanonicalBranch(chain: ChainState, head: Block): boolean {
-  const canonical = chain.canonical;
-  if (!canonical) return false;
-  if (isCanonical(chain, head)) return true;
-  return head.number > canonical.number && isAncestorOrSelf(chain, canonical, head) === true;
+  return toCanonicalRelation(chain, head) === true;
 }
 
 /**
