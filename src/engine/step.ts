@@ -211,9 +211,7 @@ function onBlock(chain: ChainState, node: NodeView, obs: BlockObservation, signa
   // is kept out of the tree (memory stays bounded) and the quorum decides.
   const plausible = isPlausibleHeight(chain, obs.number);
   if (!plausible && isCanonicalBacked(chain)) {
-    chain.counts.errors += 1;
-    node.failingSinceMs ??= nowMs;
-    node.lastError = `integrity: implausible height ${obs.number}`;
+    recordFailure(chain, node, `integrity: implausible height ${obs.number}`);
     signals.push(
       detectIntegrity(
         chain,
@@ -390,15 +388,23 @@ function advanceFinalized(chain: ChainState): void {
 }
 
 function onError(chain: ChainState, node: NodeView, obs: ErrorObservation, signals: Signal[]): void {
+  recordFailure(chain, node, `${obs.code}: ${obs.message}`);
+  const check = SOURCE_CHECKS[obs.code];
+  if (check !== undefined) signals.push(detectIntegrity(chain, node, obs.code, check, obs.message));
+}
+
+/**
+ * Counts a failed answer of a node: its run of failures starts now unless one is under way, and
+ * the quorum is measured again when the node's grace period ends.
+ */
+function recordFailure(chain: ChainState, node: NodeView, lastError: string): void {
   chain.counts.errors += 1;
   if (node.failingSinceMs === undefined) {
     node.failingSinceMs = chain.nowMs;
     const unhealthyAtMs = chain.nowMs + chain.params.lag.graceMs;
     if (unhealthyAtMs < chain.quorumRecheckAtMs) chain.quorumRecheckAtMs = unhealthyAtMs;
   }
-  node.lastError = `${obs.code}: ${obs.message}`;
-  const check = SOURCE_CHECKS[obs.code];
-  if (check !== undefined) signals.push(detectIntegrity(chain, node, obs.code, check, obs.message));
+  node.lastError = lastError;
 }
 
 /** Error codes of sources that verified something and found it false, and the check each names. */
