@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation } from '../core/observation.ts';
 import { getScenario, listScenarios, simulate } from './simulate.ts';
-import { GENESIS_PARENT_HASH, streamScenario } from './streamScenario.ts';
+import { streamScenario } from './streamScenario.ts';
 import { toEngineConfig } from './toEngineConfig.ts';
+import { GENESIS_PARENT_HASH } from './world/simBlock.ts';
 
 const REQUIRED = [
   'reorg-7',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlockObservation, CheckpointObservation, Observation } from '../core/observation.ts';
 import type { Scenario } from './scenario.ts';
-import { SIM_START_MS, streamScenario } from './streamScenario.ts';
+import { SIM_START_MS } from './simStartMs.ts';
+import { streamScenario } from './streamScenario.ts';
 
 const SLOT_MS = 1_000;
 const EPOCH_MS = 4 * SLOT_MS;
