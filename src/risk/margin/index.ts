@@ -5,12 +5,11 @@ export {
   assessVenueRisk,
   type VenueCoverParameters,
 } from './assessVenueRisk.ts';
+export type { FailureScenario } from './computeFailureAddOn.ts';
 export {
-  type AccountMargin,
   type ComputeMarginParameters,
   type ComputeMarginReturnType,
   computeMargin,
-  type FailureScenario,
   type WorstScenario,
 } from './computeMargin.ts';
 export {
@@ -39,3 +38,4 @@ export type {
   Position,
   SpotPosition,
 } from './portfolio.ts';
+export type { AccountMargin } from './toAccountMargins.ts';
