@@ -94,5 +94,10 @@ export function createScript(chain = 'test', genesisMs = 1_700_000_000_000) {
       return obs;
     },
     atMs: (atS: number) => genesisMs + atS * 1000,
+    /** The label of a block made by this script (`a5`), or the hash itself when it made none. */
+    labelOf(hash: string): string {
+      for (const [label, b] of blocks) if (b.hash === hash) return label;
+      return hash;
+    },
   };
 }
