@@ -1,4 +1,4 @@
-import type { Observation } from '../../src/core/observation.ts';
+import type { BlockObservation, Observation } from '../../src/core/observation.ts';
 
 /**
  * A tiny language for hand-written observation scripts. Blocks are named by label: `a5` is height
@@ -52,7 +52,7 @@ export function createScript(chain = 'test', genesisMs = 1_700_000_000_000) {
       label: string,
       atS: number,
       extra: Partial<{ client: string; latencyMs: number }> = {},
-    ): Observation {
+    ): BlockObservation {
       const b = block(label);
       return {
         type: 'head',
@@ -94,5 +94,10 @@ export function createScript(chain = 'test', genesisMs = 1_700_000_000_000) {
       return obs;
     },
     atMs: (atS: number) => genesisMs + atS * 1000,
+    /** The label of a block made by this script (`a5`), or the hash itself when it made none. */
+    labelOf(hash: string): string {
+      for (const [label, b] of blocks) if (b.hash === hash) return label;
+      return hash;
+    },
   };
 }

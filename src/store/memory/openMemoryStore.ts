@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Transition } from '../../breaker/levels.ts';
+import { readEventBatches } from '../readEventBatches.ts';
 import {
   type AuditEntry,
   type OutboxAction,
   type OutboxCounts,
   SNAPSHOTS_KEPT,
   type Store,
-  type StoredEvent,
   type StoredSignal,
   type StoredSnapshot,
 } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
 import { StoreError } from '../storeError.ts';
+import { storeRows } from '../storeRows.ts';
 
 /** The contents of an in-memory store; it outlives a `close()` so that the store can be opened
  * again in the same process (tests), like a file. */
@@ -176,22 +177,18 @@ export async function openMemoryStore(parameters: OpenMemoryStoreParameters = {}
       return seqs;
     },
 
-    async *readEvents(options = {}) {
-      const batchSize = options.batchSize ?? 10_000;
-      let after = options.afterSeq ?? 0;
-      while (true) {
-        assertOpen();
-        const start = db.events.findIndex((e) => e.seq > after);
-        if (start < 0) return;
-        const rows = db.events.slice(start, start + batchSize);
-        const batch: StoredEvent[] = rows.map((row) => ({
-          seq: row.seq,
-          ...storeCodec.toEvent(row.type, row.body, row.seq),
-        }));
-        after = rows[rows.length - 1]!.seq;
-        yield batch;
-        if (rows.length < batchSize) return;
-      }
+    readEvents(options = {}) {
+      return readEventBatches({
+        ...options,
+        async readBatch(afterSeq, limit) {
+          assertOpen();
+          const start = db.events.findIndex((e) => e.seq > afterSeq);
+          if (start < 0) return [];
+          return storeRows.toStoredEvents(
+            db.events.slice(start, start + limit).map((row) => [row.seq, row.type, row.body] as const),
+          );
+        },
+      });
     },
 
     async lastSeq() {

@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/sqliteMigrations.ts';
+import type { Migration } from '../runMigrations.ts';
 
 /**
  * The PostgreSQL schema, as numbered migrations of its own (docs/service.md), applied once each in

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Migration, type MigrationDialect, runMigrations } from '../runMigrations.ts';
 import { StoreError } from '../storeError.ts';
-import type { Migration } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
 
 /** Where and how to open one SQLite file of consensus-guard (the store, the ledger). */
@@ -36,7 +36,9 @@ export type OpenSqliteDatabaseParameters = SqliteFileParameters & {
  * refused with `store_schema_newer`). Errors are {@link StoreError}s with the driver's error as
  * `cause`.
  */
-export function openSqliteDatabase(parameters: OpenSqliteDatabaseParameters): Database.Database {
+export async function openSqliteDatabase(
+  parameters: OpenSqliteDatabaseParameters,
+): Promise<Database.Database> {
   const { label } = parameters;
   const dir = parameters.dataDir ?? './.data';
   const path = parameters.path ?? join(dir, parameters.fileName);
@@ -68,7 +70,7 @@ export function openSqliteDatabase(parameters: OpenSqliteDatabaseParameters): Da
     throw toStoreError(cause, 'store_open_failed', `cannot open ${label} ${path}`);
   }
   try {
-    migrate(db, parameters.migrations, label);
+    await runMigrations({ dialect: toSqliteMigrationDialect(db), migrations: parameters.migrations, label });
   } catch (error) {
     db.close();
     throw error;
@@ -76,28 +78,27 @@ export function openSqliteDatabase(parameters: OpenSqliteDatabaseParameters): Da
   return db;
 }
 
-function migrate(db: Database.Database, migrations: readonly Migration[], label: string): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
-  );
-  const current =
-    (db.prepare('SELECT MAX(version) AS v FROM migrations').get() as { v: number | null }).v ?? 0;
-  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  if (current > latest) {
-    throw new StoreError('store_schema_newer', `${label} is at schema version ${current}`, {
-      details: `this program knows versions up to ${latest}: upgrade consensus-guard`,
-    });
-  }
-  const insert = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= current) continue;
-    try {
+/** The SQLite statements of the shared migration runner. */
+function toSqliteMigrationDialect(db: Database.Database): MigrationDialect {
+  return {
+    async createTable() {
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+      );
+    },
+    async currentVersion() {
+      return (db.prepare('SELECT MAX(version) AS v FROM migrations').get() as { v: number | null }).v ?? 0;
+    },
+    async apply(migration, appliedAtMs) {
       db.transaction(() => {
         db.exec(migration.sql);
-        insert.run(migration.version, migration.name, Date.now());
+        db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          appliedAtMs,
+        );
       })();
-    } catch (cause) {
-      throw toStoreError(cause, 'store_migration_failed', `migration ${migration.version} failed`);
-    }
-  }
+    },
+    toStoreError,
+  };
 }

@@ -2,6 +2,7 @@ import { RiskError } from '../../risk/contagion/riskError.ts';
 import { type LedgerStore, parseLedgerLine, toLedgerLine } from '../../risk/settlement/ledgerStore.ts';
 import type { LedgerFact } from '../../risk/settlement/ledgerTypes.ts';
 import { StoreError } from '../storeError.ts';
+import { closeSqliteDatabase } from './closeSqliteDatabase.ts';
 import { openSqliteDatabase, type SqliteFileParameters } from './openSqliteDatabase.ts';
 import { sqliteLedgerMigrations } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
@@ -42,7 +43,7 @@ export const SQLITE_LEDGER_FILE_NAME = 'ledger.sqlite';
 export async function openSqliteLedgerStore(
   parameters: OpenSqliteLedgerStoreParameters = {},
 ): Promise<LedgerStore> {
-  const db = openSqliteDatabase({
+  const db = await openSqliteDatabase({
     dataDir: parameters.dataDir,
     path: parameters.path,
     fileName: SQLITE_LEDGER_FILE_NAME,
@@ -98,11 +99,7 @@ export async function openSqliteLedgerStore(
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        db.close();
-      } catch (cause) {
-        throw toStoreError(cause, 'store_write_failed', 'cannot close the ledger');
-      }
+      closeSqliteDatabase(db, 'the ledger');
     },
   };
 }

@@ -1,19 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Transition } from '../../breaker/levels.ts';
-import {
-  type AuditEntry,
-  type EventRecord,
-  type OutboxAction,
-  type OutboxCounts,
-  type OutboxStatus,
-  SNAPSHOTS_KEPT,
-  type SnapshotInfo,
-  type Store,
-  type StoredEvent,
-  type StoredSignal,
-} from '../store.ts';
+import { readEventBatches } from '../readEventBatches.ts';
+import { SNAPSHOTS_KEPT, type Store } from '../store.ts';
 import { storeCodec } from '../storeCodec.ts';
 import { StoreError } from '../storeError.ts';
+import { type OutboxCountRow, type StoreRow, storeRows } from '../storeRows.ts';
+import { closeSqliteDatabase } from './closeSqliteDatabase.ts';
 import { openSqliteDatabase, type SqliteFileParameters } from './openSqliteDatabase.ts';
 import { sqliteMigrations } from './sqliteMigrations.ts';
 import { toStoreError } from './toStoreError.ts';
@@ -23,8 +15,6 @@ export type OpenSqliteStoreParameters = SqliteFileParameters;
 
 /** The file name of the store inside its data directory. */
 export const SQLITE_FILE_NAME = 'consensus-guard.sqlite';
-
-type Row = Record<string, unknown>;
 
 /**
  * Opens (creating and migrating as needed) the embedded SQLite store: WAL journal, numbered
@@ -37,7 +27,7 @@ type Row = Record<string, unknown>;
  * const store = await openSqliteStore({ dataDir: './.data' });
  */
 export async function openSqliteStore(parameters: OpenSqliteStoreParameters = {}): Promise<Store> {
-  const db = openSqliteDatabase({
+  const db = await openSqliteDatabase({
     dataDir: parameters.dataDir,
     path: parameters.path,
     fileName: SQLITE_FILE_NAME,
@@ -162,20 +152,6 @@ function createSqliteStore(db: Database.Database): Store {
     return { enqueued, conflicts };
   };
 
-  const toAction = (row: Row): OutboxAction => {
-    const action: OutboxAction = {
-      id: row.id as number,
-      sink: row.sink as string,
-      status: row.status as OutboxStatus,
-      attempts: row.attempts as number,
-      nextAttemptAtMs: row.next_attempt_at_ms as number,
-      transition: storeCodec.toTransition(row.transition_body as string, row.idempotency_key as string),
-    };
-    if (row.last_error !== null) action.lastError = row.last_error as string;
-    if (row.delivered_at_ms !== null) action.deliveredAtMs = row.delivered_at_ms as number;
-    return action;
-  };
-
   return {
     id,
 
@@ -183,24 +159,14 @@ function createSqliteStore(db: Database.Database): Store {
       return write('append events', () => {
         const seqs: number[] = [];
         for (const entry of entries) {
-          const event: EventRecord = entry.event;
-          const atMs = event.type === 'observation' ? event.observation.observedAtMs : event.command.atMs;
+          const event = entry.event;
+          const atMs = storeRows.toEventAtMs(event);
           const seq = Number(
             statements.insertEvent.run(event.type, atMs, storeCodec.toEventBody(event)).lastInsertRowid,
           );
           seqs.push(seq);
-          if (event.type === 'command' && event.command.type !== 'condition') {
-            const c = event.command;
-            statements.insertAudit.run(
-              seq,
-              c.type,
-              c.breaker,
-              c.type === 'override' ? c.level : null,
-              c.actor,
-              c.reason,
-              c.atMs,
-            );
-          }
+          const audit = storeRows.toAuditValues(seq, event);
+          if (audit !== undefined) statements.insertAudit.run(...audit);
           for (const s of entry.signals) {
             statements.insertSignal.run(seq, s.chain, s.kind, s.severity, s.atMs, storeCodec.toSignalBody(s));
           }
@@ -208,38 +174,23 @@ function createSqliteStore(db: Database.Database): Store {
         }
         if (snapshot) {
           const seq = seqs.at(-1) ?? (statements.lastSeq.get() as number);
-          statements.insertSnapshot.run(
-            seq,
-            snapshot.formatVersion,
-            snapshot.configHash,
-            snapshot.checksum,
-            snapshot.atMs,
-            snapshot.body.byteLength,
-            Buffer.from(snapshot.body.buffer, snapshot.body.byteOffset, snapshot.body.byteLength),
-          );
+          statements.insertSnapshot.run(...storeRows.toSnapshotValues(seq, snapshot));
           statements.pruneSnapshots.run(SNAPSHOTS_KEPT);
         }
         return seqs;
       });
     },
 
-    async *readEvents(options = {}) {
-      const batchSize = options.batchSize ?? 10_000;
-      let after = options.afterSeq ?? 0;
-      while (true) {
-        const rows = read('the event log', () => statements.readEvents.all(after, batchSize)) as Array<
-          [number, string, string]
-        >;
-        if (rows.length === 0) return;
-        const batch: StoredEvent[] = new Array(rows.length);
-        for (let i = 0; i < rows.length; i += 1) {
-          const [seq, type, body] = rows[i]!;
-          batch[i] = { seq, ...storeCodec.toEvent(type, body, seq) };
-        }
-        after = rows[rows.length - 1]![0];
-        yield batch;
-        if (rows.length < batchSize) return;
-      }
+    readEvents(options = {}) {
+      return readEventBatches({
+        ...options,
+        readBatch: async (afterSeq, limit) =>
+          storeRows.toStoredEvents(
+            read('the event log', () => statements.readEvents.all(afterSeq, limit)) as Array<
+              [number, string, string]
+            >,
+          ),
+      });
     },
 
     async lastSeq() {
@@ -251,18 +202,15 @@ function createSqliteStore(db: Database.Database): Store {
     },
 
     async listSnapshots() {
-      return read('snapshots', () => (statements.listSnapshots.all() as Row[]).map(toSnapshotInfo));
+      return read('snapshots', () =>
+        (statements.listSnapshots.all() as StoreRow[]).map(storeRows.toSnapshotInfo),
+      );
     },
 
     async readSnapshot(seq) {
       return read('a snapshot', () => {
-        const row = statements.readSnapshot.get(seq) as Row | undefined;
-        if (row === undefined) return undefined;
-        const body = row.body as Buffer;
-        return {
-          ...toSnapshotInfo(row),
-          body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
-        };
+        const row = statements.readSnapshot.get(seq) as StoreRow | undefined;
+        return row === undefined ? undefined : storeRows.toStoredSnapshot(row);
       });
     },
 
@@ -271,7 +219,9 @@ function createSqliteStore(db: Database.Database): Store {
     },
 
     async headActions(sink) {
-      return read('the outbox', () => (statements.headActions.all(sink) as Row[]).map(toAction));
+      return read('the outbox', () =>
+        (statements.headActions.all(sink) as StoreRow[]).map(storeRows.toOutboxAction),
+      );
     },
 
     async markDelivered(id, atMs) {
@@ -304,36 +254,22 @@ function createSqliteStore(db: Database.Database): Store {
         const sql = `SELECT o.*, t.body AS transition_body FROM outbox o
           JOIN transitions t ON t.idempotency_key = o.idempotency_key
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.id LIMIT ?`;
-        return (db.prepare(sql).all(...args, options.limit ?? -1) as Row[]).map(toAction);
+        return (db.prepare(sql).all(...args, options.limit ?? -1) as StoreRow[]).map(
+          storeRows.toOutboxAction,
+        );
       });
     },
 
     async countActions(sink) {
-      return read('the outbox', () => {
-        const counts: OutboxCounts = { pending: 0, delivered: 0, failed: 0 };
-        const rows = statements.countActions.all(sink ?? null, sink ?? null) as Array<{
-          status: OutboxStatus;
-          n: number;
-        }>;
-        for (const row of rows) counts[row.status] = row.n;
-        return counts;
-      });
+      return read('the outbox', () =>
+        storeRows.toOutboxCounts(statements.countActions.all(sink ?? null, sink ?? null) as OutboxCountRow[]),
+      );
     },
 
     async countActionsBySink() {
-      return read('the outbox', () => {
-        const out: Record<string, OutboxCounts> = {};
-        const rows = statements.countActionsBySink.all() as Array<{
-          sink: string;
-          status: OutboxStatus;
-          n: number;
-        }>;
-        for (const row of rows) {
-          out[row.sink] ??= { pending: 0, delivered: 0, failed: 0 };
-          out[row.sink]![row.status] = row.n;
-        }
-        return out;
-      });
+      return read('the outbox', () =>
+        storeRows.toOutboxCountsBySink(statements.countActionsBySink.all() as OutboxCountRow[]),
+      );
     },
 
     async listTransitions(options = {}) {
@@ -358,13 +294,7 @@ function createSqliteStore(db: Database.Database): Store {
             'SELECT * FROM (SELECT id, event_seq, body FROM signals ORDER BY id DESC LIMIT ?) ORDER BY id',
           )
           .all(options.limit ?? -1) as Array<{ id: number; event_seq: number; body: string }>;
-        return rows.map(
-          (row): StoredSignal => ({
-            id: row.id,
-            eventSeq: row.event_seq,
-            signal: storeCodec.toSignal(row.body, row.id),
-          }),
-        );
+        return rows.map(storeRows.toStoredSignal);
       });
     },
 
@@ -374,55 +304,26 @@ function createSqliteStore(db: Database.Database): Store {
           .prepare(
             `SELECT * FROM (SELECT * FROM audit WHERE (? IS NULL OR breaker = ?) ORDER BY id DESC LIMIT ?) ORDER BY id`,
           )
-          .all(options.breaker ?? null, options.breaker ?? null, options.limit ?? -1) as Row[];
-        return rows.map((row) => {
-          const entry: AuditEntry = {
-            id: row.id as number,
-            eventSeq: row.event_seq as number,
-            action: row.action as AuditEntry['action'],
-            breaker: row.breaker as string,
-            actor: row.actor as string,
-            reason: row.reason as string,
-            atMs: row.at_ms as number,
-          };
-          if (row.level !== null) entry.level = row.level as NonNullable<AuditEntry['level']>;
-          return entry;
-        });
+          .all(options.breaker ?? null, options.breaker ?? null, options.limit ?? -1) as StoreRow[];
+        return rows.map(storeRows.toAuditEntry);
       });
     },
 
     async migrations() {
       return read('migrations', () =>
         (
-          db.prepare('SELECT version, name, applied_at_ms FROM migrations ORDER BY version').all() as Array<{
-            version: number;
-            name: string;
-            applied_at_ms: number;
-          }>
-        ).map((row) => ({ version: row.version, name: row.name, appliedAtMs: row.applied_at_ms })),
+          db
+            .prepare('SELECT version, name, applied_at_ms FROM migrations ORDER BY version')
+            .all() as StoreRow[]
+        ).map(storeRows.toMigrationInfo),
       );
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        db.close();
-      } catch (cause) {
-        throw toStoreError(cause, 'store_write_failed', 'cannot close the store');
-      }
+      closeSqliteDatabase(db, 'the store');
     },
-  };
-}
-
-function toSnapshotInfo(row: Row): SnapshotInfo {
-  return {
-    seq: row.seq as number,
-    formatVersion: row.format_version as number,
-    configHash: row.config_hash as string,
-    checksum: row.checksum as string,
-    atMs: row.at_ms as number,
-    bytes: row.bytes as number,
   };
 }
 

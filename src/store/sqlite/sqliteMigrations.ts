@@ -1,5 +1,4 @@
-/** A schema change, applied once, in version order, inside a transaction. */
-export type Migration = { version: number; name: string; sql: string };
+import type { Migration } from '../runMigrations.ts';
 
 /**
  * The SQLite schema, as numbered migrations (docs/service.md). Never edit a released migration:
