@@ -8,9 +8,12 @@ import type { EngineConfig } from '../engine/config.ts';
 import { toMarketId } from '../sinks/onchain/toMarketId.ts';
 import { WEBHOOK_SHAPES, type WebhookShape } from '../sinks/webhook/toWebhookBody.ts';
 import { toWebhookKey } from '../sinks/webhook/toWebhookKey.ts';
+import { ConfigError } from './configError.ts';
 import { toChecksumAddress } from './toChecksumAddress.ts';
 import { toRedactedUrl } from './toRedactedUrl.ts';
 import { type StateProofConfig, toStateProofConfig } from './toStateProofConfig.ts';
+
+export { ConfigError };
 
 /**
  * The guard's configuration file (YAML or JSON), validated into a frozen {@link GuardConfig}.
@@ -321,17 +324,6 @@ const configSchema = z.strictObject({
     .optional(),
 });
 
-/** A configuration that cannot be used: `issues` lists each path and reason. */
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
-  readonly issues: string[];
-  constructor(source: string, issues: string[]) {
-    super(`${source}: ${issues.join('; ')}`);
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}
-
 /** Parses and validates configuration text. `source` names it in errors (e.g. the file path). */
 export function parseConfig(
   text: string,
@@ -343,7 +335,7 @@ export function parseConfig(
     raw = parseYaml(text, { prettyErrors: false });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(source, [`not valid YAML: ${message}`]);
+    throw new ConfigError(source, [`not valid YAML: ${message}`], { cause: error });
   }
   if (raw === null || typeof raw !== 'object')
     throw new ConfigError(source, ['expected a mapping with a `chains` key']);

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { CodedError } from '../core/codedError.ts';
 
 /** Codes of the JSON errors the API answers with, and their HTTP status. */
 export const HTTP_ERROR_STATUS = {
@@ -21,9 +22,8 @@ export type HttpErrorCode = keyof typeof HTTP_ERROR_STATUS;
 export type HttpErrorStatus = (typeof HTTP_ERROR_STATUS)[HttpErrorCode];
 
 /** The API's one error type: a code (which sets the status) and a message safe to show. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  readonly code: HttpErrorCode;
+export class HttpError extends CodedError<HttpErrorCode> {
+  override name = 'HttpError';
   readonly status: HttpErrorStatus;
   readonly headers: Record<string, string>;
 
@@ -32,8 +32,7 @@ export class HttpError extends Error {
     message: string,
     options: { cause?: unknown; headers?: Record<string, string> } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super({ code, shortMessage: message, cause: options.cause });
     this.status = HTTP_ERROR_STATUS[code];
     this.headers = options.headers ?? {};
   }
