@@ -41,26 +41,6 @@ export class HttpError extends CodedError<HttpErrorCode> {
 /** The JSON body of an error response: `{ "error": { "code", "message" } }`. */
 export type HttpErrorBody = { error: { code: HttpErrorCode; message: string } };
 
-/**
- * Turns anything thrown by a route into an {@link HttpError}: an `HttpError` as is, the service
- * view's `unknown_breaker` as a 404, `not_started`, `store_unavailable` (a command not stored)
- * and `not_leader` (a cluster member that is not the leader) as a 503, anything else as a 500 whose message says nothing of the cause.
- */
-export function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  if (code === 'unknown_breaker')
-    return new HttpError('unknown_breaker', (error as Error).message, { cause: error });
-  if (code === 'store_unavailable' || code === 'not_leader')
-    return new HttpError('not_ready', (error as Error).message, { cause: error });
-  if (code === 'not_started') {
-    return new HttpError('not_ready', 'the service is not running: retry once /readyz answers 200', {
-      cause: error,
-    });
-  }
-  return new HttpError('internal', 'internal error', { cause: error });
-}
-
 /** The one place where an error becomes a response: `{ "error": { "code", "message" } }`. */
 export function toErrorResponse(c: Context, error: HttpError): Response {
   const body: HttpErrorBody = { error: { code: error.code, message: error.message } };
