@@ -1,14 +1,14 @@
+import { CodedError } from '../core/codedError.ts';
+
 /**
  * An error the CLI prints as one line and exits with: 2 for usage errors, 1 otherwise.
  */
-export class CliError extends Error {
+export class CliError extends CodedError<string> {
+  override name = 'CliError';
   readonly exitCode: number;
-  readonly code: string;
   constructor(message: string, options: { exitCode?: number; code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CliError';
+    super({ code: options.code ?? 'cli_error', shortMessage: message, cause: options.cause });
     this.exitCode = options.exitCode ?? 1;
-    this.code = options.code ?? 'cli_error';
   }
 }
 

@@ -1,23 +1,33 @@
-export type CodedErrorParameters<Code extends string> = {
+/**
+ * What a {@link CodedError} is built from. `details` is optional while its type admits `undefined`
+ * (the default, a string), required otherwise.
+ */
+export type CodedErrorParameters<Code extends string, Details = string | undefined> = {
   code: Code;
   /** One line for humans, without credentials. */
   shortMessage: string;
-  details?: string | undefined;
   cause?: unknown;
-};
+} & (undefined extends Details ? { details?: Details } : { details: Details });
 
 /**
- * An error with a machine-readable `code`, a one-line `shortMessage` (the message adds `details`)
- * and the library error it wraps as `cause`: the base of the sources' and the keeper's errors.
+ * The base of every error of the project: a machine-readable `code`, a one-line `shortMessage`,
+ * `details` (a string the message appends, or structured data for logs) and the error it wraps as
+ * `cause`.
+ *
+ * @example
+ * throw new CodedError({ code: 'timeout', shortMessage: 'no answer within 5000 ms', cause });
  */
-export class CodedError<Code extends string> extends Error {
+export class CodedError<Code extends string = string, Details = string | undefined> extends Error {
+  override name = 'CodedError';
   readonly code: Code;
   readonly shortMessage: string;
-  readonly details: string | undefined;
+  readonly details: Details;
 
-  constructor({ code, shortMessage, details, cause }: CodedErrorParameters<Code>) {
+  constructor(parameters: CodedErrorParameters<Code, Details>) {
+    const { code, shortMessage, cause } = parameters;
+    const details = parameters.details as Details;
     super(
-      details ? `${shortMessage}: ${details}` : shortMessage,
+      typeof details === 'string' && details !== '' ? `${shortMessage}: ${details}` : shortMessage,
       cause === undefined ? undefined : { cause },
     );
     this.code = code;

@@ -10,7 +10,6 @@ import { toJson } from '../core/json.ts';
 import { toPrintable } from '../core/toPrintable.ts';
 import { toForkResolution } from '../engine/toForkResolution.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
-import { RiskError } from '../risk/contagion/riskError.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
 import { toAssessVenueRiskParameters } from '../risk/margin/toAssessVenueRiskParameters.ts';
@@ -20,11 +19,12 @@ import { API_ROUTES } from './apiRoutes.ts';
 import { checkBearer } from './checkBearer.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
-import { HttpError, toErrorResponse, toHttpError } from './httpError.ts';
+import { HttpError, toErrorResponse } from './httpError.ts';
 import { loadDashboard } from './loadDashboard.ts';
 import { toBearerStatus } from './toBearerStatus.ts';
 import { toBlockTree } from './toBlockTree.ts';
 import { toChainSummaries, toChainSummary } from './toChainSummaries.ts';
+import { toHttpError } from './toHttpError.ts';
 import { toNodeSummaries } from './toNodeSummaries.ts';
 
 export type HttpLimits = {
@@ -155,13 +155,7 @@ export function createApp(parameters: CreateAppParameters): App {
   app.get(path('cluster'), async (c) => {
     if (view.clusterStatus === undefined)
       return json(c, { clustered: false, lease: null, instances: [], locations: [] });
-    try {
-      return json(c, await view.clusterStatus());
-    } catch (error) {
-      throw new HttpError('not_ready', `the store cannot be read: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    return json(c, await view.clusterStatus());
   });
   app.get(path('readyz'), (c) => {
     if (!view.ready()) {
@@ -264,13 +258,8 @@ export function createApp(parameters: CreateAppParameters): App {
   });
   app.post(path('risk'), limitRiskBody, async (c) => {
     const body = await readJson(c);
-    try {
-      const status = parseRiskStatus({ chains: toChainSummaries(view.engine()) });
-      return json(c, assessVenueRisk(toAssessVenueRiskParameters(parsePortfolioFile(body), status)));
-    } catch (error) {
-      if (error instanceof RiskError) throw new HttpError('bad_request', error.message, { cause: error });
-      throw error;
-    }
+    const status = parseRiskStatus({ chains: toChainSummaries(view.engine()) });
+    return json(c, assessVenueRisk(toAssessVenueRiskParameters(parsePortfolioFile(body), status)));
   });
 
   app.notFound((c) => toErrorResponse(c, new HttpError('not_found', 'no such route: see docs/http.md')));

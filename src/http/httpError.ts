@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { CodedError } from '../core/codedError.ts';
 
 /** Codes of the JSON errors the API answers with, and their HTTP status. */
 export const HTTP_ERROR_STATUS = {
@@ -21,9 +22,8 @@ export type HttpErrorCode = keyof typeof HTTP_ERROR_STATUS;
 export type HttpErrorStatus = (typeof HTTP_ERROR_STATUS)[HttpErrorCode];
 
 /** The API's one error type: a code (which sets the status) and a message safe to show. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  readonly code: HttpErrorCode;
+export class HttpError extends CodedError<HttpErrorCode> {
+  override name = 'HttpError';
   readonly status: HttpErrorStatus;
   readonly headers: Record<string, string>;
 
@@ -32,8 +32,7 @@ export class HttpError extends Error {
     message: string,
     options: { cause?: unknown; headers?: Record<string, string> } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super({ code, shortMessage: message, cause: options.cause });
     this.status = HTTP_ERROR_STATUS[code];
     this.headers = options.headers ?? {};
   }
@@ -41,26 +40,6 @@ export class HttpError extends Error {
 
 /** The JSON body of an error response: `{ "error": { "code", "message" } }`. */
 export type HttpErrorBody = { error: { code: HttpErrorCode; message: string } };
-
-/**
- * Turns anything thrown by a route into an {@link HttpError}: an `HttpError` as is, the service
- * view's `unknown_breaker` as a 404, `not_started`, `store_unavailable` (a command not stored)
- * and `not_leader` (a cluster member that is not the leader) as a 503, anything else as a 500 whose message says nothing of the cause.
- */
-export function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  if (code === 'unknown_breaker')
-    return new HttpError('unknown_breaker', (error as Error).message, { cause: error });
-  if (code === 'store_unavailable' || code === 'not_leader')
-    return new HttpError('not_ready', (error as Error).message, { cause: error });
-  if (code === 'not_started') {
-    return new HttpError('not_ready', 'the service is not running: retry once /readyz answers 200', {
-      cause: error,
-    });
-  }
-  return new HttpError('internal', 'internal error', { cause: error });
-}
 
 /** The one place where an error becomes a response: `{ "error": { "code", "message" } }`. */
 export function toErrorResponse(c: Context, error: HttpError): Response {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { CodedError } from '../core/codedError.ts';
 
 export type StartHttpServerParameters = {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -17,7 +18,7 @@ export type HttpServer = {
   close(): Promise<void>;
 };
 
-export type HttpServerErrorType = Error & { code: 'http_listen_failed' };
+export type HttpServerErrorType = CodedError<'http_listen_failed'>;
 
 /**
  * Serves `app` over HTTP/1.1 with @hono/node-server. Resolves once listening; rejects with code
@@ -31,10 +32,11 @@ export function startHttpServer(
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port: parameters.port });
     const onError = (cause: Error) => {
-      const error = new Error(`cannot listen on ${host}:${parameters.port}: ${cause.message}`, {
+      const error: HttpServerErrorType = new CodedError({
+        code: 'http_listen_failed',
+        shortMessage: `cannot listen on ${host}:${parameters.port}: ${cause.message}`,
         cause,
-      }) as HttpServerErrorType;
-      error.code = 'http_listen_failed';
+      });
       reject(error);
     };
     server.once('error', onError);

@@ -1,3 +1,5 @@
+import { CodedError } from '../core/codedError.ts';
+
 /**
  * Codes of {@link ServiceError}:
  * - `unknown_breaker`: an override or resume names no breaker of the engine.
@@ -18,12 +20,10 @@ export type ServiceErrorCode =
   | 'not_leader';
 
 /** An error of the durable guard's commands; the HTTP layer maps `code` to a status. */
-export class ServiceError extends Error {
+export class ServiceError extends CodedError<ServiceErrorCode> {
   override name = 'ServiceError';
-  readonly code: ServiceErrorCode;
 
   constructor(code: ServiceErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super({ code, shortMessage: message, cause: options.cause });
   }
 }

@@ -6,6 +6,7 @@ import { type CreateAppParameters, createApp } from '../../src/http/createApp.ts
 import { createMetrics } from '../../src/http/createMetrics.ts';
 import { createStateProofBook } from '../../src/runtime/createStateProofBook.ts';
 import type { ServiceView } from '../../src/runtime/serviceView.ts';
+import { StoreError } from '../../src/store/storeError.ts';
 import { createTestService, feedUntil, type TestService } from './createTestService.ts';
 import { checkedAnswers, type OpenApiDocument, withOpenApiCheck } from './withOpenApiCheck.ts';
 
@@ -132,9 +133,16 @@ describe('http api', () => {
     assert.equal(body.lease.epoch, 3);
     assert.equal(body.instances.length, 3);
     given.view.clusterStatus = async () => {
-      throw new Error('connect ECONNREFUSED');
+      throw new StoreError('store_unreachable', 'the database server cannot be reached', {
+        cause: new Error('connect ECONNREFUSED'),
+      });
     };
-    assert.equal((await app.request('/api/cluster')).status, 503);
+    const failed = await app.request('/api/cluster');
+    assert.equal(failed.status, 503);
+    assert.deepEqual(await errorOf(failed), {
+      code: 'not_ready',
+      message: 'the store cannot be read: the database server cannot be reached',
+    });
   });
 
   test('default: /api/cluster of a lone guard', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
+import { CodedError } from '../../core/codedError.ts';
 import { toJson } from '../../core/json.ts';
 import { parseRiskStatus } from '../../risk/contagion/parseRiskStatus.ts';
 import { RiskError } from '../../risk/contagion/riskError.ts';
@@ -145,7 +146,8 @@ export async function fetchLiveStatus(serviceUrl: string, timeoutMs = 5_000): Pr
   let body: unknown;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) throw new Error(`HTTP status ${response.status}`);
+    if (!response.ok)
+      throw new CodedError({ code: 'http_status', shortMessage: `HTTP status ${response.status}` });
     body = await response.json();
   } catch (error) {
     throw new CliError(

@@ -1,3 +1,5 @@
+import { CodedError } from '../../core/codedError.ts';
+
 /**
  * Errors of the pricing library. Every failure carries a machine-readable `code` and the
  * offending values in `details`, so a caller (the CLI, the HTTP layer) can map it in one place.
@@ -15,15 +17,16 @@ export type PricingErrorCode = 'invalid_input' | 'no_implied_vol' | 'not_converg
 export type PricingErrorDetails = Record<string, number | string | boolean>;
 
 /** The one error type that the pricing library throws. */
-export class PricingError extends Error {
+export class PricingError extends CodedError<PricingErrorCode, PricingErrorDetails> {
   override name = 'PricingError';
-  readonly code: PricingErrorCode;
-  readonly details: PricingErrorDetails;
 
-  constructor(code: PricingErrorCode, message: string, details: PricingErrorDetails = {}) {
-    super(message);
-    this.code = code;
-    this.details = details;
+  constructor(
+    code: PricingErrorCode,
+    message: string,
+    details: PricingErrorDetails = {},
+    options: { cause?: unknown } = {},
+  ) {
+    super({ code, shortMessage: message, details, cause: options.cause });
   }
 }
 

@@ -1,3 +1,5 @@
+import { CodedError } from '../../core/codedError.ts';
+
 /**
  * Codes of {@link WebhookError}:
  * - `config`: the sink cannot be built: its URL is not an http(s) URL, or carries a user name or
@@ -12,14 +14,12 @@ export type WebhookErrorCode = 'config' | 'timeout' | 'unreachable' | 'http_stat
  * A failed delivery (the outbox records its message and retries), or a sink that cannot be built
  * (`config`). The URL in its message has no secret.
  */
-export class WebhookError extends Error {
+export class WebhookError extends CodedError<WebhookErrorCode> {
   override name = 'WebhookError';
-  readonly code: WebhookErrorCode;
   readonly status: number | undefined;
 
   constructor(code: WebhookErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super({ code, shortMessage: message, cause: options.cause });
     this.status = options.status;
   }
 }

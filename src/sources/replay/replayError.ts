@@ -1,3 +1,5 @@
+import { CodedError } from '../../core/codedError.ts';
+
 /** Codes of {@link ReplayError}. */
 export type ReplayErrorCode = 'file_not_found' | 'file_unreadable' | 'file_unwritable';
 
@@ -5,13 +7,11 @@ export type ReplayErrorCode = 'file_not_found' | 'file_unreadable' | 'file_unwri
  * An IO failure of an observation log: the file is missing, unreadable or unwritable. Malformed
  * lines are never errors of this kind: they are reported line by line and skipped.
  */
-export class ReplayError extends Error {
-  readonly code: ReplayErrorCode;
+export class ReplayError extends CodedError<ReplayErrorCode> {
+  override name = 'ReplayError';
   readonly path: string;
   constructor(code: ReplayErrorCode, path: string, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ReplayError';
-    this.code = code;
+    super({ code, shortMessage: message, cause: options.cause });
     this.path = path;
   }
 }
