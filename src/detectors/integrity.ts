@@ -61,6 +61,8 @@ export function describeConflict(known: Block, served: { number: bigint; parentH
  */
 export function detectForeignChain(chain: ChainState, node: NodeView): IntegritySignal | undefined {
   const head = node.head;
+  // Backing checked here rather than by isCanonicalBacked: a verified-chainwork head backed by too
+  // few nodes holds the quorum there, but one node's word must not make another node foreign.
   if (
     !head ||
     !chain.canonical ||

@@ -3,7 +3,8 @@ import type { Transition } from '../breaker/levels.ts';
 import { CodedError } from '../core/codedError.ts';
 import type { Signal } from '../core/signal.ts';
 import type { EngineEvent } from './command.ts';
-import { type EngineState, step, toLevelRequest } from './step.ts';
+import { type EngineState, step } from './step.ts';
+import { toLevelRequest } from './toLevelRequest.ts';
 
 const NONE: Signal[] = [];
 

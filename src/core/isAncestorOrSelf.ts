@@ -1,0 +1,32 @@
+import type { Block, ChainState } from './chainView.ts';
+import { isCanonical } from './isCanonical.ts';
+import { parentOf } from './parentOf.ts';
+
+/** True when `ancestor` is `block` or one of its ancestors; `undefined` when unknown. */
+export function isAncestorOrSelf(chain: ChainState, ancestor: Block, block: Block): boolean | undefined {
+  if (ancestor.number > block.number) return false;
+  if (ancestor.hash === block.hash) return true;
+  if (isCanonical(chain, ancestor) && isCanonical(chain, block)) return true;
+  // The parent is at a height below `block`, so at or below `ancestor`: it is `ancestor` or not related.
+  if (block.number === ancestor.number + 1n || block.parentHash === ancestor.hash)
+    return block.parentHash === ancestor.hash;
+  const at = ancestorAt(chain, block, ancestor.number);
+  return at === undefined ? undefined : at.hash === ancestor.hash;
+}
+
+/**
+ * Walks back from `block` to the first ancestor at or below `height` (heights may skip, as slots
+ * do). Returns `undefined` when a parent is missing from the tree.
+ */
+function ancestorAt(chain: ChainState, block: Block, height: bigint): Block | undefined {
+  let cursor: Block | undefined = block;
+  while (cursor && cursor.number > height) {
+    if (isCanonical(chain, cursor)) {
+      const hash = chain.canonicalByHeight.get(height);
+      const atHeight = hash === undefined ? undefined : chain.blocks.get(hash);
+      if (atHeight) return atHeight;
+    }
+    cursor = parentOf(chain, cursor);
+  }
+  return cursor;
+}
