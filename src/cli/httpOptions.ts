@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client';
-import { toPrintable } from '../core/toPrintable.ts';
 import { createApp } from '../http/createApp.ts';
 import { createMetrics, type Metrics } from '../http/createMetrics.ts';
 import { type HttpServer, startHttpServer } from '../http/startHttpServer.ts';
+import type { Logger } from '../log/createLogger.ts';
 import type { StateProofBook } from '../runtime/createStateProofBook.ts';
 import type { ServiceView } from '../runtime/serviceView.ts';
 import { CliError, usageError } from './errors.ts';
@@ -41,8 +41,8 @@ export type CliHttp = {
 
 /**
  * Serves the API, the metrics and the dashboard of `view` on `address` for a command (`watch`,
- * `serve`, `demo`) and says where on stderr: audited commands go to stderr, a taken address is a
- * one-line CLI error.
+ * `serve`, `demo`) and says where on stderr: requests and audited commands go to `logger`, a taken
+ * address is a one-line CLI error.
  */
 export async function startCliHttp(parameters: {
   view: ServiceView;
@@ -53,6 +53,8 @@ export async function startCliHttp(parameters: {
   stateProofs?: StateProofBook;
   /** Say where it listens on stderr. Default true. */
   announce?: boolean;
+  /** The command's logger (`--log-level`). */
+  logger: Logger;
 }): Promise<CliHttp> {
   const { view, output } = parameters;
   const metrics = createMetrics({ registry: new Registry(), view });
@@ -61,14 +63,7 @@ export async function startCliHttp(parameters: {
     metrics,
     token: parameters.token,
     ...(parameters.stateProofs ? { stateProofs: parameters.stateProofs } : {}),
-    log: (entry) => {
-      // The message carries an override's actor and reason: one printable line each.
-      if (entry.level === 'info') output.err(`audit: ${toPrintable(entry.message)}\n`);
-      else
-        output.err(
-          `http: ${toPrintable(`${entry.message}: ${(entry.error as Error | undefined)?.message ?? ''}`)}\n`,
-        );
-    },
+    logger: parameters.logger,
   });
   let server: HttpServer;
   try {

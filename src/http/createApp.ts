@@ -7,8 +7,8 @@ import { streamSSE } from 'hono/streaming';
 import { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { toJson } from '../core/json.ts';
-import { toPrintable } from '../core/toPrintable.ts';
 import { toForkResolution } from '../engine/toForkResolution.ts';
+import { type Logger, silentLogger } from '../log/createLogger.ts';
 import { parseRiskStatus } from '../risk/contagion/parseRiskStatus.ts';
 import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
@@ -21,6 +21,8 @@ import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
 import { HttpError, toErrorResponse } from './httpError.ts';
 import { loadDashboard } from './loadDashboard.ts';
+import { logRequests } from './logRequests.ts';
+import { type AppLogEntry, toAppLog } from './toAppLog.ts';
 import { toBearerStatus } from './toBearerStatus.ts';
 import { toBlockTree } from './toBlockTree.ts';
 import { toChainSummaries, toChainSummary } from './toChainSummaries.ts';
@@ -68,8 +70,10 @@ export type CreateAppParameters = {
   clientKey?: (c: Context) => string;
   /** Wall clock for the rate limiter, ms. */
   nowMs?: () => number;
-  /** Receives errors answered with a 500 and audited commands, for the log. */
-  log?: (entry: { level: 'error' | 'info'; message: string; error?: unknown }) => void;
+  /** Logs each request, audited commands and errors answered with a 500 (`component: 'http'`). Default: none. */
+  logger?: Logger;
+  /** Receives audited commands and errors answered with a 500 instead of `logger`. */
+  log?: (entry: AppLogEntry) => void;
 };
 
 export type App = Hono & { metrics: Metrics };
@@ -97,7 +101,8 @@ export function createApp(parameters: CreateAppParameters): App {
     limits.authFailureRateLimit === false ? undefined : createRateLimiter(limits.authFailureRateLimit);
   const clientKey = parameters.clientKey ?? defaultClientKey;
   const nowMs = parameters.nowMs ?? Date.now;
-  const log = parameters.log ?? defaultLog;
+  const logger = (parameters.logger ?? silentLogger).child({ component: 'http' });
+  const log = parameters.log ?? toAppLog(logger);
   const dashboard = loadDashboard();
   const api = new OpenAPIHono();
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -106,6 +111,7 @@ export function createApp(parameters: CreateAppParameters): App {
   const app = api as unknown as App;
   app.metrics = metrics;
 
+  app.use(logRequests(logger));
   app.use(async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
@@ -386,9 +392,4 @@ function defaultClientKey(c: Context): string {
   } catch {
     return 'unknown';
   }
-}
-
-function defaultLog(entry: { level: 'error' | 'info'; message: string; error?: unknown }): void {
-  const detail = entry.error instanceof Error ? `: ${entry.error.stack ?? entry.error.message}` : '';
-  process.stderr.write(`consensus-guard http ${entry.level}: ${toPrintable(`${entry.message}${detail}`)}\n`);
 }

@@ -1,9 +1,9 @@
 import type { Level, Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
-import { toPrintable } from '../core/toPrintable.ts';
 import type { EngineConfig } from '../engine/config.ts';
 import { createEngineState } from '../engine/step.ts';
+import { type Logger, silentLogger } from '../log/createLogger.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
@@ -26,6 +26,8 @@ import {
   type SnapshotPolicy,
 } from './createCommitLoop.ts';
 import { createOutboxDispatcher } from './createOutboxDispatcher.ts';
+import type { ServiceLogEntry } from './log/serviceLogEntry.ts';
+import { writeLogEntry } from './log/writeLogEntry.ts';
 import { recoverFromStore } from './recoverFromStore.ts';
 import { ServiceError } from './serviceError.ts';
 import type { ClusterPosition, ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
@@ -37,6 +39,7 @@ import { toStoreTransitions } from './toStoreTransitions.ts';
 
 export type { ClusterOptions } from './cluster/createClusterMember.ts';
 export type { SnapshotPolicy } from './createCommitLoop.ts';
+export type { ServiceLogEntry } from './log/serviceLogEntry.ts';
 
 /** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
  * (from `random`) is jitter. */
@@ -52,14 +55,6 @@ export type RetryPolicy = {
   random?: () => number;
 };
 
-export type ServiceLogEntry = {
-  level: 'info' | 'warn' | 'error';
-  /** Machine-readable event code, e.g. `delivery_failed`, `store_write_failed`. */
-  code: string;
-  message: string;
-  [field: string]: unknown;
-};
-
 export type CreateServiceParameters = {
   engine: EngineConfig;
   sources: Source[];
@@ -73,7 +68,10 @@ export type CreateServiceParameters = {
   /** Interval of `tick` observations, ms; 0 for none. Default 1000. */
   tickIntervalMs?: number;
   retry?: RetryPolicy;
-  /** Structured log lines. Default: warnings and errors as JSON lines on stderr. */
+  /** The process's logger ({@link createLogger}); the service logs through its child of
+   * `component: 'service'`. Default: none (nothing is logged). */
+  logger?: Logger;
+  /** Also receives every entry the service logs (tests, embedding applications). */
   log?: (entry: ServiceLogEntry) => void;
   /** Called with each live observation once the engine has stepped it (e.g. metrics). */
   onObservation?: (observation: Observation) => void;
@@ -204,7 +202,11 @@ export function createService(parameters: CreateServiceParameters): Service {
   const sinks = parameters.sinks ?? [];
   const sinkNames = sinks.map((s) => s.name);
   const historyLimit = parameters.historyLimit ?? 1000;
-  const log = parameters.log ?? defaultLog;
+  const serviceLogger = (parameters.logger ?? silentLogger).child({ component: 'service' });
+  const log = (entry: ServiceLogEntry) => {
+    parameters.log?.(entry);
+    writeLogEntry(serviceLogger, entry);
+  };
   if (new Set(sinkNames).size !== sinkNames.length) {
     throw new ServiceError('duplicate_sink', `sink names must be unique: ${sinkNames.join(', ')}`);
   }
@@ -640,9 +642,4 @@ export function createService(parameters: CreateServiceParameters): Service {
       phase = 'stopped';
     },
   };
-}
-
-function defaultLog(entry: ServiceLogEntry): void {
-  if (entry.level === 'info') return;
-  process.stderr.write(`${toPrintable(JSON.stringify({ time: new Date().toISOString(), ...entry }))}\n`);
 }

@@ -1,4 +1,5 @@
 import type { GuardConfig, OnchainSinkConfig } from '../config/parseConfig.ts';
+import { type Logger, silentLogger } from '../log/createLogger.ts';
 import { createKeeperHeartbeat, type KeeperHeartbeat } from '../sinks/onchain/createKeeperHeartbeat.ts';
 import {
   type CreateOnchainGuardSinkParameters,
@@ -19,6 +20,8 @@ import {
 import { createSources } from './createSources.ts';
 import { createStateProofBook, type StateProofBook } from './createStateProofBook.ts';
 import { createStateProofSources } from './createStateProofSources.ts';
+import type { ServiceLogEntry } from './log/serviceLogEntry.ts';
+import { writeLogEntry } from './log/writeLogEntry.ts';
 
 export type CreateServiceFromConfigParameters = {
   config: GuardConfig;
@@ -33,7 +36,10 @@ export type CreateServiceFromConfigParameters = {
   extraSinks?: Sink[];
   clock?: Clock;
   tickIntervalMs?: number;
-  /** The service's log; it also receives the on-chain keeper's entries. */
+  /** The process's logger: the service, the sources and the sinks log through children of it,
+   * each with its `component`. Default: none (nothing is logged). */
+  logger?: Logger;
+  /** Also receives every entry of the service and of the on-chain keepers (tests). */
   log?: CreateServiceParameters['log'];
   onObservation?: CreateServiceParameters['onObservation'];
   onStoreWrite?: CreateServiceParameters['onStoreWrite'];
@@ -70,15 +76,21 @@ export async function createServiceFromConfig(
   parameters: CreateServiceFromConfigParameters,
 ): Promise<CreateServiceFromConfigReturnType> {
   const { config } = parameters;
+  const logger = parameters.logger ?? silentLogger;
+  // The keepers' entries name their sink.
+  const sinkLogger = logger.child({ component: 'sink' });
+  const sinkLog = (entry: ServiceLogEntry) => {
+    parameters.log?.(entry);
+    writeLogEntry(sinkLogger, entry);
+  };
   const target = parameters.store ?? toConfigStoreTarget(config, parameters.dataDir);
   let service: Service | undefined;
   const chainsOf = (breaker: string) => service?.engine().breakers.get(breaker)?.chains ?? [breaker];
   const heartbeats: KeeperHeartbeat[] = [];
   const sinks: Sink[] = config.sinks.map((sink) => {
     if (sink.kind === 'onchain') {
-      const keeper = toOnchainSink(sink, parameters.log);
+      const keeper = toOnchainSink(sink, sinkLog);
       if (sink.heartbeatIntervalMs !== 0) {
-        const { log } = parameters;
         heartbeats.push(
           createKeeperHeartbeat({
             // Only an instance that may act sends: a leader back from a pause past its lease sends
@@ -91,7 +103,7 @@ export async function createServiceFromConfig(
             },
             ...(sink.heartbeatIntervalMs === undefined ? {} : { intervalMs: sink.heartbeatIntervalMs }),
             onError: (error) =>
-              log?.({
+              sinkLog({
                 level: 'warn',
                 code: 'onchain_heartbeat_failed',
                 message: `heartbeat to ${sink.guardAddress} failed: ${(error as Error).message}`,
@@ -108,6 +120,7 @@ export async function createServiceFromConfig(
       url: sink.url,
       shape: sink.shape,
       context: (transition) => ({ chains: chainsOf(transition.breaker) }),
+      logger: logger.child({ component: 'sink', sink: sink.name }),
     };
     if (sink.secret !== undefined) webhook.secret = sink.secret;
     if (sink.routingKey !== undefined) webhook.routingKey = sink.routingKey;
@@ -118,7 +131,7 @@ export async function createServiceFromConfig(
   const store = await openStore(target, clustered === undefined ? {} : { instance: clustered.instance });
   const stateProofs = createStateProofBook(parameters.sources ? {} : config.stateProofs);
   const sources = parameters.sources ?? [
-    ...Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes)),
+    ...Object.entries(config.nodes).flatMap(([chain, nodes]) => createSources(chain, nodes, logger)),
     ...Object.entries(config.stateProofs).flatMap(([chain, proofs]) =>
       createStateProofSources({
         chain,
@@ -135,6 +148,7 @@ export async function createServiceFromConfig(
     sinks: [...sinks, ...(parameters.extraSinks ?? [])],
     store,
     leaderTasks: heartbeats,
+    logger,
   };
   if (parameters.clock !== undefined) serviceParameters.clock = parameters.clock;
   if (parameters.tickIntervalMs !== undefined) serviceParameters.tickIntervalMs = parameters.tickIntervalMs;
@@ -177,8 +191,8 @@ function toConfigStoreTarget(config: GuardConfig, dataDir: string | undefined): 
   return { kind: 'sqlite', dataDir: config.store.dataDir ?? './.data' };
 }
 
-/** The keeper of a configured on-chain guard; its entries go to the service's `log` when there is one. */
-function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['log']) {
+/** The keeper of a configured on-chain guard; its entries go to `log`. */
+function toOnchainSink(sink: OnchainSinkConfig, log: (entry: ServiceLogEntry) => void) {
   const onchain: CreateOnchainGuardSinkParameters = {
     name: sink.name,
     rpcUrl: sink.rpcUrl,
@@ -189,56 +203,54 @@ function toOnchainSink(sink: OnchainSinkConfig, log: CreateServiceParameters['lo
   };
   if (sink.confirmations !== undefined) onchain.confirmations = sink.confirmations;
   if (sink.timeoutMs !== undefined) onchain.timeoutMs = sink.timeoutMs;
-  if (log !== undefined) {
-    onchain.log = (entry) => {
-      switch (entry.type) {
-        case 'applied':
-          log({
-            level: 'info',
-            code: 'onchain_applied',
-            message: `${entry.breaker} at level ${entry.level} on ${sink.guardAddress} (seq ${entry.seq})`,
-            sink: sink.name,
-            breaker: entry.breaker,
-            market: entry.market,
-            seq: entry.seq,
-            txHash: entry.txHash,
-            blockNumber: Number(entry.blockNumber),
-          });
-          break;
-        case 'already_applied':
-          log({
-            level: 'info',
-            code: 'onchain_already_applied',
-            message: `${entry.breaker} seq ${entry.seq} or a later transition is already on ${sink.guardAddress}`,
-            sink: sink.name,
-            breaker: entry.breaker,
-            market: entry.market,
-            seq: entry.seq,
-          });
-          break;
-        case 'heartbeat':
-          log({
-            level: 'info',
-            code: 'onchain_heartbeat',
-            message: `heartbeat on ${sink.guardAddress} at ${entry.atSeconds} (block ${entry.blockNumber}, ${entry.gasUsed} gas)`,
-            sink: sink.name,
-            txHash: entry.txHash,
-            blockNumber: Number(entry.blockNumber),
-            gasUsed: Number(entry.gasUsed),
-          });
-          break;
-        case 'unmapped':
-          log({
-            level: 'warn',
-            code: 'onchain_unmapped',
-            message: `breaker ${entry.breaker} has no market in sink ${sink.name}: transition seq ${entry.seq} not written on chain`,
-            sink: sink.name,
-            breaker: entry.breaker,
-            seq: entry.seq,
-          });
-          break;
-      }
-    };
-  }
+  onchain.log = (entry) => {
+    switch (entry.type) {
+      case 'applied':
+        log({
+          level: 'info',
+          code: 'onchain_applied',
+          message: `${entry.breaker} at level ${entry.level} on ${sink.guardAddress} (seq ${entry.seq})`,
+          sink: sink.name,
+          breaker: entry.breaker,
+          market: entry.market,
+          seq: entry.seq,
+          txHash: entry.txHash,
+          blockNumber: Number(entry.blockNumber),
+        });
+        break;
+      case 'already_applied':
+        log({
+          level: 'info',
+          code: 'onchain_already_applied',
+          message: `${entry.breaker} seq ${entry.seq} or a later transition is already on ${sink.guardAddress}`,
+          sink: sink.name,
+          breaker: entry.breaker,
+          market: entry.market,
+          seq: entry.seq,
+        });
+        break;
+      case 'heartbeat':
+        log({
+          level: 'info',
+          code: 'onchain_heartbeat',
+          message: `heartbeat on ${sink.guardAddress} at ${entry.atSeconds} (block ${entry.blockNumber}, ${entry.gasUsed} gas)`,
+          sink: sink.name,
+          txHash: entry.txHash,
+          blockNumber: Number(entry.blockNumber),
+          gasUsed: Number(entry.gasUsed),
+        });
+        break;
+      case 'unmapped':
+        log({
+          level: 'warn',
+          code: 'onchain_unmapped',
+          message: `breaker ${entry.breaker} has no market in sink ${sink.name}: transition seq ${entry.seq} not written on chain`,
+          sink: sink.name,
+          breaker: entry.breaker,
+          seq: entry.seq,
+        });
+        break;
+    }
+  };
   return createOnchainGuardSink(onchain);
 }

@@ -1,25 +1,33 @@
 import type { NodeConfig } from '../config/parseConfig.ts';
+import { type Logger, silentLogger } from '../log/createLogger.ts';
 import { createBeaconSource } from '../sources/beacon/createBeaconSource.ts';
 import { createBitcoinSource } from '../sources/bitcoin/createBitcoinSource.ts';
 import { createEvmSource } from '../sources/evm/createEvmSource.ts';
 import type { Source } from '../sources/source.ts';
 
-/** Builds the source of each configured node of `chain`. */
-export function createSources(chain: string, nodes: readonly NodeConfig[]): Source[] {
-  return nodes.map((node) => createSource(chain, node));
+/** Builds the source of each configured node of `chain`; each logs through a child of `logger`
+ * with `component: 'source'`, its chain and its node. */
+export function createSources(
+  chain: string,
+  nodes: readonly NodeConfig[],
+  logger: Logger = silentLogger,
+): Source[] {
+  return nodes.map((node) => createSource(chain, node, logger));
 }
 
-function createSource(chain: string, node: NodeConfig): Source {
+function createSource(chain: string, node: NodeConfig, logger: Logger): Source {
   const common: {
     chain: string;
     node: string;
     url: string;
     pollIntervalMs?: number;
     requestTimeoutMs?: number;
+    logger: Logger;
   } = {
     chain,
     node: node.name,
     url: node.url,
+    logger: logger.child({ component: 'source', chain, node: node.name }),
   };
   if (node.pollIntervalMs !== undefined) common.pollIntervalMs = node.pollIntervalMs;
   if (node.requestTimeoutMs !== undefined) common.requestTimeoutMs = node.requestTimeoutMs;

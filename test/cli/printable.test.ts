@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Transition } from '../../src/breaker/levels.ts';
+import { createCliLogger } from '../../src/cli/createCliLogger.ts';
 import { startCliHttp } from '../../src/cli/httpOptions.ts';
 import { formatLiveEvent, type Output, toRunDocument } from '../../src/cli/output.ts';
 import type { LagSignal } from '../../src/core/signal.ts';
@@ -67,7 +68,7 @@ describe('printing text from outside', () => {
     assert.deepEqual((JSON.parse(document) as { signals: unknown[] }).signals[0], signal);
   });
 
-  test('behavior: an override whose actor and reason carry CR/LF and ESC prints one audit line and one transition line', async () => {
+  test('behavior: an override whose actor and reason carry CR/LF and ESC logs one audit line and prints one transition line', async () => {
     const service = await createTestService();
     await service.feed(0, 50);
     const output = captureOutput();
@@ -84,6 +85,7 @@ describe('printing text from outside', () => {
       token: TOKEN,
       output,
       announce: false,
+      logger: createCliLogger('info', output),
     });
     try {
       const res = await fetch(`${http.server.url}/api/breakers/ethereum/override`, {
@@ -103,13 +105,21 @@ describe('printing text from outside', () => {
       await http.close();
     }
     assert.equal(transitions.length, 1);
-    assert.equal(output.errs.length, 1);
     for (const text of [...output.errs, ...output.outs]) assertPrintableLines(text);
-    const printed = [...output.errs, ...output.outs].join('');
-    assert.equal(printed.split('\n').filter((line) => line.startsWith('audit:')).length, 1);
+    const logged = output.errs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"command_audited"'));
+    assert.equal(logged.length, 1);
     assert.match(
-      output.errs[0]!,
-      /^audit: override ethereum to halt by mallory\\r\\naudit: resume ethereum by alice: down\\r\\n/,
+      logged[0]!,
+      /"msg":"override ethereum to halt by mallory\\r\\naudit: resume ethereum by alice: down\\r\\n/,
+    );
+    // Escaped the JSON way: the line parses back to the text as given.
+    const entry = JSON.parse(logged[0]!) as { msg: string; component: string };
+    assert.equal(entry.component, 'http');
+    assert.ok(
+      entry.msg.startsWith('override ethereum to halt by mallory\r\naudit: resume ethereum by alice'),
     );
     assert.match(
       output.outs[0]!,

@@ -137,7 +137,9 @@ store:
       body: JSON.stringify({ level: 'halt', actor: 'carol', reason: 'exchange maintenance' }),
     });
     assert.equal(accepted.status, 200);
-    await first.waitForErr(/audit: override devnet to halt by carol: exchange maintenance/);
+    await first.waitForErr(
+      /"code":"command_audited","msg":"override devnet to halt by carol: exchange maintenance"/,
+    );
     // Killed without a clean stop: what the API answered 200 for must be in the store.
     first.child.kill('SIGKILL');
     await first.exited;

@@ -16,6 +16,8 @@ export type StartServeParameters = {
   tickMs?: number;
   /** How long to wait for the API to listen. Default 60 s. */
   readyTimeoutMs?: number;
+  /** More options for `serve`, e.g. `--log-level debug`. */
+  args?: readonly string[];
 };
 
 export type StopServeReturnType = {
@@ -78,6 +80,7 @@ export async function startServe(parameters: StartServeParameters): Promise<Star
       String(parameters.tickMs ?? 1000),
       '--http',
       `127.0.0.1:${port}`,
+      ...(parameters.args ?? []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...parameters.env } },
   );

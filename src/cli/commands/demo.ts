@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Transition } from '../../breaker/levels.ts';
 import type { Signal } from '../../core/signal.ts';
-import { toPrintable } from '../../core/toPrintable.ts';
 import { toRunSummary } from '../../engine/run.ts';
 import type { EngineState } from '../../engine/step.ts';
 import { createService, type Service } from '../../runtime/createService.ts';
@@ -19,6 +18,7 @@ import { createWebhookSink } from '../../sinks/webhook/createWebhookSink.ts';
 import { createPlaybackSource } from '../../sources/playback/createPlaybackSource.ts';
 import type { Store } from '../../store/store.ts';
 import { toStoreDisplay } from '../../store/toStoreTarget.ts';
+import { createCliLogger, LOG_LEVEL_HELP } from '../createCliLogger.ts';
 import { CliError, usageError } from '../errors.ts';
 import { type CliHttp, startCliHttp, toHostPort } from '../httpOptions.ts';
 import { toPositiveNumber } from '../options.ts';
@@ -41,6 +41,7 @@ type DemoOptions = {
   dataDir?: string;
   exit?: boolean;
   json?: boolean;
+  logLevel: string;
 };
 
 const DEFAULT_HTTP = '127.0.0.1:8080';
@@ -74,6 +75,7 @@ export function registerDemo(program: Command, output: Output): void {
     .option('--data-dir <dir>', 'keep the SQLite store in this directory (the same as --store DIR)')
     .option('--exit', 'stop once the incident is played and every webhook delivered')
     .option('--json', 'one JSON object per line: signals and transitions, each with "type"')
+    .option('--log-level <level>', LOG_LEVEL_HELP, 'info')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -83,6 +85,7 @@ export function registerDemo(program: Command, output: Output): void {
         '  consensus-guard demo --store postgres://postgres@127.0.0.1:5432/guard --exit',
     )
     .action(async (options: DemoOptions) => {
+      const logger = createCliLogger(options.logLevel, output);
       const known = listScenarios().map((s) => s.name);
       if (!known.includes(options.scenario)) {
         throw usageError(`unknown scenario "${options.scenario}": use one of ${known.join(', ')}`);
@@ -151,15 +154,20 @@ export function registerDemo(program: Command, output: Output): void {
         service = createService({
           engine: toEngineConfig(scenario),
           sources: [source],
-          sinks: [createWebhookSink({ name: 'demo-receiver', url: receiverUrl, secret })],
+          sinks: [
+            createWebhookSink({
+              name: 'demo-receiver',
+              url: receiverUrl,
+              secret,
+              logger: logger.child({ component: 'sink', sink: 'demo-receiver' }),
+            }),
+          ],
           store,
           clock: source.clock,
           tickIntervalMs: 0,
           retry: { baseMs: 100, maxMs: 2000 },
           onObservation: (observation) => http?.metrics.observe(observation),
-          log: (entry) => {
-            if (entry.level !== 'info') info(`${entry.level}: ${entry.code}: ${toPrintable(entry.message)}`);
-          },
+          logger,
         });
         const running = service;
         resources.add(() => running.stop());
@@ -172,7 +180,7 @@ export function registerDemo(program: Command, output: Output): void {
         });
 
         try {
-          http = await startCliHttp({ view: running, address, token, output, announce: false });
+          http = await startCliHttp({ view: running, address, token, output, announce: false, logger });
         } catch (error) {
           if (options.http !== undefined || !(error instanceof CliError)) throw error;
           http = await startCliHttp({
@@ -181,6 +189,7 @@ export function registerDemo(program: Command, output: Output): void {
             token,
             output,
             announce: false,
+            logger,
           });
         }
         const server = http;

@@ -6,6 +6,7 @@ import {
   createServiceFromConfig,
 } from '../../runtime/createServiceFromConfig.ts';
 import { StoreError } from '../../store/storeError.ts';
+import { createCliLogger, LOG_LEVEL_HELP } from '../createCliLogger.ts';
 import { CliError, toStoreCliError, usageError } from '../errors.ts';
 import { holdOpenUntil } from '../holdOpenUntil.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
@@ -27,6 +28,7 @@ type ServeOptions = {
   location?: string;
   leaseMs: string;
   spoolDir?: string;
+  logLevel: string;
 };
 
 /** What `serve` runs, for layers that attach to it (the HTTP API). */
@@ -66,6 +68,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
     .option('--location <name>', 'where this member observes from (a network, a provider)')
     .option('--lease-ms <n>', 'lease time of the leader, ms (PostgreSQL cluster)', '5000')
     .option('--spool-dir <dir>', "a watcher's spool of observations not stored yet", './.watcher-spool')
+    .option('--log-level <level>', LOG_LEVEL_HELP, 'info')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -75,6 +78,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
     )
     .action(async (options: ServeOptions) => {
       if (options.config === undefined) throw usageError('serve needs --config FILE');
+      const logger = createCliLogger(options.logLevel, output);
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
       const address = options.http === undefined ? undefined : toHostPort(options.http);
@@ -102,6 +106,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
           store: target,
           tickIntervalMs,
           cluster,
+          logger,
           onObservation: (observation) => http?.metrics.observe(observation),
           onStoreWrite: (durationMs) => http?.metrics.observeStoreWrite(durationMs),
         };
@@ -153,6 +158,7 @@ export function registerServe(program: Command, output: Output, hooks: ServeHook
             token,
             output,
             stateProofs: running.stateProofs,
+            logger,
           });
         } catch (error) {
           await running.close();

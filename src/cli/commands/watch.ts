@@ -16,6 +16,7 @@ import { createSources } from '../../runtime/createSources.ts';
 import { createObservationLogWriter } from '../../sources/replay/createObservationLogWriter.ts';
 import type { Source } from '../../sources/source.ts';
 import { toStoreDisplay } from '../../store/toStoreTarget.ts';
+import { createCliLogger, LOG_LEVEL_HELP } from '../createCliLogger.ts';
 import { usageError } from '../errors.ts';
 import { holdOpenUntil } from '../holdOpenUntil.ts';
 import { type CliHttp, startCliHttp, toHostPort, toToken } from '../httpOptions.ts';
@@ -37,6 +38,7 @@ type WatchOptions = {
   tickMs: string;
   http?: string;
   tokenEnv?: string;
+  logLevel: string;
 };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -77,6 +79,7 @@ export function registerWatch(program: Command, output: Output): void {
     .option('--tick-ms <n>', 'interval of time ticks, ms', '1000')
     .option('--http <host:port>', 'serve the HTTP API, metrics and dashboard, e.g. 127.0.0.1:8080')
     .option('--token-env <name>', 'environment variable holding the bearer token for override and resume')
+    .option('--log-level <level>', LOG_LEVEL_HELP, 'info')
     .addHelpText(
       'after',
       '\nExamples:\n  consensus-guard watch --config guard.yaml --json\n' +
@@ -84,13 +87,14 @@ export function registerWatch(program: Command, output: Output): void {
         '  GUARD_TOKEN=... consensus-guard watch --config guard.yaml --http 127.0.0.1:8080 --token-env GUARD_TOKEN',
     )
     .action(async (options: WatchOptions) => {
+      const logger = createCliLogger(options.logLevel, output);
       const config = await toGuardConfig(options);
       const tickIntervalMs = toInteger(options.tickMs, '--tick-ms');
       if (tickIntervalMs < 10) throw usageError('--tick-ms must be at least 10');
       const address = options.http === undefined ? undefined : toHostPort(options.http);
       const token = toToken(options);
       const sources: Source[] = Object.entries(config.nodes).flatMap(([chain, nodes]) =>
-        createSources(chain, nodes),
+        createSources(chain, nodes, logger),
       );
       if (sources.length === 0) throw usageError('no node to watch: give --config, or --node/--bitcoin URLs');
       let recordError: Error | undefined;
@@ -121,10 +125,7 @@ export function registerWatch(program: Command, output: Output): void {
           if (recorder && !recordError) recorder.write(observation);
           http?.metrics.observe(observation);
         },
-        log: (entry) => {
-          if (entry.level !== 'info')
-            output.err(`${entry.level}: ${entry.code}: ${toPrintable(entry.message)}\n`);
-        },
+        logger,
       });
       service.subscribe((event) => {
         if (event.type === 'signal') signals.push(event.signal);
@@ -138,7 +139,7 @@ export function registerWatch(program: Command, output: Output): void {
       }
       if (target.kind !== 'memory') output.err(`store ${toStoreDisplay(target)}\n`);
       try {
-        if (address) http = await startCliHttp({ view: service, address, token, output });
+        if (address) http = await startCliHttp({ view: service, address, token, output, logger });
         await service.start();
       } catch (error) {
         await http?.close();

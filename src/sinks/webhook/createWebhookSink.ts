@@ -1,5 +1,6 @@
 import type { Transition } from '../../breaker/levels.ts';
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
+import { type Logger, silentLogger } from '../../log/createLogger.ts';
 import { type Clock, systemClock } from '../../sources/source.ts';
 import type { Sink } from '../sink.ts';
 import { signWebhook } from './signWebhook.ts';
@@ -32,6 +33,9 @@ export type CreateWebhookSinkParameters = {
   clock?: Clock;
   /** `fetch` to use (tests); default the global one. */
   fetch?: typeof fetch;
+  /** Where each delivery is logged (the receiver's origin only, never its path or the secret);
+   * default nowhere. A failure is thrown to the outbox, which logs and retries it. */
+  logger?: Logger;
 };
 
 /**
@@ -55,6 +59,7 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
   const timeoutMs = parameters.timeoutMs ?? 10_000;
   const shape = parameters.shape ?? 'generic';
   const where = toRedactedUrl(parameters.url, { originOnly: true });
+  const logger = parameters.logger ?? silentLogger;
   assertWebhookUrl(parameters.url);
   if (parameters.secret !== undefined) toWebhookKey(parameters.secret);
   return {
@@ -83,6 +88,7 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
           body,
         });
       }
+      const startedMs = performance.now();
       let response: Response;
       try {
         response = await doFetch(parameters.url, {
@@ -110,12 +116,26 @@ export function createWebhookSink(parameters: CreateWebhookSinkParameters): Sink
         .catch((error: unknown) => `(answer unreadable: ${(error as Error).message})`);
       if (response.status < 200 || response.status > 299) {
         const excerpt = answer.trim().slice(0, 200);
+        logger.debug(
+          { code: 'webhook_refused', url: where, status: response.status, idempotencyKey: id },
+          `HTTP ${response.status}`,
+        );
         throw new WebhookError(
           'http_status',
           `webhook ${where}: HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`,
           { status: response.status },
         );
       }
+      logger.info(
+        {
+          code: 'webhook_delivered',
+          url: where,
+          status: response.status,
+          idempotencyKey: id,
+          durationMs: Math.round(performance.now() - startedMs),
+        },
+        `${transition.breaker} ${transition.from} -> ${transition.to} delivered`,
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { Observation } from '../../core/observation.ts';
+import { type Logger, silentLogger } from '../../log/createLogger.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import {
@@ -43,6 +44,8 @@ export type CreateBeaconSourceParameters = {
    */
   trustedCheckpointRoot?: string;
   clock?: Clock;
+  /** Where the source logs (the event stream's connections and reconnects); default nowhere. */
+  logger?: Logger;
 };
 
 const TOPICS = ['head', 'block', 'chain_reorg', 'finalized_checkpoint'];
@@ -69,6 +72,7 @@ const KNOWN_LIMIT = 4096;
  */
 export function createBeaconSource(parameters: CreateBeaconSourceParameters): Source {
   const clock = parameters.clock ?? systemClock;
+  const logger = parameters.logger ?? silentLogger;
   const base = parameters.url.replace(/\/+$/, '');
   const redacted = toRedactedUrl(base);
   const pollIntervalMs = parameters.pollIntervalMs ?? 2000;
@@ -144,15 +148,15 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
 
   const emitError = (error: unknown) => {
     if (!running) return;
-    emit(
-      toErrorObservation(error, {
-        chain: parameters.chain,
-        node: parameters.node,
-        client,
-        observedAtMs: clock.nowMs(),
-        where: redacted,
-      }),
-    );
+    const observation = toErrorObservation(error, {
+      chain: parameters.chain,
+      node: parameters.node,
+      client,
+      observedAtMs: clock.nowMs(),
+      where: redacted,
+    });
+    logger.debug({ code: 'source_error', errorCode: observation.code }, observation.message);
+    emit(observation);
   };
 
   const withClient = <T extends Observation>(obs: T): T => {
@@ -402,6 +406,7 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
           });
         }
         streamBackoffMs = 500;
+        logger.info({ code: 'source_subscribed', url: redacted }, 'event stream open');
         for await (const event of readServerSentEvents(
           response.body as unknown as AsyncIterable<Uint8Array>,
         )) {
@@ -468,6 +473,10 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
                 shortMessage: `event stream from ${redacted}: ${error instanceof RangeError ? 'line too long' : 'unreachable'}`,
                 cause: error,
               }),
+        );
+        logger.warn(
+          { code: 'source_reconnect', url: redacted, retryInMs: streamBackoffMs },
+          'event stream ended; reconnecting',
         );
         await new Promise((resolve) => setTimeout(resolve, streamBackoffMs));
         streamBackoffMs = Math.min(streamBackoffMs * 2, 30_000);

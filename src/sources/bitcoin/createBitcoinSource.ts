@@ -1,5 +1,6 @@
 import type { BlockObservation, Observation } from '../../core/observation.ts';
 import type { ProofOfWork } from '../../core/params.ts';
+import { type Logger, silentLogger } from '../../log/createLogger.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { toBitcoinHeader } from './bitcoinHeader.ts';
 import { type BitcoinRpcClient, createBitcoinRpcClient } from './createBitcoinRpcClient.ts';
@@ -31,6 +32,8 @@ export type CreateBitcoinSourceParameters = {
   /** Most headers fetched to verify chainwork down to genesis or the anchor. Default 2016. */
   maxVerifyWalk?: number;
   clock?: Clock;
+  /** Where the source logs (losing and regaining the node); default nowhere. */
+  logger?: Logger;
 };
 
 type Header = {
@@ -44,6 +47,8 @@ type Header = {
 
 const HASH = /^[0-9a-f]{64}$/;
 const KNOWN_LIMIT = 4096;
+/** Error codes that mean the node could not be talked to. */
+const TRANSPORT_CODES = new Set(['timeout', 'unreachable', 'http_status']);
 
 /**
  * Watches a Bitcoin-style node (Bitcoin Core and its forks, e.g. litecoind) by polling its
@@ -56,6 +61,7 @@ const KNOWN_LIMIT = 4096;
  */
 export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): Source {
   const clock = parameters.clock ?? systemClock;
+  const logger = parameters.logger ?? silentLogger;
   const pollIntervalMs = parameters.pollIntervalMs ?? 1000;
   const maxBackfill = parameters.maxBackfill ?? 64;
   const tipsEveryPolls = parameters.tipsEveryPolls ?? 5;
@@ -75,6 +81,7 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   let recovering = false;
   let polls = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let unreachable = false;
   let running = false;
   let inFlight: Promise<void> | undefined;
   let emit: (observation: Observation) => void = () => {};
@@ -248,24 +255,32 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
         lastHead = best;
         recovering = false;
       }
+      if (unreachable) logger.info({ code: 'source_recovered', url: rpc.url }, 'node reachable again');
+      unreachable = false;
       polls += 1;
       if (polls % tipsEveryPolls === 0) await pollTips(known.get(best) ?? 0);
     } catch (error) {
       recovering = true;
-      emitError(error);
+      const code = emitError(error);
+      if (!unreachable && TRANSPORT_CODES.has(code)) {
+        unreachable = true;
+        logger.warn({ code: 'source_unreachable', url: rpc.url, errorCode: code }, 'node unreachable');
+      }
     }
   };
 
-  const emitError = (error: unknown) => {
-    emit(
-      toErrorObservation(error, {
-        chain: parameters.chain,
-        node: parameters.node,
-        client,
-        observedAtMs: clock.nowMs(),
-        where: rpc.url,
-      }),
-    );
+  /** Emits `error` as an observation; returns its code. */
+  const emitError = (error: unknown): string => {
+    const observation = toErrorObservation(error, {
+      chain: parameters.chain,
+      node: parameters.node,
+      client,
+      observedAtMs: clock.nowMs(),
+      where: rpc.url,
+    });
+    logger.debug({ code: 'source_error', errorCode: observation.code }, observation.message);
+    emit(observation);
+    return observation.code;
   };
 
   const pollTips = async (bestHeight: number) => {

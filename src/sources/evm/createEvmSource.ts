@@ -1,7 +1,7 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
 import { toHash } from '../../core/observation.ts';
-import { toPrintable } from '../../core/toPrintable.ts';
+import { type Logger, silentLogger } from '../../log/createLogger.ts';
 import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
 import { blockHash } from './blockHash.ts';
 import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts';
@@ -53,6 +53,8 @@ export type CreateEvmSourceParameters = {
   reconnectMaxMs?: number;
   /** Source of `observedAtMs`. Default: the system clock. */
   clock?: Clock;
+  /** Where the source logs (losing and regaining the node, reconnects); default nowhere. */
+  logger?: Logger;
 };
 
 export type CreateEvmSourceReturnType = Source;
@@ -106,6 +108,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     reconnectMinMs = 500,
     reconnectMaxMs = 30_000,
     clock = systemClock,
+    logger = silentLogger,
   } = parameters;
   const isWebSocket = /^wss?:\/\//i.test(url);
   if (!isWebSocket && !/^https?:\/\//i.test(url)) {
@@ -163,14 +166,13 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     try {
       consumer(observation);
     } catch (error) {
-      process.emitWarning(
-        toPrintable(`consumer of source ${node} threw: ${error instanceof Error ? error.message : error}`),
-      );
+      logger.error({ code: 'source_consumer_failed', err: error }, `the consumer of source ${node} threw`);
     }
   }
 
   function emitError(error: unknown): SourceError {
     const sourceError = toSourceError(error, { operation: 'watch', url: redactedUrl });
+    logger.debug({ code: 'source_error', errorCode: sourceError.code }, sourceError.message);
     emit({
       type: 'error',
       ...atNode(),
@@ -436,6 +438,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
         return undefined;
       }
       socket = opened;
+      logger.info({ code: 'source_subscribed', url: redactedUrl }, 'subscribed to newHeads');
       onOpen();
       clientLearned = false;
       unsupportedTags.clear();
@@ -479,6 +482,15 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       if (stopped) break;
       if (error) emitError(error);
       failures += 1;
+      logger.warn(
+        {
+          code: 'source_reconnect',
+          url: redactedUrl,
+          retryInMs: backoffMs(failures),
+          errorCode: error?.code,
+        },
+        `socket session ended${error ? `: ${error.message}` : ''}; polling until it reconnects`,
+      );
       const retryAtMs = performance.now() + backoffMs(failures);
       let pollFailures = 0;
       while (!stopped && performance.now() < retryAtMs) {
@@ -503,9 +515,16 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     while (!stopped) {
       const failed = await enqueue(() => poll(http));
       if (failed) {
+        if (failures === 0 && !stopped) {
+          logger.warn(
+            { code: 'source_unreachable', url: redactedUrl, errorCode: failed },
+            'node unreachable',
+          );
+        }
         failures += 1;
         clientLearned = false;
       } else {
+        if (failures > 0) logger.info({ code: 'source_recovered', url: redactedUrl }, 'node reachable again');
         failures = 0;
       }
       await sleep(failures > 0 ? backoffMs(failures) : pollIntervalMs);
@@ -519,6 +538,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       stopped = false;
       abort = new AbortController();
       consumer = onObservation;
+      logger.debug({ code: 'source_started', url: redactedUrl }, isWebSocket ? 'subscribing' : 'polling');
       running = (isWebSocket ? runSocket() : runPolling()).catch((error: unknown) => {
         emitError(error);
       });
