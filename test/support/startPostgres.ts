@@ -19,8 +19,9 @@ export type RunningPostgres = {
   url(name: string): string;
   /** Creates an empty database and returns its URL (of `owner`, default `postgres`). */
   createDatabase(name?: string, owner?: 'postgres' | 'guard'): Promise<string>;
-  /** Stops the server (`-m fast`: every connection is closed), keeping its data. */
-  pause(): Promise<void>;
+  /** Stops the server, keeping its data: `fast` (default) closes every connection; `immediate`
+   * ends every process at once, as a crash would (recovery from the WAL at the next start). */
+  pause(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same data directory and port. */
   resume(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -96,8 +97,8 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       await admin(`CREATE DATABASE ${database} OWNER ${owner}`);
       return owner === 'postgres' ? url(database) : `postgres://${owner}@127.0.0.1:${port}/${database}`;
     },
-    async pause() {
-      await halt('fast');
+    async pause(mode = 'fast') {
+      await halt(mode);
       running = false;
     },
     async resume() {

@@ -57,7 +57,8 @@ const HEARTBEAT_MS = 1000;
  * One member's loop. A follower tails the event log into its engine and tries to take the lease
  * (`UPDATE lease … WHERE expires_at < now()`); once taken it leads: each loop it takes the inbox,
  * then renews the lease every third of the lease time. A renewal refused (another took it) or not
- * done within the lease, or a write refused by the fence, makes it step down and follow. Every
+ * done within the lease (by its own clock, even while every take of the inbox fails: the database
+ * down), or a write refused by the fence, makes it step down and follow. Every
  * member sends a heartbeat each second.
  */
 export function createClusterMember(parameters: CreateClusterMemberParameters): ClusterMember {
@@ -132,8 +133,14 @@ export function createClusterMember(parameters: CreateClusterMemberParameters): 
 
   const once = async () => {
     if (role === 'leader') {
-      // The inbox first: a leader back from a pause tries to write, and the fence refuses it.
-      await parameters.leaderTick();
+      // The inbox first: a leader back from a pause tries to write, and the fence refuses it. A
+      // take that fails (the database down) must not keep the lease from being renewed, or given
+      // up once it lapses.
+      try {
+        await parameters.leaderTick();
+      } catch (error) {
+        log({ level: 'warn', code: 'leader_tick_failed', message: (error as Error).message });
+      }
       await renew();
     } else if (role === 'follower') {
       await lead();
