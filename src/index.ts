@@ -76,6 +76,7 @@ export { HttpError, type HttpErrorBody, type HttpErrorCode } from './http/httpEr
 export { type HttpServer, type StartHttpServerParameters, startHttpServer } from './http/startHttpServer.ts';
 export * from './risk/hazard/index.ts';
 export * from './risk/index.ts';
+export * from './risk/optionRows/index.ts';
 export * from './risk/pricing/index.ts';
 export { applyOracleResult } from './runtime/applyOracleResult.ts';
 export {

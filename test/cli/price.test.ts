@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
-import { parsePriceCsv, priceRows, registerPrice } from '../../src/cli/commands/price.ts';
+import { registerPrice } from '../../src/cli/commands/price.ts';
 import { CliError } from '../../src/cli/errors.ts';
 import { hazardPerYear } from '../../src/risk/hazard/hazardPerYear.ts';
 import { jumpToDefaultGreeks } from '../../src/risk/pricing/jumpToDefault.ts';
@@ -37,6 +37,13 @@ function exitCodeOf(error: unknown): number | undefined {
   if (error instanceof CliError) return error.exitCode;
   if (error && typeof error === 'object' && 'exitCode' in error) return 2;
   return undefined;
+}
+
+/** Writes `lines` (joined by `eol`) to a new CSV file named `name`; returns its path. */
+function writeCsv(name: string, lines: string[], eol = '\n'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'price-')), name);
+  writeFileSync(file, lines.join(eol));
+  return file;
 }
 
 const HEADER =
@@ -243,16 +250,11 @@ describe('price command', () => {
   });
 
   it('behavior: --chain fills the hazard of CSV rows that have none', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'price-'));
-    const file = join(dir, 'chain.csv');
-    writeFileSync(
-      file,
-      [
-        'type,exercise,model,spot,strike,T,r,q,vol,hazard',
-        'put,european,jtd,100,100,0.1,0,0,0.5,',
-        'put,european,jtd,100,100,0.1,0,0,0.5,0.25',
-      ].join('\n'),
-    );
+    const file = writeCsv('chain.csv', [
+      'type,exercise,model,spot,strike,T,r,q,vol,hazard',
+      'put,european,jtd,100,100,0.1,0,0,0.5,',
+      'put,european,jtd,100,100,0.1,0,0,0.5,0.25',
+    ]);
     const results = JSON.parse(run(['--csv', file, '--chain', 'ethereum', '--json']).out) as Array<{
       price: number;
     }>;
@@ -285,18 +287,13 @@ describe('price command', () => {
     const crrCase = reference.crr.find((c) => c.input.exercise === 'american');
     assert.ok(crrCase);
     const c = crrCase.input;
-    const dir = mkdtempSync(join(tmpdir(), 'price-'));
-    const file = join(dir, 'chain.csv');
-    writeFileSync(
-      file,
-      [
-        HEADER,
-        `${c.type},american,crr,${c.spot},${c.strike},${c.timeYears},${c.rate},${c.yieldRate},${c.volAnnual},${c.steps},,,,,`,
-        'put,european,bsm,100,100,0.5,0.05,0,-0.2,,,,,,',
-        'call,european,merton,100,100,0.5,0.05,0,0.2,,,,1,-0.1,0.15',
-        '',
-      ].join('\n'),
-    );
+    const file = writeCsv('chain.csv', [
+      HEADER,
+      `${c.type},american,crr,${c.spot},${c.strike},${c.timeYears},${c.rate},${c.yieldRate},${c.volAnnual},${c.steps},,,,,`,
+      'put,european,bsm,100,100,0.5,0.05,0,-0.2,,,,,,',
+      'call,european,merton,100,100,0.5,0.05,0,0.2,,,,1,-0.1,0.15',
+      '',
+    ]);
     const { out, error } = run(['--csv', file, '--json']);
     assert.equal(error, undefined);
     const results = JSON.parse(out) as Array<Record<string, unknown>>;
@@ -422,68 +419,37 @@ describe('price command', () => {
     });
   }
 
+  it('behavior: quoted CSV cells, with commas and doubled quotes inside, are read as one cell', () => {
+    const file = writeCsv(
+      'quoted.csv',
+      [
+        '"type","exercise","model","spot","strike","T","r","q","vol"',
+        '"put", "european" ,bsm,"1,000",900,1,0,0,0.2',
+        'call,"euro""pean",bsm,100,100,1,0,0,0.2',
+      ],
+      '\r\n',
+    );
+    const { out, error } = run(['--csv', file, '--json']);
+    assert.equal(error, undefined);
+    const results = JSON.parse(out) as Array<Record<string, unknown>>;
+    assert.equal(results.length, 2);
+    // "1,000" is one cell (not a fifth column): the row fails on the number, not on its cell count.
+    assert.deepEqual(results[0], { error: 'line 2: spot must be a number, got "1,000"' });
+    assert.deepEqual(results[1], { error: 'line 3: exercise must be european or american, got "euro"pean"' });
+  });
+
+  it("error: a CSV header with an unknown column exits 1 with the pricing error's code", () => {
+    const file = writeCsv('bad.csv', [`${HEADER},hazardRate`, '']);
+    const { error } = run(['--csv', file]);
+    assert.ok(error instanceof CliError);
+    assert.equal(error.exitCode, 1);
+    assert.equal(error.code, 'invalid_input');
+    assert.match(error.message, /bad\.csv: unknown CSV column hazardRate/);
+  });
+
   it('error: an unreadable file exits 1', () => {
     const { error } = run(['--csv', join(tmpdir(), 'does-not-exist', 'chain.csv')]);
     assert.equal(exitCodeOf(error), 1);
     assert.match((error as Error).message, /cannot read .*ENOENT/);
-  });
-});
-
-describe('parsePriceCsv', () => {
-  it('default: columns in any order, optional ones absent', () => {
-    const rows = parsePriceCsv(
-      'vol,T,strike,spot,type,exercise,model,r,q\n0.3,0.25,110,100,call,european,bsm,0.01,0\n',
-    );
-    assert.deepEqual(rows, [
-      {
-        type: 'call',
-        exercise: 'european',
-        model: 'bsm',
-        spot: 100,
-        strike: 110,
-        T: 0.25,
-        r: 0.01,
-        q: 0,
-        vol: 0.3,
-      },
-    ]);
-  });
-
-  const rowErrors: Array<[string, string, RegExp]> = [
-    ['bad model', 'put,european,heston,100,100,1,0,0,0.2', /model must be one of/],
-    ['bad exercise', 'put,bermudan,bsm,100,100,1,0,0,0.2', /exercise must be/],
-    ['too few cells', 'put,european,bsm,100', /4 cells, the header has 9/],
-    ['empty required cell', 'put,european,bsm,,100,1,0,0,0.2', /spot is missing/],
-  ];
-  for (const [name, line, message] of rowErrors) {
-    it(`error: ${name} becomes that row's error`, () => {
-      const [row] = parsePriceCsv(`type,exercise,model,spot,strike,T,r,q,vol\n${line}\n`);
-      assert.ok(row && 'error' in row);
-      assert.match(row.error, message);
-    });
-  }
-
-  it('error: unknown column', () => {
-    assert.throws(
-      () => parsePriceCsv(`${HEADER},hazardRate\n`),
-      (e: unknown) => e instanceof CliError && e.exitCode === 1,
-    );
-  });
-  it('error: missing column', () => {
-    assert.throws(() => parsePriceCsv('type,exercise,model,spot,strike,T,r,q\n'), /lacks the column vol/);
-  });
-  it('error: empty file', () => {
-    assert.throws(() => parsePriceCsv(''), CliError);
-  });
-});
-
-describe('priceRows', () => {
-  it('behavior: bsm refuses American exercise for that row only', () => {
-    const [american, european] = priceRows([
-      { type: 'put', exercise: 'american', model: 'bsm', spot: 100, strike: 100, T: 1, r: 0, q: 0, vol: 0.2 },
-      { type: 'put', exercise: 'european', model: 'bsm', spot: 100, strike: 100, T: 1, r: 0, q: 0, vol: 0.2 },
-    ]);
-    assert.ok(american && 'error' in american);
-    assert.ok(european && 'price' in european && european.price > 0);
   });
 });
