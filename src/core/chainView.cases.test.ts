@@ -1,4 +1,10 @@
-import { type CaseRun, describeCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  type CaseRun,
+  describeCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from './observation.ts';
 
 // The chain view after the observations: the canonical head (the leaf whose branch holds the most
@@ -90,12 +96,10 @@ describeCases('chain view', measure, [
   },
   {
     name: 'behavior: an unreachable node leaves the quorum after the grace period',
-    observations: (s) => {
-      const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-      for (let t = 3; t <= 6; t++)
-        out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.error('n3', t));
-      return out;
-    },
+    observations: (s) => [
+      ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2),
+      ...everySecond(3, 6, (t) => [s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.error('n3', t)]),
+    ],
     // n3 fails from t=3; at t=6 (3 s, devnet's lag grace) it is no longer healthy.
     expected: view('a6', true, 2, 2),
   },

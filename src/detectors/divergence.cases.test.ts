@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -23,10 +28,14 @@ const project = (s: Signal, script: Script) =>
 /** n1 and n2 on branch a, n3 on branch b from a3, a block a second each, from t=4 to `to`. */
 const split = (s: Script, to: number): Observation[] => {
   s.fork('b', 'a3');
-  const out = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3);
-  for (let t = 4; t <= to; t++)
-    out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.head('n3', `b${t}`, t));
-  return out;
+  return [
+    ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3),
+    ...everySecond(4, to, (t) => [
+      s.head('n1', `a${t}`, t),
+      s.head('n2', `a${t}`, t),
+      s.head('n3', `b${t}`, t),
+    ]),
+  ];
 };
 
 describeSignalCases('detectDivergence', ['divergence'], project, [

@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -17,10 +22,14 @@ const project = (s: Signal) =>
 /** n1 and n3 on branch a, n2 on branch b from a2, from t=3 to t=10. */
 const weighted = (s: Script): Observation[] => {
   s.fork('b', 'a2');
-  const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-  for (let t = 3; t <= 10; t++)
-    out.push(s.head('n1', `a${t}`, t), s.head('n3', `a${t}`, t), s.head('n2', `b${t}`, t));
-  return out;
+  return [
+    ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2),
+    ...everySecond(3, 10, (t) => [
+      s.head('n1', `a${t}`, t),
+      s.head('n3', `a${t}`, t),
+      s.head('n2', `b${t}`, t),
+    ]),
+  ];
 };
 
 describeSignalCases('detectQuorum', ['quorum'], project, [
@@ -33,9 +42,10 @@ describeSignalCases('detectQuorum', ['quorum'], project, [
     name: 'behavior: two nodes on two branches: one of two is not more than half, for 3 s',
     observations: (s) => {
       s.fork('b', 'a2');
-      const out: Observation[] = inStep(s, ['n1', 'n2'], 'a', 1, 2);
-      for (let t = 3; t <= 8; t++) out.push(s.head('n1', `a${t}`, t), s.head('n2', `b${t}`, t));
-      return out;
+      return [
+        ...inStep(s, ['n1', 'n2'], 'a', 1, 2),
+        ...everySecond(3, 8, (t) => [s.head('n1', `a${t}`, t), s.head('n2', `b${t}`, t)]),
+      ];
     },
     // The split starts with n2's b3 at t=3; 3 s later, at t=6, it is raised once.
     expected: [{ severity: 'warning', supportWeight: 1, healthyWeight: 2, uncorroborated: true }],
@@ -44,10 +54,14 @@ describeSignalCases('detectQuorum', ['quorum'], project, [
     name: 'behavior: two of three on one branch is a quorum',
     observations: (s) => {
       s.fork('b', 'a2');
-      const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-      for (let t = 3; t <= 10; t++)
-        out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.head('n3', `b${t}`, t));
-      return out;
+      return [
+        ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2),
+        ...everySecond(3, 10, (t) => [
+          s.head('n1', `a${t}`, t),
+          s.head('n2', `a${t}`, t),
+          s.head('n3', `b${t}`, t),
+        ]),
+      ];
     },
     expected: [],
   },
