@@ -75,6 +75,27 @@ describeSignalCases('detectDivergence', ['divergence'], project, [
     ],
   },
   {
+    name: 'behavior: a short fork that lasts 3 s is a divergence even within 2 blocks',
+    observations: (s) => {
+      s.fork('b', 'a2');
+      return [...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3), s.head('n3', 'b3', 3.5), s.tick(6), s.tick(6.5)];
+    },
+    // n3 leaves the canonical line at t=3.5 for a sibling of a3: one block on each side.
+    expected: [
+      {
+        node: 'n3',
+        severity: 'warning',
+        forkHeight: 3,
+        nodeBranchLength: 1,
+        canonicalBranchLength: 1,
+        divergedForMs: 3_000,
+        ancestor: 'a2',
+        conflictingFinalized: false,
+        uncorroborated: true,
+      },
+    ],
+  },
+  {
     name: 'behavior: nodes that follow a reorg one after another within settleMs do not diverge',
     observations: (s) => {
       s.fork('b', 'a2');

@@ -11,6 +11,7 @@ const project = (s: Signal, script: Script) =>
         stalledForMs: s.stalledForMs,
         missedSlots: s.missedSlots,
         lastHead: s.lastHead === undefined ? '-' : script.labelOf(s.lastHead.hash),
+        thresholdMs: Math.round(s.thresholdMs),
         uncorroborated: s.uncorroborated === true,
       }
     : {};
@@ -29,15 +30,36 @@ describeSignalCases('detectLiveness', ['liveness'], project, [
     observations: (s) => [...inStep(s, ['n1', 'n2'], 'a', 1, 3), ...ticks(s, 4, 8)],
     // Head a3 at t=3; at t=8, 5 s later: slots 4, 5, 6 and 7 passed empty (8 is under way).
     expected: [
-      { severity: 'warning', stalledForMs: 5_000, missedSlots: 4, lastHead: 'a3', uncorroborated: false },
+      {
+        severity: 'warning',
+        stalledForMs: 5_000,
+        missedSlots: 4,
+        lastHead: 'a3',
+        thresholdMs: 4_500,
+        uncorroborated: false,
+      },
     ],
   },
   {
     name: 'behavior: the stall grows to critical at 8 s, each severity emitted once',
     observations: (s) => [...inStep(s, ['n1', 'n2'], 'a', 1, 3), ...ticks(s, 4, 11)],
     expected: [
-      { severity: 'warning', stalledForMs: 5_000, missedSlots: 4, lastHead: 'a3', uncorroborated: false },
-      { severity: 'critical', stalledForMs: 8_000, missedSlots: 7, lastHead: 'a3', uncorroborated: false },
+      {
+        severity: 'warning',
+        stalledForMs: 5_000,
+        missedSlots: 4,
+        lastHead: 'a3',
+        thresholdMs: 4_500,
+        uncorroborated: false,
+      },
+      {
+        severity: 'critical',
+        stalledForMs: 8_000,
+        missedSlots: 7,
+        lastHead: 'a3',
+        thresholdMs: 8_000,
+        uncorroborated: false,
+      },
     ],
   },
   {
@@ -57,8 +79,38 @@ describeSignalCases('detectLiveness', ['liveness'], project, [
       s.tick(14),
     ],
     expected: [
-      { severity: 'warning', stalledForMs: 5_000, missedSlots: 4, lastHead: 'a3', uncorroborated: false },
-      { severity: 'warning', stalledForMs: 5_000, missedSlots: 4, lastHead: 'a4', uncorroborated: false },
+      {
+        severity: 'warning',
+        stalledForMs: 5_000,
+        missedSlots: 4,
+        lastHead: 'a3',
+        thresholdMs: 4_500,
+        uncorroborated: false,
+      },
+      {
+        severity: 'warning',
+        stalledForMs: 5_000,
+        missedSlots: 4,
+        lastHead: 'a4',
+        thresholdMs: 4_500,
+        uncorroborated: false,
+      },
+    ],
+  },
+  {
+    name: 'args: proof of work: no block for 600 s × ln(10^6) = 8 289.3 s is a warning (a false alarm in a million)',
+    preset: 'bitcoin',
+    observations: (s) => [...inStep(s, ['n1', 'n2'], 'a', 1, 1), s.tick(1 + 8_289), s.tick(1 + 8_290)],
+    // Blocks arrive as a Poisson process of mean 600 s: P(no block in t) = exp(-t / 600 s).
+    expected: [
+      {
+        severity: 'warning',
+        stalledForMs: 8_290_000,
+        missedSlots: undefined,
+        lastHead: 'a1',
+        thresholdMs: 8_289_306,
+        uncorroborated: false,
+      },
     ],
   },
 ]);
