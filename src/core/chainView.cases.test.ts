@@ -33,6 +33,29 @@ const view = (
   finalized,
 });
 
+const REGTEST = {
+  algorithm: 'sha256d',
+  retarget: 'fixed',
+  retargetInterval: 2016,
+  powLimitBits: 0x207fffff,
+} as const;
+
+/** n1, n2 and n3 on a1..a2, n1 and n2 on to a3 (work 1 a block), then n3 on b3 from a2 with a
+ * chainwork of 50. */
+const worked = (s: Script): Observation[] => {
+  s.fork('b', 'a2');
+  const at = (node: string, label: string, atS: number, chainwork: bigint) => ({
+    ...s.head(node, label, atS),
+    chainwork,
+  });
+  return [
+    ...everySecond(1, 2, (t) => ['n1', 'n2', 'n3'].map((n) => at(n, `a${t}`, t, BigInt(t)))),
+    at('n1', 'a3', 3, 3n),
+    at('n2', 'a3', 3, 3n),
+    at('n3', 'b3', 4, 50n),
+  ];
+};
+
 describeCases('chain view', measure, [
   {
     name: 'default: nodes in step: the common head, backed by all',
@@ -102,6 +125,18 @@ describeCases('chain view', measure, [
     ],
     // n3 fails from t=3; at t=6 (3 s, devnet's lag grace) it is no longer healthy.
     expected: view('a6', true, 2, 2),
+  },
+  {
+    name: 'args: proof of work: the branch of most verified work is canonical, whatever the node count',
+    params: { pow: REGTEST },
+    observations: (s) => worked(s),
+    // Nakamoto's rule: b3 carries more work (50) than a3 (3) although two of three nodes sit on a3.
+    expected: view('b3', true, 1, 3),
+  },
+  {
+    name: 'behavior: without proof-of-work parameters, the same heads are decided by node weight',
+    observations: (s) => worked(s),
+    expected: view('a3', true, 2, 3),
   },
 ]);
 
