@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -23,10 +28,14 @@ const project = (s: Signal, script: Script) =>
 /** n1 and n2 on branch a, n3 on branch b from a3, a block a second each, from t=4 to `to`. */
 const split = (s: Script, to: number): Observation[] => {
   s.fork('b', 'a3');
-  const out = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3);
-  for (let t = 4; t <= to; t++)
-    out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.head('n3', `b${t}`, t));
-  return out;
+  return [
+    ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3),
+    ...everySecond(4, to, (t) => [
+      s.head('n1', `a${t}`, t),
+      s.head('n2', `a${t}`, t),
+      s.head('n3', `b${t}`, t),
+    ]),
+  ];
 };
 
 describeSignalCases('detectDivergence', ['divergence'], project, [
@@ -60,6 +69,27 @@ describeSignalCases('detectDivergence', ['divergence'], project, [
         canonicalBranchLength: 4,
         divergedForMs: 3_000,
         ancestor: 'a3',
+        conflictingFinalized: false,
+        uncorroborated: true,
+      },
+    ],
+  },
+  {
+    name: 'behavior: a short fork that lasts 3 s is a divergence even within 2 blocks',
+    observations: (s) => {
+      s.fork('b', 'a2');
+      return [...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 3), s.head('n3', 'b3', 3.5), s.tick(6), s.tick(6.5)];
+    },
+    // n3 leaves the canonical line at t=3.5 for a sibling of a3: one block on each side.
+    expected: [
+      {
+        node: 'n3',
+        severity: 'warning',
+        forkHeight: 3,
+        nodeBranchLength: 1,
+        canonicalBranchLength: 1,
+        divergedForMs: 3_000,
+        ancestor: 'a2',
         conflictingFinalized: false,
         uncorroborated: true,
       },

@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Signal } from '../core/signal.ts';
 
 // devnet: epochs of 4 slots of 1 s; a finalized checkpoint that has not advanced for 4 epochs
@@ -52,11 +57,13 @@ describeSignalCases('detectFinality', ['finality'], project, [
         s.finalized('n1', 'a1', 1),
         s.finalized('n2', 'a1', 1),
       ];
-      for (let t = 2; t <= 40; t++) {
-        out.push(...inStep(s, ['n1', 'n2'], 'a', t, t));
-        if (t % 8 === 0) out.push(s.finalized('n1', `a${t - 4}`, t), s.finalized('n2', `a${t - 4}`, t));
-      }
-      return out;
+      return [
+        ...out,
+        ...everySecond(2, 40, (t) => [
+          ...inStep(s, ['n1', 'n2'], 'a', t, t),
+          ...(t % 8 === 0 ? [s.finalized('n1', `a${t - 4}`, t), s.finalized('n2', `a${t - 4}`, t)] : []),
+        ]),
+      ];
     },
     expected: [],
   },

@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -50,12 +55,8 @@ describeSignalCases('detectIntegrity, detectForeignChain', ['integrity'], projec
   },
   {
     name: 'behavior: a node on another chain from genesis is foreign once it disagrees at 4 heights',
-    observations: (s) => {
-      const out: Observation[] = [];
-      for (let t = 1; t <= 6; t++)
-        out.push(...inStep(s, ['n1', 'n2', 'n3'], 'a', t, t), s.head('n4', `c${t}`, t));
-      return out;
-    },
+    observations: (s) =>
+      everySecond(1, 6, (t) => [...inStep(s, ['n1', 'n2', 'n3'], 'a', t, t), s.head('n4', `c${t}`, t)]),
     // c1..c4 against a1..a4, which three of four nodes back: foreign at c4, then out of the quorum.
     expected: [
       { node: 'n4', severity: 'critical', check: 'foreign_chain', code: 'foreign_chain', block: 'c4' },

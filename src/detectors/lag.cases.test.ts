@@ -1,5 +1,4 @@
-import { describeSignalCases, inStep } from '../../test/support/describeSignalCases.ts';
-import type { Observation } from '../core/observation.ts';
+import { describeSignalCases, everySecond, inStep } from '../../test/support/describeSignalCases.ts';
 import type { Signal } from '../core/signal.ts';
 
 // devnet: a node more than 3 blocks behind the canonical head for 3 s, or failing every request
@@ -40,12 +39,10 @@ describeSignalCases('detectLag', ['lag'], project, [
   },
   {
     name: 'behavior: a node whose every request fails for 3 s is unreachable',
-    observations: (s) => {
-      const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-      for (let t = 3; t <= 7; t++)
-        out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.error('n3', t));
-      return out;
-    },
+    observations: (s) => [
+      ...inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2),
+      ...everySecond(3, 7, (t) => [s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.error('n3', t)]),
+    ],
     // Failing since t=3; at t=6 (n1's a6 comes first) 3 s have passed, and n3 is 4 behind.
     expected: [{ node: 'n3', severity: 'warning', lagBlocks: 4, laggingForMs: 3_000, unreachable: true }],
   },

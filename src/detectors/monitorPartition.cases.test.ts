@@ -1,4 +1,4 @@
-import { describeSignalCases, type Script } from '../../test/support/describeSignalCases.ts';
+import { describeSignalCases, everySecond, type Script } from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -11,12 +11,8 @@ const project = (s: Signal) =>
     : {};
 
 /** Node n at each of `locations` reports heads a1..a<to>, one a second. */
-const watched = (s: Script, locations: readonly string[], from: number, to: number): Observation[] => {
-  const out: Observation[] = [];
-  for (let t = from; t <= to; t++)
-    for (const location of locations) out.push({ ...s.head('n', `a${t}`, t), location });
-  return out;
-};
+const watched = (s: Script, locations: readonly string[], from: number, to: number): Observation[] =>
+  everySecond(from, to, (t) => locations.map((location) => ({ ...s.head('n', `a${t}`, t), location })));
 
 describeSignalCases('detectMonitorPartition', ['monitor_partition'], project, [
   {

@@ -1,4 +1,9 @@
-import { describeSignalCases, inStep, type Script } from '../../test/support/describeSignalCases.ts';
+import {
+  describeSignalCases,
+  everySecond,
+  inStep,
+  type Script,
+} from '../../test/support/describeSignalCases.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 
@@ -14,13 +19,16 @@ const project = (s: Signal) =>
       }
     : {};
 
-/** n1 and n3 on branch a, n2 on branch b from a2, from t=3 to t=10. */
-const weighted = (s: Script): Observation[] => {
+/** All nodes on a1..a2; then `onA` on branch a and `onB` on branch b from a2, from t=3 to `to`. */
+const split = (s: Script, onA: readonly string[], onB: readonly string[], to: number): Observation[] => {
   s.fork('b', 'a2');
-  const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-  for (let t = 3; t <= 10; t++)
-    out.push(s.head('n1', `a${t}`, t), s.head('n3', `a${t}`, t), s.head('n2', `b${t}`, t));
-  return out;
+  return [
+    ...inStep(s, [...onA, ...onB], 'a', 1, 2),
+    ...everySecond(3, to, (t) => [
+      ...onA.map((n) => s.head(n, `a${t}`, t)),
+      ...onB.map((n) => s.head(n, `b${t}`, t)),
+    ]),
+  ];
 };
 
 describeSignalCases('detectQuorum', ['quorum'], project, [
@@ -31,37 +39,26 @@ describeSignalCases('detectQuorum', ['quorum'], project, [
   },
   {
     name: 'behavior: two nodes on two branches: one of two is not more than half, for 3 s',
-    observations: (s) => {
-      s.fork('b', 'a2');
-      const out: Observation[] = inStep(s, ['n1', 'n2'], 'a', 1, 2);
-      for (let t = 3; t <= 8; t++) out.push(s.head('n1', `a${t}`, t), s.head('n2', `b${t}`, t));
-      return out;
-    },
+    observations: (s) => split(s, ['n1'], ['n2'], 8),
     // The split starts with n2's b3 at t=3; 3 s later, at t=6, it is raised once.
     expected: [{ severity: 'warning', supportWeight: 1, healthyWeight: 2, uncorroborated: true }],
   },
   {
     name: 'behavior: two of three on one branch is a quorum',
-    observations: (s) => {
-      s.fork('b', 'a2');
-      const out: Observation[] = inStep(s, ['n1', 'n2', 'n3'], 'a', 1, 2);
-      for (let t = 3; t <= 10; t++)
-        out.push(s.head('n1', `a${t}`, t), s.head('n2', `a${t}`, t), s.head('n3', `b${t}`, t));
-      return out;
-    },
+    observations: (s) => split(s, ['n1', 'n2'], ['n3'], 10),
     expected: [],
   },
   {
     name: 'args: weights decide, not node count: weight 2 against 1 + 1 is no quorum',
     params: { weights: { n2: 2 } },
-    observations: (s) => weighted(s),
+    observations: (s) => split(s, ['n1', 'n3'], ['n2'], 10),
     // n2 (weight 2) on b against n1 and n3 (weight 1 each) on a: 2 of 4 is not more than half.
     expected: [{ severity: 'warning', supportWeight: 2, healthyWeight: 4, uncorroborated: true }],
   },
   {
     name: 'args: weight 3 against 1 + 1 holds the quorum alone',
     params: { weights: { n2: 3 } },
-    observations: (s) => weighted(s),
+    observations: (s) => split(s, ['n1', 'n3'], ['n2'], 10),
     expected: [],
   },
 ]);

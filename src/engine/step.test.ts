@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inStep } from '../../test/support/describeSignalCases.ts';
 import { createScript } from '../../test/support/script.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
@@ -8,21 +9,6 @@ import { runObservations } from './run.ts';
 import { createEngineState, step } from './step.ts';
 
 const devnet: EngineConfig = { chains: { test: { preset: 'devnet' } } };
-
-/** Heads of `nodes` in step along branch `branch` from height `from` to `to`, one a second. */
-function inStep(
-  s: ReturnType<typeof createScript>,
-  nodes: string[],
-  branch: string,
-  from: number,
-  to: number,
-  t0 = from,
-) {
-  const out: Observation[] = [];
-  for (let h = from; h <= to; h++)
-    for (const n of nodes) out.push(s.head(n, `${branch}${h}`, t0 + (h - from)));
-  return out;
-}
 
 const kinds = (signals: Signal[]) =>
   signals.map((x) => `${x.kind}:${x.severity}${x.node ? `:${x.node}` : ''}`);

@@ -95,3 +95,10 @@ export function inStep(
     for (const n of nodes) out.push(s.head(n, `${branch}${h}`, atS + (h - from)));
   return out;
 }
+
+/** The observations `at(t)` makes for each second t from `from` to `to`, in time order. */
+export function everySecond(from: number, to: number, at: (t: number) => Observation[]): Observation[] {
+  const out: Observation[] = [];
+  for (let t = from; t <= to; t++) out.push(...at(t));
+  return out;
+}
