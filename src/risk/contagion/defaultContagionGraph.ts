@@ -20,6 +20,11 @@ export function toNativeSeverity(chain: string): number {
   return DEFAULT_NATIVE_SEVERITY;
 }
 
+/** The node of a chain's native token: it falls with its chain by {@link toNativeSeverity}. */
+function toNativeAssetNode(id: string, chain: string): ContagionNode {
+  return { id, kind: 'asset', dependsOn: [{ on: chain, kind: 'native', severity: toNativeSeverity(chain) }] };
+}
+
 /**
  * The default dependencies (docs/risk.md, "Default graph"):
  *
@@ -54,26 +59,10 @@ export const DEFAULT_CONTAGION_NODES: readonly ContagionNode[] = Object.freeze([
   },
   { id: 'wbtc-bridge', kind: 'bridge', hazardPerYear: 0.02 },
   { id: 'circle', kind: 'issuer', hazardPerYear: 0.02 },
-  {
-    id: 'BTC',
-    kind: 'asset',
-    dependsOn: [{ on: 'bitcoin', kind: 'native', severity: toNativeSeverity('bitcoin') }],
-  },
-  {
-    id: 'ETH',
-    kind: 'asset',
-    dependsOn: [{ on: 'ethereum', kind: 'native', severity: toNativeSeverity('ethereum') }],
-  },
-  {
-    id: 'SOL',
-    kind: 'asset',
-    dependsOn: [{ on: 'solana', kind: 'native', severity: toNativeSeverity('solana') }],
-  },
-  {
-    id: 'ARB',
-    kind: 'asset',
-    dependsOn: [{ on: 'arbitrum', kind: 'native', severity: toNativeSeverity('arbitrum') }],
-  },
+  toNativeAssetNode('BTC', 'bitcoin'),
+  toNativeAssetNode('ETH', 'ethereum'),
+  toNativeAssetNode('SOL', 'solana'),
+  toNativeAssetNode('ARB', 'arbitrum'),
   {
     id: 'stETH',
     kind: 'asset',

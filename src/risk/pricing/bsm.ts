@@ -74,14 +74,15 @@ export function bsmGreeksUnchecked(
 }
 
 /**
- * Price of a European call or put under Black-Scholes-Merton with a continuous yield.
- *
- * @throws PricingError `invalid_input` when an input is NaN or out of its domain.
- * @example bsmPrice({ type: 'call', spot: 100, strike: 100, timeYears: 0.5, rate: 0.05, yieldRate: 0, volAnnual: 0.2 })
+ * Checks `input` and prices it with `unchecked`, one of the functions above, which take its
+ * fields one by one.
  */
-export function bsmPrice(input: OptionInput): number {
+function withCheckedInput<T>(
+  input: OptionInput,
+  unchecked: (...args: Parameters<typeof bsmPriceUnchecked>) => T,
+): T {
   assertOptionInput(input);
-  return bsmPriceUnchecked(
+  return unchecked(
     input.type === 'call',
     input.spot,
     input.strike,
@@ -93,20 +94,21 @@ export function bsmPrice(input: OptionInput): number {
 }
 
 /**
+ * Price of a European call or put under Black-Scholes-Merton with a continuous yield.
+ *
+ * @throws PricingError `invalid_input` when an input is NaN or out of its domain.
+ * @example bsmPrice({ type: 'call', spot: 100, strike: 100, timeYears: 0.5, rate: 0.05, yieldRate: 0, volAnnual: 0.2 })
+ */
+export function bsmPrice(input: OptionInput): number {
+  return withCheckedInput(input, bsmPriceUnchecked);
+}
+
+/**
  * Price and Greeks of a European call or put under Black-Scholes-Merton: delta, gamma, vega
  * (per unit vol), theta (per year), rho and dividend rho (per unit rate).
  *
  * @throws PricingError `invalid_input` when an input is NaN or out of its domain.
  */
 export function bsmGreeks(input: OptionInput): Greeks {
-  assertOptionInput(input);
-  return bsmGreeksUnchecked(
-    input.type === 'call',
-    input.spot,
-    input.strike,
-    input.timeYears,
-    input.rate,
-    input.yieldRate,
-    input.volAnnual,
-  );
+  return withCheckedInput(input, bsmGreeksUnchecked);
 }

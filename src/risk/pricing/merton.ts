@@ -45,6 +45,18 @@ type Series = {
   baseYield: number;
   /** Where the terms peak: lambda T for a put, lambda (1 + k) T for a call. */
   lastPeak: number;
+  T: number;
+  /** lambda T, the mean of the Poisson weights, and its logarithm. */
+  jumps: number;
+  logJumps: number;
+  /** vol^2 and jumpVol^2. */
+  variance: number;
+  jumpVariance: number;
+  /** The current term (see {@link toTerm}): its Poisson weight, the log of it, its yield and vol. */
+  logWeight: number;
+  weight: number;
+  yieldN: number;
+  volN: number;
 };
 
 function toSeries(input: MertonInput): Series {
@@ -56,7 +68,24 @@ function toSeries(input: MertonInput): Series {
     meanLogRatio,
     baseYield: input.yieldRate + input.jumpIntensity * k,
     lastPeak: Math.max(jumps, jumps * Math.exp(meanLogRatio)),
+    T: input.timeYears,
+    jumps,
+    logJumps: Math.log(jumps),
+    variance: input.volAnnual * input.volAnnual,
+    jumpVariance: input.jumpVol * input.jumpVol,
+    logWeight: 0,
+    weight: 0,
+    yieldN: 0,
+    volN: 0,
   };
+}
+
+/** Moves the series to term n: n = 0 starts it, any other n follows term n - 1. */
+function toTerm(s: Series, n: number): void {
+  s.logWeight = n === 0 ? -s.jumps : s.logWeight + (s.logJumps - Math.log(n));
+  s.weight = Math.exp(s.logWeight);
+  s.yieldN = s.baseYield - (n * s.meanLogRatio) / s.T;
+  s.volN = Math.sqrt(s.variance + (n * s.jumpVariance) / s.T);
 }
 
 /**
@@ -85,6 +114,17 @@ function notConverged(input: MertonInput): PricingError {
 }
 
 /**
+ * Whether the sum `price` up to term n is complete: no jumps, or past the peak with a term that
+ * moves it by less than {@link RELATIVE_ACCURACY}.
+ */
+function isSummed(s: Series, input: MertonInput, n: number, price: number): boolean {
+  return (
+    input.jumpIntensity === 0 ||
+    (n > s.lastPeak && s.weight * termBound(s.isCall, input, s.yieldN) <= RELATIVE_ACCURACY * price)
+  );
+}
+
+/**
  * Merton (1976) jump-diffusion price of a European option: a Poisson-weighted sum of
  * Black-Scholes-Merton prices, term n with variance vol^2 + n jumpVol^2 / T and rate
  * r - lambda k + n m / T, where m = jumpMeanLog + jumpVol^2 / 2 and k = exp(m) - 1, weighted
@@ -98,23 +138,13 @@ function notConverged(input: MertonInput): PricingError {
 export function mertonPrice(input: MertonInput): number {
   assertMertonInput(input);
   const s = toSeries(input);
-  const T = input.timeYears;
-  const jumps = input.jumpIntensity * T;
-  const logJumps = Math.log(jumps);
-  const variance = input.volAnnual * input.volAnnual;
-  const jumpVariance = input.jumpVol * input.jumpVol;
-  let logWeight = -jumps;
   let price = 0;
   for (let n = 0; n < MAX_TERMS; n++) {
-    if (n > 0) logWeight += logJumps - Math.log(n);
-    const weight = Math.exp(logWeight);
-    const yieldN = s.baseYield - (n * s.meanLogRatio) / T;
-    const volN = Math.sqrt(variance + (n * jumpVariance) / T);
-    price += weight * bsmPriceUnchecked(s.isCall, input.spot, input.strike, T, input.rate, yieldN, volN);
+    toTerm(s, n);
+    price +=
+      s.weight * bsmPriceUnchecked(s.isCall, input.spot, input.strike, s.T, input.rate, s.yieldN, s.volN);
     if (!Number.isFinite(price)) throw overflowed(input, n);
-    if (input.jumpIntensity === 0) return price;
-    if (n > s.lastPeak && weight * termBound(s.isCall, input, yieldN) <= RELATIVE_ACCURACY * price)
-      return price;
+    if (isSummed(s, input, n, price)) return price;
   }
   throw notConverged(input);
 }
@@ -129,19 +159,14 @@ export function mertonPrice(input: MertonInput): number {
 export function mertonGreeks(input: MertonInput): Greeks {
   assertMertonInput(input);
   const s = toSeries(input);
-  const T = input.timeYears;
-  const jumps = input.jumpIntensity * T;
-  const logJumps = Math.log(jumps);
+  const T = s.T;
   const vol = input.volAnnual;
-  const jumpVariance = input.jumpVol * input.jumpVol;
   const out: Greeks = { price: 0, delta: 0, gamma: 0, vega: 0, theta: 0, rho: 0, dividendRho: 0 };
-  let logWeight = -jumps;
   for (let n = 0; n < MAX_TERMS; n++) {
-    if (n > 0) logWeight += logJumps - Math.log(n);
-    const weight = Math.exp(logWeight);
-    const yieldN = s.baseYield - (n * s.meanLogRatio) / T;
-    const volN = Math.sqrt(vol * vol + (n * jumpVariance) / T);
-    const g = bsmGreeksUnchecked(s.isCall, input.spot, input.strike, T, input.rate, yieldN, volN);
+    toTerm(s, n);
+    const weight = s.weight;
+    const volN = s.volN;
+    const g = bsmGreeksUnchecked(s.isCall, input.spot, input.strike, T, input.rate, s.yieldN, volN);
     out.price += weight * g.price;
     out.delta += weight * g.delta;
     out.gamma += weight * g.gamma;
@@ -153,14 +178,11 @@ export function mertonGreeks(input: MertonInput): Greeks {
       (g.theta -
         (n / T - input.jumpIntensity) * g.price -
         (g.dividendRho * n * s.meanLogRatio) / (T * T) +
-        (g.vega * n * jumpVariance) / (2 * volN * T * T));
+        (g.vega * n * s.jumpVariance) / (2 * volN * T * T));
     if (!(Number.isFinite(out.price) && Number.isFinite(out.theta) && Number.isFinite(out.vega))) {
       throw overflowed(input, n);
     }
-    if (input.jumpIntensity === 0) return out;
-    if (n > s.lastPeak && weight * termBound(s.isCall, input, yieldN) <= RELATIVE_ACCURACY * out.price) {
-      return out;
-    }
+    if (isSummed(s, input, n, out.price)) return out;
   }
   throw notConverged(input);
 }

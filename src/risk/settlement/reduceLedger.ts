@@ -345,29 +345,17 @@ function applyBlockTxs(
       setStatus(state, execution, 'reincluded', { atMs: fact.atMs, block }, events);
       continue;
     }
-    if (!LIVE.has(execution.status)) continue;
-    if (inBlock && execution.block.hash !== block.hash) {
-      orphan(
-        state,
-        execution,
-        fact.atMs,
-        chain.head.number,
-        events,
-        undefined,
-        `transaction moved to block ${block.number}`,
-      );
+    if (!LIVE.has(execution.status) || execution.block.hash === block.hash) continue;
+    // Another block holds it now, or took its block's height: either way it left its block.
+    let reason: string;
+    if (inBlock) reason = `transaction moved to block ${block.number}`;
+    else if (execution.block.number === block.number)
+      reason = `canonical block ${block.number} is ${block.hash}`;
+    else continue;
+    orphan(state, execution, fact.atMs, chain.head.number, events, undefined, reason);
+    if (inBlock) {
       execution.block = block;
       setStatus(state, execution, 'reincluded', { atMs: fact.atMs, block }, events);
-    } else if (!inBlock && execution.block.number === block.number && execution.block.hash !== block.hash) {
-      orphan(
-        state,
-        execution,
-        fact.atMs,
-        chain.head.number,
-        events,
-        undefined,
-        `canonical block ${block.number} is ${block.hash}`,
-      );
     }
   }
 }

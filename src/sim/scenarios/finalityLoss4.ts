@@ -1,8 +1,5 @@
 import type { Scenario } from '../scenario.ts';
-import { finalityNetwork } from './finalityNetwork.ts';
-
-const SLOT_MS = 12_000;
-const EPOCH_SLOTS = 32;
+import { toFinalityStall } from './toFinalityStall.ts';
 
 /**
  * Canonical block present (1) or not (0) for each slot of epochs 200,551 to 200,555, mainnet,
@@ -34,13 +31,12 @@ export const finalityLoss4: Scenario = {
   preset: 'ethereum',
   consensus: 'pos',
   genesisHeight: 17_236_000n,
-  ...finalityNetwork,
-  durationMs: 11 * EPOCH_SLOTS * SLOT_MS,
-  missedSlots: { fromSlot: 3 * EPOCH_SLOTS, pattern: MAY_11_PATTERN },
-  events: [
-    { atMs: 4 * EPOCH_SLOTS * SLOT_MS, action: { type: 'degrade', producers: ['prysm-a', 'prysm-b'] } },
-    { atMs: 7 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: ['prysm-a', 'prysm-b'] } },
-  ],
+  ...toFinalityStall({
+    durationEpochs: 11,
+    pattern: MAY_11_PATTERN,
+    producers: ['prysm-a', 'prysm-b'],
+    restoreEpoch: 7,
+  }),
   expect: {
     signals: ['finality', 'liveness'],
     epochsWithoutFinality: { min: 4, max: 5 },

@@ -1,8 +1,5 @@
 import type { Scenario } from '../scenario.ts';
-import { finalityNetwork } from './finalityNetwork.ts';
-
-const SLOT_MS = 12_000;
-const EPOCH_SLOTS = 32;
+import { toFinalityStall } from './toFinalityStall.ts';
 
 /**
  * Canonical block present (1) or not (0) for each slot of epochs 200,750 to 200,760, mainnet,
@@ -41,13 +38,7 @@ export const finalityLoss9: Scenario = {
   preset: 'ethereum',
   consensus: 'pos',
   genesisHeight: 17_242_000n,
-  ...finalityNetwork,
-  durationMs: 18 * EPOCH_SLOTS * SLOT_MS,
-  missedSlots: { fromSlot: 3 * EPOCH_SLOTS, pattern: MAY_12_PATTERN },
-  events: [
-    { atMs: 4 * EPOCH_SLOTS * SLOT_MS, action: { type: 'degrade', producers: AFFECTED } },
-    { atMs: 12 * EPOCH_SLOTS * SLOT_MS, action: { type: 'restore', producers: AFFECTED } },
-  ],
+  ...toFinalityStall({ durationEpochs: 18, pattern: MAY_12_PATTERN, producers: AFFECTED, restoreEpoch: 12 }),
   expect: {
     signals: ['finality', 'liveness'],
     epochsWithoutFinality: { min: 8, max: 10 },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.ts';
+import { toEthereumNetwork } from './toEthereumNetwork.ts';
 
 const SLOT_MS = 12_000;
 
@@ -15,19 +16,7 @@ export const laggingNode: Scenario = {
   preset: 'ethereum',
   consensus: 'pos',
   genesisHeight: 19_100_000n,
-  nodes: [
-    { name: 'geth-1', client: 'Geth/v1.13.14', watched: true },
-    { name: 'nethermind-1', client: 'Nethermind/v1.25.4', watched: true },
-    { name: 'besu-1', client: 'Besu/v24.1.2', watched: true },
-    { name: 'erigon-1', client: 'Erigon/v2.58.1', watched: true },
-    { name: 'pool-1', client: 'Geth/v1.13.14' },
-  ],
-  producers: [
-    { name: 'v-geth', node: 'geth-1', weight: 30 },
-    { name: 'v-nethermind', node: 'nethermind-1', weight: 25 },
-    { name: 'v-besu', node: 'besu-1', weight: 10 },
-    { name: 'v-pool', node: 'pool-1', weight: 35 },
-  ],
+  ...toEthereumNetwork({ name: 'erigon-1', client: 'Erigon/v2.58.1' }),
   durationMs: 100 * SLOT_MS,
   events: [
     { atMs: 30 * SLOT_MS + 2_000, action: { type: 'freeze', nodes: ['erigon-1'] } },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.ts';
+import { toEthereumNetwork } from './toEthereumNetwork.ts';
 
 const SLOT_MS = 12_000;
 
@@ -16,19 +17,7 @@ export const lyingNode: Scenario = {
   preset: 'ethereum',
   consensus: 'pos',
   genesisHeight: 19_200_000n,
-  nodes: [
-    { name: 'geth-1', client: 'Geth/v1.13.14', watched: true },
-    { name: 'nethermind-1', client: 'Nethermind/v1.25.4', watched: true },
-    { name: 'besu-1', client: 'Besu/v24.1.2', watched: true },
-    { name: 'rpc-provider', client: 'Geth/v1.13.11', watched: true },
-    { name: 'pool-1', client: 'Geth/v1.13.14' },
-  ],
-  producers: [
-    { name: 'v-geth', node: 'geth-1', weight: 30 },
-    { name: 'v-nethermind', node: 'nethermind-1', weight: 25 },
-    { name: 'v-besu', node: 'besu-1', weight: 10 },
-    { name: 'v-pool', node: 'pool-1', weight: 35 },
-  ],
+  ...toEthereumNetwork({ name: 'rpc-provider', client: 'Geth/v1.13.11' }),
   durationMs: 120 * SLOT_MS,
   events: [
     { atMs: 40 * SLOT_MS, action: { type: 'corruptHeader', node: 'rpc-provider' } },
