@@ -26,6 +26,7 @@ export {
 export { ConfigError, type GuardConfig, type NodeConfig, parseConfig } from './config/parseConfig.ts';
 export { type ToRedactedUrlOptions, toRedactedUrl } from './config/toRedactedUrl.ts';
 export type { Block, ChainState, Checkpoint, NodeView } from './core/chainView.ts';
+export { CodedError, type CodedErrorParameters } from './core/codedError.ts';
 export { toJson, toJsonValue } from './core/json.ts';
 export {
   type BlockObservation,

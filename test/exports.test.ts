@@ -10,6 +10,7 @@ describe('public API', () => {
       'ATTACK_SHARES',
       'BAND_Z',
       'CLASS_OF_KIND',
+      'CodedError',
       'ConfigError',
       'DEFAULT_BAND_VOL',
       'DEFAULT_CLASS_RECOVERY',

@@ -1,4 +1,5 @@
 import { CodedError } from '../core/codedError.ts';
+import { toPrintable } from '../core/toPrintable.ts';
 
 /**
  * An error the CLI prints as one line and exits with: 2 for usage errors, 1 otherwise.
@@ -25,4 +26,18 @@ export function toStoreCliError(error: Error & { code: string }): CliError {
         ? ': move the file away and start again, or give another --store (or --data-dir)'
         : '';
   return new CliError(`${error.message}${hint}`, { code: error.code, cause: error });
+}
+
+/**
+ * The one line the CLI prints for an error that ends a command, and its exit code: a
+ * {@link CliError} as it says, another {@link CodedError} with its code (exit 1), anything else as
+ * unexpected (exit 1).
+ */
+export function toCliFailure(error: unknown): { line: string; exitCode: number } {
+  if (error instanceof CliError)
+    return { line: `consensus-guard: ${toPrintable(error.message)}\n`, exitCode: error.exitCode };
+  if (error instanceof CodedError)
+    return { line: `consensus-guard: ${toPrintable(error.message)} (${error.code})\n`, exitCode: 1 };
+  const message = error instanceof Error ? error.message : String(error);
+  return { line: `consensus-guard: unexpected error: ${toPrintable(message)}\n`, exitCode: 1 };
 }

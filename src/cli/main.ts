@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { toPrintable } from '../core/toPrintable.ts';
-import { CliError } from './errors.ts';
+import { toCliFailure } from './errors.ts';
 import { type Output, processOutput } from './output.ts';
 import { readPackageVersion } from './readPackageVersion.ts';
 import { COMMANDS, type CommandEntry } from './registry.ts';
@@ -47,13 +46,9 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
       if (error.exitCode === 0) return 0;
       return 2;
     }
-    if (error instanceof CliError) {
-      output.err(`consensus-guard: ${toPrintable(error.message)}\n`);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    output.err(`consensus-guard: unexpected error: ${toPrintable(message)}\n`);
-    return 1;
+    const failure = toCliFailure(error);
+    output.err(failure.line);
+    return failure.exitCode;
   }
 }
 

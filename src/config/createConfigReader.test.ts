@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createConfigReader, type UrlRule } from './createConfigReader.ts';
-import { parseConfig } from './parseConfig.ts';
+import { ConfigError, parseConfig } from './parseConfig.ts';
 
 const http: UrlRule = {
   protocols: ['http:', 'https:'],
@@ -108,5 +108,119 @@ describe('createConfigReader', () => {
         return true;
       },
     );
+  });
+});
+
+describe('parseConfig: credentials in URLs never printed', () => {
+  // Hostile URLs, valid or not: `/`, `?`, `#` and `@` in the password, no scheme, IPv6 hosts.
+  const hostile = [
+    'ws://admin:Sup3r/Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r?Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r#Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r@Secret@127.0.0.1:18545',
+    'ws://admin:Sup3r%2FSecret@127.0.0.1:18545',
+    'admin:Sup3rSecret@127.0.0.1:18545',
+    'ws://admin:Sup3r/Secret@[::1]:18545',
+    'ws://admin:Sup3rSecret@[::1]:18545/',
+    'ftp://admin:Sup3r/Secret@127.0.0.1:18545',
+  ];
+  const parts = ['admin', 'Sup3r', 'Secret'];
+  /** Everything an error or a config could show: message, stack, issues, display URLs. */
+  const shown = (run: () => unknown): string => {
+    try {
+      const config = run() as { nodes: Record<string, Array<{ displayUrl: string }>> };
+      return JSON.stringify(Object.values(config.nodes).flatMap((nodes) => nodes.map((n) => n.displayUrl)));
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+    }
+  };
+
+  for (const url of hostile) {
+    it(`error: no part of the credentials of node URL ${JSON.stringify(url)} in what is printed`, () => {
+      for (const kind of ['evm', 'bitcoin']) {
+        const text = `chains: { x: { preset: devnet, nodes: [{ name: a, kind: ${kind}, url: ${JSON.stringify(url)} }] } }`;
+        const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+        for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
+      }
+    });
+  }
+
+  it('error: an invalid node URL is named redacted, with the likely cause', () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          'chains: { x: { preset: devnet, nodes: [{ name: a, url: "ws://admin:Sup3r/Secret@127.0.0.1:18545" }] } }',
+          'guard.yaml',
+          {},
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          'chains.x.nodes[0].url: not a valid URL (ws://***@127.0.0.1:18545): a / ? # or @ in a user name or password must be percent-encoded (%2F %3F %23 %40)',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: a webhook URL with a user name or password is refused, with where the secret goes', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      'sinks: [{ name: ops, url: "https://user:Sup3rSecret@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]';
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues, [
+          `sinks[0].url: a user name or password in a webhook URL is refused, nothing would be delivered (https://***@127.0.0.1:9): sign with secretEnv, or keep a token in the path from an environment variable (\${NAME})`,
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('error: a webhook URL with credentials from a variable is refused, the value never printed', () => {
+    const text =
+      'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+      `sinks: [{ name: ops, url: "https://\${HOOK_AUTH}@127.0.0.1:9/hook", secretEnv: HOOK_SECRET }]`;
+    assert.throws(
+      () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k', HOOK_AUTH: 'admin:Sup3rSecret' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^guard\.yaml: sinks\[0\]\.url: a user name or password in a webhook URL is refused/,
+        );
+        for (const part of parts) assert.equal(error.message.includes(part), false, error.message);
+        return true;
+      },
+    );
+  });
+
+  for (const url of hostile.map((u) => u.replace(/^ws:/, 'https:'))) {
+    it(`error: webhook URL ${JSON.stringify(url)} refused, no part of its credentials printed`, () => {
+      const text =
+        'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n' +
+        `sinks: [{ name: ops, url: ${JSON.stringify(url)}, secretEnv: HOOK_SECRET }]`;
+      assert.throws(
+        () => parseConfig(text, 'guard.yaml', { HOOK_SECRET: 'k' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          const all = `${error.message}\n${error.stack}\n${JSON.stringify(error)}`;
+          for (const part of parts) assert.equal(all.includes(part), false, `${part} in ${error.message}`);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('error: no part of the credentials of an onchain sink URL in what is printed', () => {
+    const chains = 'chains: { x: { preset: devnet, nodes: [{ name: a, url: "http://h" }] } }\n';
+    for (const url of hostile) {
+      const text = `${chains}sinks: [{ name: g, kind: onchain, rpcUrl: ${JSON.stringify(url)}, guardAddress: "0x12", privateKeyEnv: K, markets: { x: m } }]`;
+      const out = shown(() => parseConfig(text, 'guard.yaml', {}));
+      for (const part of parts) assert.equal(out.includes(part), false, `${part} in ${out}`);
+    }
   });
 });

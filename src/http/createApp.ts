@@ -3,7 +3,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
-import { streamSSE } from 'hono/streaming';
 import { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { toJson } from '../core/json.ts';
@@ -14,7 +13,7 @@ import { assessVenueRisk } from '../risk/margin/assessVenueRisk.ts';
 import { parsePortfolioFile } from '../risk/margin/parsePortfolioFile.ts';
 import { toAssessVenueRiskParameters } from '../risk/margin/toAssessVenueRiskParameters.ts';
 import type { StateProofBook } from '../runtime/createStateProofBook.ts';
-import type { ServiceEvent, ServiceView } from '../runtime/serviceView.ts';
+import type { ServiceView } from '../runtime/serviceView.ts';
 import { API_ROUTES } from './apiRoutes.ts';
 import { checkBearer } from './checkBearer.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
@@ -22,6 +21,7 @@ import { createRateLimiter, type RateLimit } from './createRateLimiter.ts';
 import { HttpError, toErrorResponse } from './httpError.ts';
 import { loadDashboard } from './loadDashboard.ts';
 import { logRequests } from './logRequests.ts';
+import { streamEvents } from './streamEvents.ts';
 import { type AppLogEntry, toAppLog } from './toAppLog.ts';
 import { toBearerStatus } from './toBearerStatus.ts';
 import { toBlockTree } from './toBlockTree.ts';
@@ -331,50 +331,6 @@ function toBreakerView(view: ServiceView, name: string, history: number) {
     conditions: [...(breaker.external ?? [])].map(([key, condition]) => ({ key, ...condition })),
     history: view.transitions(history, name),
   };
-}
-
-function streamEvents(c: Context, view: ServiceView, limits: HttpLimits): Response {
-  return streamSSE(c, async (stream) => {
-    const queue: ServiceEvent[] = [];
-    let wake: (() => void) | undefined;
-    let overflow = false;
-    const unsubscribe = view.subscribe((event) => {
-      if (queue.length >= limits.sseMaxQueue) overflow = true;
-      else queue.push(event);
-      wake?.();
-    });
-    stream.onAbort(() => {
-      unsubscribe();
-      wake?.();
-    });
-    try {
-      await stream.write(': connected\n\n');
-      let id = 0;
-      while (!stream.aborted && !overflow) {
-        const event = queue.shift();
-        if (event) {
-          id += 1;
-          await stream.writeSSE(
-            event.type === 'signal'
-              ? { event: 'signal', data: toJson(event.signal), id: String(id) }
-              : { event: 'transition', data: toJson(event.transition), id: String(id) },
-          );
-          continue;
-        }
-        const timedOut = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(true), limits.sseKeepAliveMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve(false);
-          };
-        });
-        wake = undefined;
-        if (timedOut && !stream.aborted) await stream.write(': keep-alive\n\n');
-      }
-    } finally {
-      unsubscribe();
-    }
-  });
 }
 
 function toRouteLabel(c: Context): string {
