@@ -8,6 +8,7 @@ import {
   type AcceptingReceiver,
   assertClusterLog,
   startAcceptingReceiver,
+  toIncidentArgs,
   until,
   waitUntilDrained,
 } from '../support/clusterChecks.ts';
@@ -34,6 +35,8 @@ type RunningCluster = {
   receiver: AcceptingReceiver;
   /** The replicas whose latest role is leader. */
   leaders(): ClusterMemberProcess[];
+  /** Waits for a leader that has delivered a transition, and returns it. */
+  leaderThatDelivered(): Promise<ClusterMemberProcess>;
   /** The incident played to its end by both watchers, then everything taken and delivered. */
   drained(db: pg.Client): Promise<void>;
   stop(): Promise<void>;
@@ -44,16 +47,7 @@ type RunningCluster = {
 async function startCluster(url: string): Promise<RunningCluster> {
   const spoolDir = await mkdtemp(join(tmpdir(), 'cg-cluster-outage-'));
   const receiver = await startAcceptingReceiver(SECRET);
-  const common = {
-    url,
-    leaseMs: LEASE_MS,
-    scenario: 'finality-loss-9',
-    seed: 1,
-    t0: Date.now() + 6000,
-    speed: 150,
-    tickMs: 100,
-    spoolDir,
-  };
+  const common = toIncidentArgs(url, LEASE_MS, spoolDir);
   const replicas = ['guard-a', 'guard-b', 'guard-c'].map((name) =>
     startClusterMember(name, { ...common, role: 'replica', hookUrl: receiver.url, secret: SECRET }),
   );
@@ -69,6 +63,11 @@ async function startCluster(url: string): Promise<RunningCluster> {
     watchers,
     receiver,
     leaders: () => replicas.filter((r) => r.role() === 'leader'),
+    async leaderThatDelivered() {
+      const leader = await until('a leader', () => replicas.find((r) => r.role() === 'leader'));
+      await until('a delivered transition', () => receiver.accepted.length > 0);
+      return leader;
+    },
     async drained(db) {
       await until('the watchers played the incident', () =>
         watchers.every((w) => w.reports.some((r) => r.type === 'played')),
@@ -112,8 +111,7 @@ describe('a cluster of guards while its database is down or fails over', () => {
     let db: pg.Client | undefined;
     try {
       // 1. A leader that has delivered; then the database crashes.
-      const first = await until('a leader', () => leaders()[0]);
-      await until('a delivered transition', () => receiver.accepted.length > 0);
+      const first = await cluster.leaderThatDelivered();
       const stoppedAtMs = Date.now();
       await server.pause('immediate');
 
@@ -170,8 +168,7 @@ describe('a cluster of guards while its database is down or fails over', () => {
     const { leaders, receiver } = cluster;
     let db: pg.Client | undefined;
     try {
-      const first = await until('a leader', () => leaders()[0]);
-      await until('a delivered transition', () => receiver.accepted.length > 0);
+      const first = await cluster.leaderThatDelivered();
 
       // The failover a manager (Patroni) would do: the primary is gone, the standby promoted, the
       // address moved to it (every open connection cut).
