@@ -83,4 +83,42 @@ describe('createClusterMember', () => {
       await member.stop();
     }
   });
+
+  it('behavior: the database cut off (a query that never answers): the leader, stuck in its inbox take, steps down once its lease lapses, and leads again once the query returns', async () => {
+    const { store } = createLeaseTable();
+    const steppedDown: string[] = [];
+    let release: (() => void) | undefined;
+    let hang = false;
+    const member = createClusterMember({
+      cluster: store,
+      instance: 'guard-a',
+      role: 'replica',
+      leaseMs: 150,
+      pollMs: 10,
+      log: () => undefined,
+      catchUp: async () => undefined,
+      lead: async () => undefined,
+      stepDown: (reason) => steppedDown.push(reason),
+      leaderTick: () =>
+        hang
+          ? new Promise<void>((resolve) => {
+              release = resolve;
+            })
+          : Promise.resolve(),
+    });
+    member.start();
+    try {
+      await until('the lease', () => member.role() === 'leader');
+      hang = true;
+      await until('the step-down', () => member.role() === 'follower');
+      assert.equal(member.canAct(), false);
+      assert.deepEqual(steppedDown, ['the database did not answer within the lease']);
+      hang = false;
+      release?.();
+      await until('the lease again', () => member.role() === 'leader');
+      assert.equal(member.epoch(), 2);
+    } finally {
+      await member.stop();
+    }
+  });
 });
