@@ -187,7 +187,13 @@ export const API_ROUTES = {
     summary: 'Every breaker: state, override and its last `history` transitions',
     request: { query: limitQuery('history', 20, 1000) },
     responses: {
-      200: json(z.strictObject({ breakers: z.array(Breaker) }), 'the breakers'),
+      200: json(
+        z.strictObject({
+          breakers: z.array(Breaker),
+          levels: z.array(Level).openapi({ description: 'every level, lowest to highest' }),
+        }),
+        'the breakers, and the levels they move between',
+      ),
       ...toErrorResponses(['bad_request']),
     },
   }),

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { Registry } from 'prom-client';
 import type { z } from 'zod';
+import { LEVELS } from '../breaker/levels.ts';
 import { toJson } from '../core/json.ts';
 import { toForkResolution } from '../engine/toForkResolution.ts';
 import { type Logger, silentLogger } from '../log/createLogger.ts';
@@ -223,7 +224,7 @@ export function createApp(parameters: CreateAppParameters): App {
     const breakers = [...view.engine().breakers.keys()]
       .sort()
       .map((name) => toBreakerView(view, name, history));
-    return json(c, { breakers });
+    return json(c, { breakers, levels: LEVELS });
   });
   app.get(path('breaker'), (c) => {
     const history = toLimit(c.req.query('history'), 'history', 100, 1000);

@@ -7,6 +7,7 @@ export type DashboardAsset = { body: string; contentType: string };
 const ASSETS = {
   '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
   '/dashboard/app.js': { file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
+  '/dashboard/base.css': { file: 'base.css', contentType: 'text/css; charset=utf-8' },
   '/dashboard/style.css': { file: 'style.css', contentType: 'text/css; charset=utf-8' },
   '/dashboard/charts.js': { file: 'charts.js', contentType: 'text/javascript; charset=utf-8' },
 } as const;

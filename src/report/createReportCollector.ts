@@ -147,6 +147,7 @@ export function createReportCollector(
           lag: [...t.lag].map(([name, track]) => toSeries(name, track)),
           intervals: { t: intervals.t, v: intervals.v },
           reorgs: [toSeries('chain', t.reorgs.chain), toSeries('node', t.reorgs.node)],
+          levels: LEVELS,
           breakers: toBreakerSeries(state, chain.name, t.fromMs, transitions),
           signals,
         });

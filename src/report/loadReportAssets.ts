@@ -6,8 +6,8 @@ import { ReportError } from './reportError.ts';
 import { toUplotPaths } from './toUplotPaths.ts';
 
 /**
- * Reads what a report inlines: uPlot from node_modules, the charts from the dashboard's folder and
- * the page's script and style sheet. Looks beside this module, then in the source tree when
+ * Reads what a report inlines: uPlot from node_modules, the charts and the shared style sheet from
+ * the dashboard's folder, and the page's script and style sheet. Looks beside this module, then in the source tree when
  * running from `dist/`.
  */
 export async function loadReportAssets(): Promise<ReportAssets> {
@@ -15,14 +15,15 @@ export async function loadReportAssets(): Promise<ReportAssets> {
   const page = findDir('./page/report.js', '../../../src/report/page/report.js');
   const dashboard = findDir('../http/dashboard/charts.js', '../../../src/http/dashboard/charts.js');
   try {
-    const [uplotJs, uplotCss, chartsJs, reportJs, reportCss] = await Promise.all([
+    const [uplotJs, uplotCss, chartsJs, baseCss, reportJs, reportCss] = await Promise.all([
       readFile(uplot.js, 'utf8'),
       readFile(uplot.css, 'utf8'),
       readFile(new URL('charts.js', dashboard), 'utf8'),
+      readFile(new URL('base.css', dashboard), 'utf8'),
       readFile(new URL('report.js', page), 'utf8'),
       readFile(new URL('report.css', page), 'utf8'),
     ]);
-    return { uplotJs, uplotCss, chartsJs, reportJs, reportCss };
+    return { uplotJs, uplotCss, chartsJs, baseCss, reportJs, reportCss };
   } catch (cause) {
     throw new ReportError({
       code: 'report_assets_missing',

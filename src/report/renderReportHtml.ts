@@ -8,6 +8,8 @@ export type ReportAssets = {
   uplotCss: string;
   /** src/http/dashboard/charts.js: the charts, shared with the dashboard. */
   chartsJs: string;
+  /** src/http/dashboard/base.css: the style shared with the dashboard. */
+  baseCss: string;
   /** src/report/page/report.js and report.css: the page around them. */
   reportJs: string;
   reportCss: string;
@@ -20,7 +22,7 @@ export type ReportAssets = {
  */
 export function renderReportHtml(data: ReportData, assets: ReportAssets): string {
   const scripts = [assets.uplotJs, assets.chartsJs, assets.reportJs].map(toInline);
-  const styles = [assets.uplotCss, assets.reportCss].map(toInline);
+  const styles = [assets.uplotCss, assets.baseCss, assets.reportCss].map(toInline);
   const csp = [
     "default-src 'none'",
     `script-src ${scripts.map(toHashSource).join(' ')}`,

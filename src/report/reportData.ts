@@ -39,7 +39,9 @@ export type ChainCharts = {
   intervals: { t: number[]; v: number[] };
   /** Reorg depths: `chain` (the canonical head) and `node` scope. */
   reorgs: ReportSeries[];
-  /** Level rank (0 normal … 4 settlement_hold) of each breaker protecting the chain. */
+  /** The breaker levels, lowest to highest: the names of the ranks in `breakers`. */
+  levels: readonly string[];
+  /** Level rank (an index into `levels`) of each breaker protecting the chain. */
   breakers: ReportSeries[];
   signals: ReportSignal[];
 };

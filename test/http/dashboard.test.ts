@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Observation } from '../../src/core/observation.ts';
 import { createApp } from '../../src/http/createApp.ts';
 import { type HttpServer, startHttpServer } from '../../src/http/startHttpServer.ts';
+import type { ClusterStatus } from '../../src/runtime/cluster/toClusterStatus.ts';
+import type { ServiceView } from '../../src/runtime/serviceView.ts';
 import { launchChromium, skipWithoutChromium, toTestOutputDir } from '../support/launchChromium.ts';
 import { type ChartStats, readChartStats } from '../support/readChartStats.ts';
 import { createTestService, type TestService } from './createTestService.ts';
@@ -13,6 +16,9 @@ import { createTestService, type TestService } from './createTestService.ts';
 const TOKEN = 'dashboard-test-token';
 /** Screenshots kept for people to look at (tmp/ is ignored by git). */
 const SCREENSHOTS = toTestOutputDir('dashboard');
+/** The bound of every wait on the page: generous, so that a page that never gets there fails the
+ * test rather than hanging it. */
+const WAIT_MS = 60_000;
 
 /** Feeds observations a few at a time, yielding to the event loop in between (accelerated time),
  * until `stop` holds or the scenario ends. Returns the next index. */
@@ -39,7 +45,7 @@ async function waitForLevel(page: Page, breaker: string, level: string): Promise
       (globalThis as unknown as { document: PageDocument }).document.querySelector(selector)?.textContent ===
       wanted,
     [`[data-breaker="${breaker}"] .level`, level] as const,
-    { timeout: 0, polling: 50 },
+    { timeout: WAIT_MS, polling: 50 },
   );
 }
 
@@ -64,7 +70,7 @@ async function waitForCharts(page: Page, chain: string, ids: string[]): Promise<
       );
     },
     [chain, ids] as const,
-    { timeout: 0, polling: 100 },
+    { timeout: WAIT_MS, polling: 100 },
   );
   return new Map((await readChartStats(page)).filter((c) => c.chain === chain).map((c) => [c.chart, c]));
 }
@@ -86,10 +92,11 @@ async function withDashboard(
   scenario: string,
   body: (d: Dashboard) => Promise<void>,
   allowedConsoleErrors: RegExp[] = [],
+  toView: (view: ServiceView) => ServiceView = (view) => view,
 ): Promise<void> {
   const service = await createTestService(scenario);
   const app = createApp({
-    view: service.view,
+    view: toView(service.view),
     metrics: service.metrics,
     token: TOKEN,
     limits: { rateLimit: false },
@@ -110,7 +117,7 @@ async function withDashboard(
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-    page.setDefaultTimeout(0);
+    page.setDefaultTimeout(WAIT_MS);
     await body({ page, service, server, dir, requests, pageErrors });
     const origin = new URL(server.url).origin;
     assert.deepEqual(
@@ -163,7 +170,7 @@ test('dashboard in Chromium: a 7-block reorg moves the breaker on the page, then
               ?.getAttribute('data-forks'),
           ) >= 7,
         undefined,
-        { timeout: 0, polling: 50 },
+        { timeout: WAIT_MS, polling: 50 },
       );
       assert.equal(await page.locator('[data-chain="ethereum"] .level').textContent(), 'reduce_only');
       assert.equal(
@@ -296,7 +303,7 @@ test('dashboard in Chromium: a client split shows the stuck minority branch besi
           .filter((c) => c.chart === 'lag')
           .some((c) => c.plot.data.slice(1).some((col) => col.some((v) => v !== null && v >= 20))),
       undefined,
-      { timeout: 0, polling: 100 },
+      { timeout: WAIT_MS, polling: 100 },
     );
     await mkdir(SCREENSHOTS, { recursive: true });
     const screenshot = join(SCREENSHOTS, 'client-split.png');
@@ -305,4 +312,114 @@ test('dashboard in Chromium: a client split shows the stuck minority branch besi
     t.diagnostic(`screenshot of the split: ${screenshot}`);
     await play(service, next, () => false);
   });
+});
+
+test("dashboard in Chromium: the cluster panel shows the leader, its epoch and lease, the members, each location's last observation, and the one location that sees the chain stall", {
+  skip,
+  timeout: 180_000,
+}, async (t) => {
+  // Three watcher locations see the same quiet chain; `asia` stops seeing it a third of the way
+  // in: the engine raises monitor_partition for asia alone, and the breaker stays normal.
+  const locations = new Map<
+    string,
+    { instances: string[]; observations: number; lastObservedAtMs: number }
+  >();
+  const clusterStatus = async (): Promise<ClusterStatus> => ({
+    clustered: true,
+    lease: { holder: 'guard-b', epoch: 3, valid: true, ageMs: 420, expiresInMs: 4580 },
+    instances: [
+      { instance: 'guard-a', role: 'follower', location: null, epoch: null, ageMs: 310 },
+      { instance: 'guard-b', role: 'leader', location: null, epoch: 3, ageMs: 120 },
+      { instance: 'guard-c', role: 'follower', location: null, epoch: null, ageMs: 650 },
+      ...[...locations.keys()].map((location) => ({
+        instance: `watch-${location}`,
+        role: 'watcher' as const,
+        location,
+        epoch: null,
+        ageMs: 500,
+      })),
+    ],
+    locations: [...locations].map(([location, l]) => ({ location, ...l, lastStoredAgeMs: 80 })),
+  });
+  const seenFrom = (location: string, observation: Observation) => {
+    const l = locations.get(location) ?? {
+      instances: [`watch-${location}`],
+      observations: 0,
+      lastObservedAtMs: 0,
+    };
+    l.observations += 1;
+    l.lastObservedAtMs = observation.observedAtMs;
+    locations.set(location, l);
+    return observation.type === 'tick' ? observation : { ...observation, location };
+  };
+  await withDashboard(
+    'quiet',
+    async ({ page, service, server }) => {
+      const chain = () => service.guard.state.chains.get('ethereum');
+      const cutAt = Math.floor(service.observations.length / 3);
+      const feed = async (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const observation = service.observations[i]!;
+          if (observation.type === 'tick') service.guard.push(observation);
+          else
+            for (const location of i < cutAt ? ['asia', 'eu', 'us'] : ['eu', 'us'])
+              service.guard.push(seenFrom(location, observation));
+          if (i % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      await feed(0, 200);
+      await page.goto(server.url);
+      await page.locator('#cluster [data-leader="guard-b"]').waitFor();
+      await page.locator('#cluster tr[data-instance="guard-b"][data-role="leader"]').waitFor();
+      for (const location of ['asia', 'eu', 'us'])
+        await page.locator(`#cluster tr[data-location="${location}"][data-partitioned="false"]`).waitFor();
+
+      let next = 200;
+      while (next < service.observations.length && !chain()?.conditions.has('monitor_partition:asia')) {
+        await feed(next, next + 20);
+        next += 20;
+      }
+      assert.ok(chain()?.conditions.has('monitor_partition:asia'), 'asia alone sees the chain stall');
+      await page.locator('#cluster tr[data-location="asia"][data-partitioned="true"]').waitFor();
+      await page.locator('.timeline li[data-kind="monitor_partition"]').first().waitFor();
+      for (const location of ['eu', 'us'])
+        await page.locator(`#cluster tr[data-location="${location}"][data-partitioned="false"]`).waitFor();
+      assert.match(
+        (await page.locator('#cluster tr[data-location="asia"] .partition').textContent()) ?? '',
+        /ethereum: watchers at asia see no progress/,
+      );
+      assert.equal(
+        await page.locator('#cluster article > p').textContent(),
+        'No chain-level failure (seen from a quorum of locations).',
+        'the stall of one location is not the chain',
+      );
+      assert.equal(await page.locator('#cluster h3').textContent(), 'Leader guard-b');
+      assert.match(
+        (await page.locator('#cluster .row').first().textContent()) ?? '',
+        /epoch 3.*lease renewed/,
+      );
+      assert.equal(
+        await page.locator('#cluster tr[data-location="eu"] td').nth(2).textContent(),
+        String(locations.get('eu')!.observations),
+        'the observations of eu as GET /api/cluster gives them',
+      );
+      await waitForLevel(page, 'ethereum', 'normal');
+      assert.equal(service.guard.state.breakers.get('ethereum')?.level, 'normal', 'no breaker moved');
+      // The override dialog offers the levels of GET /api/breakers, lowest to highest.
+      assert.deepEqual(await page.locator('#override-level option').allTextContents(), [
+        'normal',
+        'caution',
+        'reduce_only',
+        'halt',
+        'settlement_hold',
+      ]);
+      await mkdir(SCREENSHOTS, { recursive: true });
+      const screenshot = join(SCREENSHOTS, 'cluster.png');
+      await page.locator('#cluster').screenshot({ path: screenshot });
+      assert.ok((await stat(screenshot)).size > 5_000);
+      t.diagnostic(`screenshot of the cluster panel: ${screenshot}`);
+    },
+    [],
+    (view) => ({ ...view, clusterStatus }),
+  );
 });

@@ -7,6 +7,7 @@ import pg from 'pg';
 import {
   assertClusterLog,
   startAcceptingReceiver,
+  toIncidentArgs,
   until,
   waitUntilDrained,
 } from '../support/clusterChecks.ts';
@@ -43,16 +44,7 @@ describe('a cluster of guards on PostgreSQL', () => {
     const receiver = await startAcceptingReceiver(SECRET);
     const { accepted } = receiver;
     const hookUrl = receiver.url;
-    const common = {
-      url,
-      leaseMs: LEASE_MS,
-      scenario: 'finality-loss-9',
-      seed: 1,
-      t0: Date.now() + 6000,
-      speed: 150,
-      tickMs: 100,
-      spoolDir,
-    };
+    const common = toIncidentArgs(url, LEASE_MS, spoolDir);
     const query = async <T>(sql: string) => (await db.query(sql)).rows as T[];
     try {
       const replicas = ['guard-a', 'guard-b', 'guard-c'].map((name) =>

@@ -12,6 +12,7 @@ import { deployExampleOptionsMarket } from '../../src/sinks/onchain/deployExampl
 import { deployGuard } from '../../src/sinks/onchain/deployGuard.ts';
 import { toMarketId } from '../../src/sinks/onchain/toMarketId.ts';
 import { type RunningNode, startAnvil } from '../peers/nodes.ts';
+import { toIncidentArgs } from '../support/clusterChecks.ts';
 import { type ClusterMemberProcess, startClusterMember } from '../support/startClusterMember.ts';
 import { type RunningPostgres, startPostgres } from '../support/startPostgres.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -67,16 +68,7 @@ describe('a cluster of guards keeping a ConsensusGuard on chain', () => {
     await db.connect();
     const query = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[];
     const spoolDir = await mkdtemp(join(tmpdir(), 'cg-cluster-onchain-'));
-    const common = {
-      url,
-      leaseMs: LEASE_MS,
-      scenario: 'finality-loss-9',
-      seed: 1,
-      t0: Date.now() + 6000,
-      speed: 150,
-      tickMs: 100,
-      spoolDir,
-    };
+    const common = toIncidentArgs(url, LEASE_MS, spoolDir);
     try {
       const onchain = { rpcUrl, guardAddress, keeperKey, markets: { [BREAKER]: market } };
       const replicas = ['guard-a', 'guard-b'].map((name) =>

@@ -39,6 +39,24 @@ export async function startAcceptingReceiver(secret: string): Promise<AcceptingR
   };
 }
 
+/**
+ * The arguments of test/service/clusterChild.ts that every member of a test cluster shares: the
+ * store, the lease, and the finality-loss-9 incident (seed 1) played at 150 times real time from
+ * 6 s after now (its transitions from about 11 s to 36 s after that).
+ */
+export function toIncidentArgs(url: string, leaseMs: number, spoolDir: string) {
+  return {
+    url,
+    leaseMs,
+    scenario: 'finality-loss-9',
+    seed: 1,
+    t0: Date.now() + 6000,
+    speed: 150,
+    tickMs: 100,
+    spoolDir,
+  };
+}
+
 /** Polls `check` (a falsy value: not yet) every 20 ms, for at most `timeoutMs` (default 120 s). */
 export const until = <T>(
   what: string,

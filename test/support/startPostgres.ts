@@ -24,8 +24,18 @@ export type RunningPostgres = {
   pause(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same data directory and port. */
   resume(): Promise<void>;
+  /** A hot standby of this server on its own port, streaming and synchronous: from then on a
+   * commit returns only once the standby has flushed it, so a promoted standby holds every commit
+   * a client was told about. Stopped with this server. */
+  startStandby(): Promise<RunningStandby>;
   /** Stops it and removes its directory. */
   stop(): Promise<void>;
+};
+
+export type RunningStandby = {
+  port: number;
+  /** Makes it a primary (`pg_ctl promote`), read-write once this resolves. */
+  promote(): Promise<void>;
 };
 
 let databases = 0;
@@ -77,6 +87,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const halt = (mode: 'fast' | 'immediate') => asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   await start();
   let running = true;
+  const standbys: string[] = [];
   const url = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: url('postgres') });
@@ -105,7 +116,58 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       await start();
       running = true;
     },
+    async startStandby() {
+      const standby = join(dir, `standby${standbys.length + 1}`);
+      const standbyPort = await freePort();
+      await asPostgres('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-D',
+        standby,
+        '-R',
+        '-X',
+        'stream',
+        '--no-sync',
+        '--checkpoint=fast',
+      ]);
+      const standbySettings = settings.replace(`-p ${port}`, `-p ${standbyPort}`);
+      await asPostgres('pg_ctl', [
+        '-D',
+        standby,
+        '-l',
+        `${standby}.log`,
+        '-w',
+        '-o',
+        standbySettings,
+        'start',
+      ]);
+      standbys.push(standby);
+      await admin("ALTER SYSTEM SET synchronous_standby_names = '*'");
+      await admin('SELECT pg_reload_conf()');
+      // Synchronous once the primary says so for the standby's WAL receiver.
+      for (;;) {
+        const client = new pg.Client({ connectionString: url('postgres') });
+        await client.connect();
+        const state = (await client.query('SELECT sync_state FROM pg_stat_replication')).rows[0]?.sync_state;
+        await client.end();
+        if (state === 'sync') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return {
+        port: standbyPort,
+        async promote() {
+          await asPostgres('pg_ctl', ['-D', standby, '-w', 'promote']);
+        },
+      };
+    },
     async stop() {
+      for (const standby of standbys) {
+        await asPostgres('pg_ctl', ['-D', standby, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      }
       if (running) await halt('immediate').catch(() => undefined);
       running = false;
       rmSync(dir, { recursive: true, force: true });

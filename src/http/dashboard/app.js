@@ -1,10 +1,19 @@
-const LEVELS = ['normal', 'caution', 'reduce_only', 'halt', 'settlement_hold'];
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const TREE_DEPTH = 16;
 const POLL_MS = 2000;
 const MAX_TIMELINE = 200;
 
-const state = { token: '', actor: '', dialogBreaker: '', levels: new Map(), seen: new Set() };
+// `levelNames`: the breaker levels, lowest to highest, as GET /api/breakers lists them;
+// `partitionAlerts`: the newest monitor_partition signal of each location.
+const state = {
+  token: '',
+  actor: '',
+  dialogBreaker: '',
+  levels: new Map(),
+  levelNames: [],
+  seen: new Set(),
+  partitionAlerts: new Map(),
+};
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -48,6 +57,15 @@ function formatSeconds(seconds) {
   if (seconds < 120) return `${seconds.toFixed(1)} s`;
   if (seconds < 7200) return `${(seconds / 60).toFixed(1)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** The levels of GET /api/breakers: kept, and offered in the override dialog. */
+function setLevelNames(levels) {
+  if (levels.join() === state.levelNames.join()) return;
+  state.levelNames = levels;
+  document
+    .getElementById('override-level')
+    .replaceChildren(...levels.map((level) => h('option', { value: level, text: level })));
 }
 
 async function getJson(path) {
@@ -114,6 +132,170 @@ function renderBreakers(breakers) {
     }),
   );
   if (breakers.length === 0) root.replaceChildren(h('p', { class: 'muted', text: 'No breaker yet.' }));
+}
+
+function formatAge(ms) {
+  return ms === null || ms === undefined ? '–' : formatSeconds(ms / 1000);
+}
+
+/** The watcher location a chain condition is about: `monitor_partition:<location>`, or a node
+ * condition (`lag:<node>@<location>`) of a node seen from that location; undefined for the chain's
+ * own conditions (liveness, finality, quorum), which a quorum of locations must see. */
+function conditionLocation(condition) {
+  if (condition.kind === 'monitor_partition') return condition.key.slice('monitor_partition:'.length);
+  const at = condition.key.lastIndexOf('@');
+  return at === -1 ? undefined : condition.key.slice(at + 1);
+}
+
+/** The node a node condition is about (`lag:geth-1@asia`: `geth-1`). */
+function toNodeOfCondition(condition) {
+  const at = condition.key.lastIndexOf('@');
+  return condition.key.slice(condition.key.lastIndexOf(':', at) + 1, at);
+}
+
+/**
+ * The cluster (GET /api/cluster): the lease and its holder, the members, and each watcher location
+ * with its last observation and what it sees: its monitor_partition condition (a failure that it
+ * alone sees), the conditions of its nodes, the newest monitor_partition signal of the event
+ * stream; below, the chain-level failures, which a quorum of locations sees.
+ */
+function renderCluster(cluster, chains) {
+  const root = document.getElementById('cluster');
+  if (cluster.error !== undefined) {
+    root.replaceChildren(h('p', { class: 'error', text: `Cluster status unavailable: ${cluster.error}` }));
+    return;
+  }
+  if (!cluster.clustered) {
+    root.replaceChildren(h('p', { class: 'muted', text: 'One guard on its own store: no cluster.' }));
+    return;
+  }
+  const lease = cluster.lease;
+  const leader = lease?.valid ? lease.holder : null;
+  const seen = new Map();
+  const widely = [];
+  for (const chain of chains) {
+    for (const condition of chain.conditions) {
+      const location = conditionLocation(condition);
+      if (location === undefined) {
+        widely.push(`${chain.name}: ${condition.kind} ${condition.severity}`);
+        continue;
+      }
+      const list = seen.get(location) ?? [];
+      list.push({
+        partition: condition.kind === 'monitor_partition',
+        text:
+          condition.kind === 'monitor_partition'
+            ? `${chain.name}: ${condition.message}`
+            : `${chain.name}: ${toNodeOfCondition(condition)} ${condition.kind} ${condition.severity}`,
+      });
+      seen.set(location, list);
+    }
+  }
+  const locationNames = [...new Set([...cluster.locations.map((l) => l.location), ...seen.keys()])].sort();
+  const byName = new Map(cluster.locations.map((l) => [l.location, l]));
+  root.replaceChildren(
+    h(
+      'article',
+      { class: 'card', 'data-leader': leader ?? '', 'aria-labelledby': 'cluster-lease' },
+      h(
+        'div',
+        { class: 'row' },
+        h('h3', { id: 'cluster-lease', text: leader ? `Leader ${leader}` : 'No leader' }),
+        h('span', { class: 'mono', text: `epoch ${lease?.epoch ?? 0}` }),
+        h('span', {
+          class: 'lease',
+          'data-valid': String(lease?.valid === true),
+          text: lease?.valid
+            ? `lease renewed ${formatAge(lease.ageMs)} ago, expires in ${formatAge(lease.expiresInMs)}`
+            : `no valid lease${lease?.holder ? ` (last held by ${lease.holder} ${formatAge(lease.ageMs)} ago)` : ''}`,
+        }),
+      ),
+      h(
+        'table',
+        { class: 'instances', 'aria-label': 'Members of the cluster' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Instance', 'Role', 'Location', 'Epoch', 'Last heartbeat'].map((text) => h('th', { text })),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...cluster.instances.map((i) =>
+            h(
+              'tr',
+              { 'data-instance': i.instance, 'data-role': i.role },
+              h('td', { class: 'mono', text: i.instance }),
+              h('td', { text: i.role }),
+              h('td', { text: i.location ?? '–' }),
+              h('td', { text: i.epoch ?? '–' }),
+              h('td', { text: `${formatAge(i.ageMs)} ago` }),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'table',
+        { class: 'locations', 'aria-label': 'Watcher locations' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Location', 'Watchers', 'Observations', 'Last observation', 'Stored', 'Sees'].map((text) =>
+              h('th', { text }),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...locationNames.map((name) => {
+            const l = byName.get(name);
+            const failures = (seen.get(name) ?? []).sort((a, b) => Number(b.partition) - Number(a.partition));
+            const alert = state.partitionAlerts.get(name);
+            return h(
+              'tr',
+              { 'data-location': name, 'data-partitioned': String(failures.some((f) => f.partition)) },
+              h('td', { text: name === '' ? "the guard's own" : name }),
+              h('td', { class: 'mono', text: l ? l.instances.join(', ') : '–' }),
+              h('td', { text: l ? String(l.observations) : '0' }),
+              h('td', { text: l ? formatTime(l.lastObservedAtMs) : '–' }),
+              h('td', { text: l ? `${formatAge(l.lastStoredAgeMs)} ago` : '–' }),
+              h(
+                'td',
+                { class: 'partition' },
+                failures.length > 0
+                  ? h(
+                      'ul',
+                      {},
+                      ...failures.map((f) =>
+                        h('li', { class: f.partition ? 'alone' : undefined, text: f.text }),
+                      ),
+                    )
+                  : h('span', {
+                      class: 'muted',
+                      text: alert ? `nothing now (alone until ${formatTime(alert.atMs)})` : 'nothing',
+                    }),
+              ),
+            );
+          }),
+        ),
+      ),
+      h('p', {
+        class: widely.length > 0 ? 'widely' : 'muted',
+        text:
+          widely.length > 0
+            ? `Chain-level failures (seen from a quorum of locations): ${widely.join('; ')}`
+            : 'No chain-level failure (seen from a quorum of locations).',
+      }),
+    ),
+  );
 }
 
 function renderChains(chains, nodes, trees) {
@@ -465,6 +647,7 @@ function pushStep(map, name, t, v) {
 }
 
 function recordSignal(signal) {
+  if (signal.kind === 'monitor_partition') state.partitionAlerts.set(signal.location, signal);
   const c = chainHistory(signal.chain);
   const t = signal.atMs / 1000;
   noteTime(c, t);
@@ -527,10 +710,10 @@ function toChartData(c) {
   const breakers = c.breakers.map(({ name, level }) => {
     const list = history.transitions.get(name) ?? [];
     const start = list.length > 0 ? list[0].from : level;
-    const series = { name, t: [c.fromS], v: [LEVELS.indexOf(start)] };
+    const series = { name, t: [c.fromS], v: [state.levelNames.indexOf(start)] };
     for (const tr of list) {
       series.t.push(Math.max(c.fromS, tr.atMs / 1000));
-      series.v.push(LEVELS.indexOf(tr.to));
+      series.v.push(state.levelNames.indexOf(tr.to));
     }
     return series;
   });
@@ -544,6 +727,7 @@ function toChartData(c) {
     lag: [...c.lag.values()],
     intervals,
     reorgs: [c.reorgs.chain, c.reorgs.node],
+    levels: state.levelNames,
     breakers,
     signals: c.signals,
   };
@@ -602,11 +786,14 @@ async function refresh() {
   }
   refreshing = true;
   try {
-    const [chains, nodes, breakers] = await Promise.all([
+    const [chains, nodes, breakers, cluster] = await Promise.all([
       getJson('/api/chains'),
       getJson('/api/nodes'),
       getJson('/api/breakers'),
+      getJson('/api/cluster').catch((error) => ({ error: error.message })),
     ]);
+    setLevelNames(breakers.levels);
+    renderCluster(cluster, chains.chains);
     const trees = new Map();
     await Promise.all(
       chains.chains.map(async (chain) => {
@@ -673,8 +860,9 @@ function openOverride(name) {
   document.getElementById('override-reason').value = '';
   document.getElementById('override-actor').value = state.actor;
   document.getElementById('override-token').value = state.token;
+  const names = state.levelNames;
   const current = state.levels.get(name);
-  const suggested = LEVELS[Math.min(LEVELS.indexOf(current ?? 'normal') + 1, LEVELS.length - 1)];
+  const suggested = names[Math.min(names.indexOf(current ?? names[0]) + 1, names.length - 1)];
   document.getElementById('override-level').value = suggested;
   dialog.showModal();
   document.getElementById('override-level').focus();
@@ -733,7 +921,8 @@ async function start() {
     .addEventListener('click', () => document.getElementById('override-dialog').close());
   try {
     const { signals } = await getJson('/api/signals?limit=100');
-    const { breakers } = await getJson('/api/breakers?history=50');
+    const { breakers, levels } = await getJson('/api/breakers?history=50');
+    setLevelNames(levels);
     const items = [
       ...signals.map((payload) => ({ type: 'signal', payload })),
       ...breakers.flatMap((b) => b.history.map((payload) => ({ type: 'transition', payload }))),

@@ -9,10 +9,10 @@
 //     lag:       [{ name, t: [], v: [] }]   canonical head minus the node's head, blocks
 //     intervals: { t: [], v: [] }           seconds between successive canonical heights
 //     reorgs:    [{ name, t: [], v: [] }]   reorg depths, `chain` and `node` scope
-//     breakers:  [{ name, t: [], v: [] }]   breaker level rank (0 normal … 4 settlement_hold)
+//     levels:    ['normal', …]              the breaker levels, lowest to highest (from the API)
+//     breakers:  [{ name, t: [], v: [] }]   breaker level rank: an index into `levels`
 //     signals:   [{ t, kind, severity, node, message }] }
 (() => {
-  const LEVELS = ['normal', 'caution', 'reduce_only', 'halt', 'settlement_hold'];
   const SEVERITIES = ['info', 'warning', 'critical', 'safety'];
   const PALETTE = ['#0969da', '#bc4c00', '#1a7f37', '#8250df', '#cf222e', '#9a6700', '#1b7c83', '#57606a'];
   const KIND_COLORS = {
@@ -193,6 +193,7 @@
       id: 'breaker',
       title: 'Breaker level and signals',
       build(data) {
+        const names = data.levels;
         const levels = data.breakers.map((s) => carried(s, data.toS));
         const kinds = [...new Set(data.signals.map((s) => s.kind))].sort();
         const signalSeries = kinds.map((kind) => {
@@ -203,7 +204,7 @@
           options: {
             scales: {
               x: xScale(data),
-              y: { range: [-0.2, 4.2] },
+              y: { range: [-0.2, names.length - 0.8] },
               severity: { range: [-0.5, 3.5] },
             },
             series: [
@@ -214,7 +215,7 @@
                 width: 2.5,
                 spanGaps: true,
                 paths: stepped(),
-                value: (_u, v) => (v === null ? '–' : LEVELS[v]),
+                value: (_u, v) => (v === null ? '–' : names[v]),
               })),
               ...signalSeries.map((s) => ({
                 label: s.name,
@@ -230,8 +231,8 @@
               {
                 label: 'breaker level',
                 size: 110,
-                splits: () => [0, 1, 2, 3, 4],
-                values: (_u, splits) => splits.map((v) => LEVELS[v] ?? ''),
+                splits: () => names.map((_, i) => i),
+                values: (_u, splits) => splits.map((v) => names[v] ?? ''),
               },
               {
                 scale: 'severity',
@@ -313,5 +314,5 @@
     return { update: draw };
   }
 
-  window.GuardCharts = { renderChain, instances, align, LEVELS, SEVERITIES };
+  window.GuardCharts = { renderChain, instances, align, SEVERITIES };
 })();

@@ -57,8 +57,8 @@ const HEARTBEAT_MS = 1000;
  * One member's loop. A follower tails the event log into its engine and tries to take the lease
  * (`UPDATE lease … WHERE expires_at < now()`); once taken it leads: each loop it takes the inbox,
  * then renews the lease every third of the lease time. A renewal refused (another took it) or not
- * done within the lease (by its own clock, even while every take of the inbox fails: the database
- * down), or a write refused by the fence, makes it step down and follow. Every
+ * done within the lease (by its own clock, even while every take of the inbox fails or hangs: the
+ * database down or cut off), or a write refused by the fence, makes it step down and follow. Every
  * member sends a heartbeat each second.
  */
 export function createClusterMember(parameters: CreateClusterMemberParameters): ClusterMember {
@@ -70,6 +70,11 @@ export function createClusterMember(parameters: CreateClusterMemberParameters): 
   let stopped = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  // When the loop began the iteration it is in (undefined between iterations), and the last run of
+  // the watchdog, on the monotonic clock.
+  let busySinceMs: number | undefined;
+  let watchedAtMs = performance.now();
+  let watchdog: ReturnType<typeof setInterval> | undefined;
 
   const stepDown = (reason: string) => {
     if (role !== 'leader') return;
@@ -148,13 +153,31 @@ export function createClusterMember(parameters: CreateClusterMemberParameters): 
     await heartbeat();
   };
 
+  /**
+   * A leader whose loop is stuck in one iteration (a query that never answers: packets to the
+   * database dropped) cannot renew either: it steps down once its lease lapses, as after a failed
+   * renewal. A late run of this timer means that the whole process stood still (SIGSTOP, a long
+   * GC): then it leaves the loop, which resumes too, to learn from the fence that it was replaced.
+   */
+  const watch = () => {
+    const nowMs = performance.now();
+    const late = nowMs - watchedAtMs > Math.max(leaseMs / 2, 4 * parameters.pollMs);
+    watchedAtMs = nowMs;
+    if (late || role !== 'leader' || busySinceMs === undefined) return;
+    if (nowMs - busySinceMs >= leaseMs && nowMs - renewedAtMs >= leaseMs) {
+      stepDown('the database did not answer within the lease');
+    }
+  };
+
   const run = async () => {
     while (!stopped) {
+      busySinceMs = performance.now();
       try {
         await once();
       } catch (error) {
         log({ level: 'warn', code: 'cluster_loop_failed', message: (error as Error).message });
       }
+      busySinceMs = undefined;
       if (stopped) break;
       await new Promise<void>((resolve) => {
         const handle = setTimeout(resolve, parameters.pollMs);
@@ -168,10 +191,15 @@ export function createClusterMember(parameters: CreateClusterMemberParameters): 
 
   return {
     start() {
-      loop ??= run();
+      if (loop !== undefined) return;
+      watchedAtMs = performance.now();
+      watchdog = setInterval(watch, parameters.pollMs);
+      watchdog.unref();
+      loop = run();
     },
     async stop() {
       stopped = true;
+      clearInterval(watchdog);
       wake?.();
       await loop;
       const was = fence;
