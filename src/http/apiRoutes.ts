@@ -10,6 +10,7 @@ import {
   chainParam,
   ForkResolution,
   json,
+  Level,
   limitQuery,
   NodeSummary,
   orNull,

@@ -18,7 +18,7 @@ const Hash = z
   .regex(/^[0-9a-f]+$/)
   .openapi('Hash', { description: 'lower-case hex, no 0x' });
 const TimeMs = z.number().openapi({ description: 'ms since the Unix epoch' });
-const Level = z.enum(LEVELS).openapi('Level');
+export const Level = z.enum(LEVELS).openapi('Level');
 const Severity = z.enum(SEVERITIES).openapi('Severity');
 const BlockRef = z.strictObject({ number: Height, hash: Hash }).openapi('BlockRef');
 const Checkpoint = z
