@@ -48,26 +48,11 @@ const maxClientVersionLength = 256;
  * await source.stop()
  */
 export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEvmSourceReturnType {
-  const {
-    chain,
-    node,
-    url,
-    pollIntervalMs,
-    subscriptionCheckMs,
-    requestTimeoutMs,
-    maxRequestsPerSecond,
-    maxBackfill,
-    initialBackfill,
-    maxResponseBytes,
-    reconnectMinMs,
-    reconnectMaxMs,
-    isWebSocket,
-    fallbackUrl,
-    redactedUrl,
-  } = toEvmSourceSettings(parameters);
+  const settings = toEvmSourceSettings(parameters);
+  const { chain, node, url, redactedUrl } = settings;
   const { clock = systemClock, logger = silentLogger } = parameters;
   const monotonic: Clock = { nowMs: () => performance.now() };
-  const bucket = createTokenBucket({ ratePerSecond: maxRequestsPerSecond, clock: monotonic });
+  const bucket = createTokenBucket({ ratePerSecond: settings.maxRequestsPerSecond, clock: monotonic });
 
   let stopped = true;
   let abort = new AbortController();
@@ -78,7 +63,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
 
   let client: string | undefined;
   let clientLearned = false;
-  const known = createKnownBlocks(maxBackfill);
+  const known = createKnownBlocks(settings.maxBackfill);
   const lastCheckpoint: Partial<Record<CheckpointKind, Hash>> = {};
   const unsupportedTags = new Set<CheckpointKind>();
 
@@ -121,7 +106,10 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   const sleep = (ms: number) => sleepUnlessAborted(ms, abort.signal);
 
   function backoffMs(failures: number): number {
-    return Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+    return Math.min(
+      settings.reconnectMaxMs,
+      settings.reconnectMinMs * 2 ** Math.max(0, Math.min(failures - 1, 30)),
+    );
   }
 
   async function request(rpc: EvmRpcClient, method: string, params: readonly unknown[]) {
@@ -161,7 +149,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       ? []
       : await fetchAncestors({
           block,
-          limit: known.size() > 0 ? maxBackfill : initialBackfill,
+          limit: known.size() > 0 ? settings.maxBackfill : settings.initialBackfill,
           isKnown: known.has,
           isStopped: () => stopped,
           fetchBlockByHash: async (hash) =>
@@ -265,7 +253,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       let current: EvmRpcClient | undefined;
       const opened = await createEvmWebSocketClient({
         url,
-        timeoutMs: requestTimeoutMs,
+        timeoutMs: settings.requestTimeoutMs,
         onHead: (payload) => {
           void enqueue(async () => {
             if (current) await onSocketHead(requests ?? current, payload);
@@ -291,7 +279,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
             endSession(undefined);
             break;
           }
-          await sleep(subscriptionCheckMs);
+          await sleep(settings.subscriptionCheckMs);
         }
       })();
       const error = await ended;
@@ -307,11 +295,11 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   }
 
   async function runSocket(): Promise<void> {
-    const http = fallbackUrl
+    const http = settings.fallbackUrl
       ? createEvmHttpClient({
-          url: fallbackUrl,
-          timeoutMs: requestTimeoutMs,
-          maxResponseBytes,
+          url: settings.fallbackUrl,
+          timeoutMs: settings.requestTimeoutMs,
+          maxResponseBytes: settings.maxResponseBytes,
           signal: abort.signal,
         })
       : undefined;
@@ -340,7 +328,9 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
           pollFailures = failed ? pollFailures + 1 : 0;
         }
         const untilRetryMs = retryAtMs - performance.now();
-        await sleep(Math.min(untilRetryMs, pollFailures > 0 ? backoffMs(pollFailures) : pollIntervalMs));
+        await sleep(
+          Math.min(untilRetryMs, pollFailures > 0 ? backoffMs(pollFailures) : settings.pollIntervalMs),
+        );
       }
     }
   }
@@ -348,8 +338,8 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   async function runPolling(): Promise<void> {
     const http = createEvmHttpClient({
       url,
-      timeoutMs: requestTimeoutMs,
-      maxResponseBytes,
+      timeoutMs: settings.requestTimeoutMs,
+      maxResponseBytes: settings.maxResponseBytes,
       signal: abort.signal,
     });
     let failures = 0;
@@ -368,7 +358,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
         if (failures > 0) logger.info({ code: 'source_recovered', url: redactedUrl }, 'node reachable again');
         failures = 0;
       }
-      await sleep(failures > 0 ? backoffMs(failures) : pollIntervalMs);
+      await sleep(failures > 0 ? backoffMs(failures) : settings.pollIntervalMs);
     }
   }
 
@@ -379,8 +369,11 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       stopped = false;
       abort = new AbortController();
       consumer = onObservation;
-      logger.debug({ code: 'source_started', url: redactedUrl }, isWebSocket ? 'subscribing' : 'polling');
-      running = (isWebSocket ? runSocket() : runPolling()).catch((error: unknown) => {
+      logger.debug(
+        { code: 'source_started', url: redactedUrl },
+        settings.isWebSocket ? 'subscribing' : 'polling',
+      );
+      running = (settings.isWebSocket ? runSocket() : runPolling()).catch((error: unknown) => {
         emitError(error);
       });
     },
