@@ -75,6 +75,13 @@ export {
 export { type CreateMetricsParameters, createMetrics, type Metrics } from './http/createMetrics.ts';
 export { HttpError, type HttpErrorBody, type HttpErrorCode } from './http/httpError.ts';
 export { type HttpServer, type StartHttpServerParameters, startHttpServer } from './http/startHttpServer.ts';
+export {
+  type CreateLoggerParameters,
+  createLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+} from './log/createLogger.ts';
 export * from './risk/hazard/index.ts';
 export * from './risk/index.ts';
 export * from './risk/optionRows/index.ts';

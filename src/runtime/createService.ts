@@ -1,179 +1,43 @@
-import type { Level, Transition } from '../breaker/levels.ts';
 import type { Observation } from '../core/observation.ts';
-import type { Signal } from '../core/signal.ts';
-import type { EngineConfig } from '../engine/config.ts';
 import { createEngineState } from '../engine/step.ts';
-import { type Logger, silentLogger } from '../log/createLogger.ts';
-import type { Sink } from '../sinks/sink.ts';
+import { silentLogger } from '../log/createLogger.ts';
 import { parseObservation } from '../sources/replay/parseObservation.ts';
 import { toObservationLine } from '../sources/replay/toObservationLine.ts';
-import { type Clock, type Source, systemClock } from '../sources/source.ts';
+import { systemClock } from '../sources/source.ts';
 import type { Fence } from '../store/clusterStore.ts';
-import type { Store } from '../store/store.ts';
 import { applyStoredEvent } from './applyStoredEvent.ts';
-import {
-  type ClusterMember,
-  type ClusterOptions,
-  createClusterMember,
-} from './cluster/createClusterMember.ts';
+import { closeSinks } from './closeSinks.ts';
+import { type ClusterMember, createClusterMember } from './cluster/createClusterMember.ts';
 import { createInboxWriter, type InboxWriter } from './cluster/createInboxWriter.ts';
 import { toClusterStatus } from './cluster/toClusterStatus.ts';
+import { combineLeaderTasks } from './combineLeaderTasks.ts';
 import { createCommands } from './createCommands.ts';
-import {
-  type CommitLoopCounters,
-  createCommitLoop,
-  type EngineStates,
-  type SnapshotPolicy,
-} from './createCommitLoop.ts';
+import { createCommitLoop, type EngineStates } from './createCommitLoop.ts';
 import { createOutboxDispatcher } from './createOutboxDispatcher.ts';
-import type { ServiceLogEntry } from './log/serviceLogEntry.ts';
-import { writeLogEntry } from './log/writeLogEntry.ts';
-import { recoverFromStore } from './recoverFromStore.ts';
+import { createServiceHistory } from './createServiceHistory.ts';
+import type { CreateServiceParameters } from './createServiceParameters.ts';
+import { createServiceStats } from './createServiceStats.ts';
+import { toServiceLog } from './log/toServiceLog.ts';
+import type { Service } from './service.ts';
 import { ServiceError } from './serviceError.ts';
-import type { ClusterPosition, ServiceEvent, ServiceStoreStats, ServiceView } from './serviceView.ts';
 import { decodeGraph } from './snapshot/decodeGraph.ts';
 import { encodeGraph } from './snapshot/encodeGraph.ts';
 import { toEngineConfigHash } from './snapshot/toEngineConfigHash.ts';
-import { toEngineSnapshot } from './snapshot/toEngineSnapshot.ts';
+import { startFromStore } from './startFromStore.ts';
+import { stopSources } from './stopSources.ts';
+import { type ServicePhase, toNotReadyReason } from './toNotReadyReason.ts';
+import { toServiceStoreStats } from './toServiceStoreStats.ts';
 import { toStoreTransitions } from './toStoreTransitions.ts';
 
 export type { ClusterOptions } from './cluster/createClusterMember.ts';
 export type { SnapshotPolicy } from './createCommitLoop.ts';
+export type { CreateServiceParameters } from './createServiceParameters.ts';
+export type { ExternalConditionInput } from './externalConditionInput.ts';
+export type { LeaderTask } from './leaderTask.ts';
 export type { ServiceLogEntry } from './log/serviceLogEntry.ts';
-
-/** Backoff of failed deliveries: `min(maxMs, baseMs * 2^(attempts - 1))`, of which a random half
- * (from `random`) is jitter. */
-export type RetryPolicy = {
-  /** Delay after the first failure, ms. Default 500. */
-  baseMs?: number;
-  /** Largest delay, ms. Default 60000. */
-  maxMs?: number;
-  /** Attempts after which an action is marked `failed` and the breaker's next action goes ahead.
-   * Default: never (retry until delivered). */
-  maxAttempts?: number;
-  /** Uniform random numbers in [0, 1) for the jitter. Default `Math.random`. */
-  random?: () => number;
-};
-
-export type CreateServiceParameters = {
-  engine: EngineConfig;
-  sources: Source[];
-  /** Where every transition goes, through the outbox. */
-  sinks?: Sink[];
-  /** An open store; the service does not close it (its opener does). */
-  store: Store;
-  /** Time of ticks and of manual commands. Default the system clock. Delivery retries always run on
-   * real time. */
-  clock?: Clock;
-  /** Interval of `tick` observations, ms; 0 for none. Default 1000. */
-  tickIntervalMs?: number;
-  retry?: RetryPolicy;
-  /** The process's logger ({@link createLogger}); the service logs through its child of
-   * `component: 'service'`. Default: none (nothing is logged). */
-  logger?: Logger;
-  /** Also receives every entry the service logs (tests, embedding applications). */
-  log?: (entry: ServiceLogEntry) => void;
-  /** Called with each live observation once the engine has stepped it (e.g. metrics). */
-  onObservation?: (observation: Observation) => void;
-  /** Called after each commit of the event log with its duration, ms, and events (metrics). */
-  onStoreWrite?: (durationMs: number, events: number) => void;
-  /** Signals and transitions kept in memory for {@link ServiceView} reads. Default 1000 each. */
-  historyLimit?: number;
-  /** Events read per batch when the log is replayed at start. Default 10000. */
-  replayBatchSize?: number;
-  /** How long {@link Service.flush} (which the API awaits before it answers a command) waits for
-   * the commit before it rejects with `store_unavailable`, ms. Default 5000. */
-  commitTimeoutMs?: number;
-  /** Events kept in memory while the store cannot write, retried in order. Past it, observations
-   * are dropped before the engine steps them, each counted and logged; commands are refused.
-   * Default 100000. */
-  maxPendingEvents?: number;
-  /** Engine snapshots written with the commits (default every 10000 events or 60 s), or `false`
-   * for none: a restart then replays the whole log. */
-  snapshots?: SnapshotPolicy | false;
-  /** A member of a cluster of guards on the store (PostgreSQL opened with its `instance`):
-   * docs/deploy.md. Without it, or on a store without `cluster` (SQLite, memory), the service is
-   * the one guard of its store, always the leader. */
-  cluster?: ClusterOptions;
-  /** Work only the leader does, such as the on-chain keeper's heartbeats (they share the keeper's
-   * key, so followers never send): started when this instance becomes the leader (at start for the
-   * one guard of a SQLite or memory store), stopped when it steps down, is fenced or stops. */
-  leaderTasks?: readonly LeaderTask[];
-};
-
-/** A schedule run while the instance leads ({@link CreateServiceParameters.leaderTasks}). */
-export type LeaderTask = {
-  /** Starts the schedule; does nothing if it runs already. */
-  start(): void;
-  /** Stops it; resolves once nothing more will be sent. */
-  stop(): Promise<void>;
-};
-
-export type ServiceStats = {
-  /** Events replayed from the store at start (after the snapshot), and how long recovery took. */
-  replayedEvents: number;
-  replayMs: number;
-  /** Sequence number of the snapshot restored at start; 0 when the whole log was replayed. */
-  snapshotSeq: number;
-  /** Snapshots written since start, and those that could not be made. */
-  snapshots: number;
-  snapshotFailures: number;
-  /** Events committed since start. */
-  committedEvents: number;
-  /** Events waiting to be committed. */
-  pendingEvents: number;
-  deliveries: number;
-  failedAttempts: number;
-  storeWriteFailures: number;
-  /** Observations dropped because the in-memory buffer of uncommitted events was full. */
-  droppedObservations: number;
-  /** The bound of that buffer. */
-  maxPendingEvents: number;
-};
-
-export type Service = ServiceView & {
-  /** Restores the engine (newest snapshot, then the log after it), starts the outbox, then the
-   * sources and ticks. */
-  start(): Promise<void>;
-  /** Stops sources and ticks, commits what is pending, lets in-flight deliveries end, closes the
-   * sinks. The store stays open. */
-  stop(): Promise<void>;
-  /** Takes one observation, as a source does. */
-  push(observation: Observation): void;
-  /**
-   * Raises (with `level`) or clears (without) the external condition `key` on every breaker that
-   * protects one of `chains` (clearing without `chains`: every breaker that has it). A raised
-   * condition holds its breakers at `level` or above, like a detector's condition: escalation at
-   * once, recovery through the usual hysteresis once it is cleared. Each change is stored and
-   * replayed like a manual command; repeating the current state stores nothing. Returns the
-   * transitions it caused. {@link applyOracleResult} drives it from an oracle aggregation.
-   */
-  setCondition(condition: ExternalConditionInput): Transition[];
-  /** Resolves once everything taken so far is committed to the store; rejects with a
-   * {@link ServiceError} `store_unavailable` after `timeoutMs` (default `commitTimeoutMs`) without
-   * that commit, or if the service stopped before it. */
-  flush(options?: { timeoutMs?: number }): Promise<void>;
-  /** Resolves once everything taken is committed and no sink has a pending action (tests). */
-  drained(): Promise<void>;
-  stats(): ServiceStats;
-  clusterPosition(): ClusterPosition;
-  /** Whether this instance may act on the outside world now: the one guard of its store, or a
-   * leader whose lease was renewed less than a lease ago on its own clock (false at once after a
-   * pause past the lease, before it has learnt that it was replaced). */
-  canAct(): boolean;
-};
-
-export type ExternalConditionInput = {
-  /** The condition's key, e.g. `oracle:ETH-USD`. */
-  key: string;
-  /** What it is, for `Transition.causes`, e.g. `oracle`. */
-  cause: string;
-  chains?: readonly string[];
-  /** The level asked for while raised; absent to clear. */
-  level?: Level;
-  actor: string;
-  reason: string;
-};
+export type { RetryPolicy } from './retryPolicy.ts';
+export type { Service } from './service.ts';
+export type { ServiceStats } from './serviceStats.ts';
 
 /**
  * The guard: the engine between sources and sinks, with every input in the store. `watch` runs it
@@ -202,11 +66,10 @@ export function createService(parameters: CreateServiceParameters): Service {
   const sinks = parameters.sinks ?? [];
   const sinkNames = sinks.map((s) => s.name);
   const historyLimit = parameters.historyLimit ?? 1000;
-  const serviceLogger = (parameters.logger ?? silentLogger).child({ component: 'service' });
-  const log = (entry: ServiceLogEntry) => {
-    parameters.log?.(entry);
-    writeLogEntry(serviceLogger, entry);
-  };
+  const log = toServiceLog(
+    (parameters.logger ?? silentLogger).child({ component: 'service' }),
+    parameters.log,
+  );
   if (new Set(sinkNames).size !== sinkNames.length) {
     throw new ServiceError('duplicate_sink', `sink names must be unique: ${sinkNames.join(', ')}`);
   }
@@ -227,24 +90,9 @@ export function createService(parameters: CreateServiceParameters): Service {
     live: createEngineState(parameters.engine),
     committed: createEngineState(parameters.engine),
   };
-  let recentSignals: Signal[] = [];
-  let recentTransitions: Transition[] = [];
-  const listeners = new Set<(event: ServiceEvent) => void>();
-  const counters: CommitLoopCounters & Omit<ServiceStats, keyof CommitLoopCounters> = {
-    replayedEvents: 0,
-    replayMs: 0,
-    snapshotSeq: 0,
-    snapshots: 0,
-    snapshotFailures: 0,
-    committedEvents: 0,
-    pendingEvents: 0,
-    deliveries: 0,
-    failedAttempts: 0,
-    storeWriteFailures: 0,
-    droppedObservations: 0,
-    maxPendingEvents,
-  };
-  let phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  const history = createServiceHistory({ historyLimit, log });
+  const counters = createServiceStats(maxPendingEvents);
+  let phase: ServicePhase = 'new';
   // Cluster: the member's loop, a watcher's inbox writer, the last event applied to the committed
   // state, and the last inbox row taken.
   const clusterStore = parameters.cluster === undefined ? undefined : store.cluster;
@@ -255,35 +103,8 @@ export function createService(parameters: CreateServiceParameters): Service {
   let appliedSeq = 0;
   let inboxCursor = 0;
   const isLeader = () => member === undefined || member.role() === 'leader';
-  const leaderTasks = parameters.leaderTasks ?? [];
-  const startLeaderTasks = () => {
-    for (const task of leaderTasks) task.start();
-  };
-  const stopLeaderTasks = () =>
-    Promise.all(
-      leaderTasks.map((task) =>
-        task
-          .stop()
-          .catch((error: Error) =>
-            log({ level: 'warn', code: 'leader_task_stop_failed', message: error.message }),
-          ),
-      ),
-    );
+  const leaderTasks = combineLeaderTasks(parameters.leaderTasks ?? [], log);
   let timer: ReturnType<typeof setInterval> | undefined;
-
-  const remember = <T>(list: T[], item: T) => {
-    list.push(item);
-    if (list.length > historyLimit * 2) list.splice(0, list.length - historyLimit);
-  };
-  const publish = (event: ServiceEvent) => {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        log({ level: 'error', code: 'listener_failed', message: (error as Error).message });
-      }
-    }
-  };
 
   const outbox = createOutboxDispatcher({
     store,
@@ -324,29 +145,17 @@ export function createService(parameters: CreateServiceParameters): Service {
       if (lastSeq > appliedSeq) appliedSeq = lastSeq;
       let transitions = 0;
       for (const entry of entries) {
-        for (const signal of entry.signals) {
-          remember(recentSignals, signal);
-          publish({ type: 'signal', signal });
-        }
+        for (const signal of entry.signals) history.addSignal(signal);
         for (const transition of entry.transitions) {
           transitions += 1;
-          remember(recentTransitions, transition);
-          publish({ type: 'transition', transition });
+          history.addTransition(transition);
         }
       }
       if (transitions > 0) outbox.wake();
     },
   });
 
-  const notReadyReason = (): string | undefined => {
-    if (phase === 'new' || phase === 'starting') return 'store or sources still starting';
-    if (phase !== 'running') return 'the service is stopping';
-    const failure = commits.failure();
-    if (failure) {
-      return `the store cannot write since ${new Date(failure.sinceMs).toISOString()} (${counters.pendingEvents} events waiting): ${failure.message}`;
-    }
-    return undefined;
-  };
+  const notReadyReason = () => toNotReadyReason(phase, commits.failure(), counters.pendingEvents);
 
   const commands = createCommands({
     engines,
@@ -411,14 +220,9 @@ export function createService(parameters: CreateServiceParameters): Service {
         const out = applyStoredEvent([engines.committed], stored, log);
         if (!out) continue;
         counters.replayedEvents += 1;
-        for (const signal of out.signals) {
-          remember(recentSignals, signal);
-          publish({ type: 'signal', signal });
-        }
-        for (const transition of toStoreTransitions(store.id, out.transitions)) {
-          remember(recentTransitions, transition);
-          publish({ type: 'transition', transition });
-        }
+        for (const signal of out.signals) history.addSignal(signal);
+        for (const transition of toStoreTransitions(store.id, out.transitions))
+          history.addTransition(transition);
       }
     }
   };
@@ -441,7 +245,7 @@ export function createService(parameters: CreateServiceParameters): Service {
 
   const stepDown = (reason: string) => {
     clusterStore?.setFence(undefined);
-    void stopLeaderTasks();
+    void leaderTasks.stop();
     outbox.pause();
     commits.discard(new ServiceError('not_leader', `not stored: ${reason}`));
   };
@@ -491,7 +295,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         catchUp,
         lead,
         stepDown,
-        onLeading: startLeaderTasks,
+        onLeading: leaderTasks.start,
         leaderTick: takeInbox,
       });
       clusterStore.setFence(undefined);
@@ -507,7 +311,7 @@ export function createService(parameters: CreateServiceParameters): Service {
         return;
       }
     }
-    const recovered = await recoverFromStore({
+    appliedSeq = await startFromStore({
       store,
       engines,
       configHash,
@@ -517,37 +321,11 @@ export function createService(parameters: CreateServiceParameters): Service {
       historyLimit,
       useSnapshots: snapshots !== false,
       log,
-    });
-    appliedSeq = recovered.lastSeq;
-    recentSignals = recovered.recentSignals;
-    recentTransitions = recovered.recentTransitions;
-    counters.snapshotSeq = recovered.snapshotSeq;
-    counters.replayedEvents = recovered.replayedEvents;
-    commits.resetSnapshotClock(recovered.replayedEvents);
-    if (member === undefined && snapshots !== false && recovered.replayedEvents >= snapshots.everyEvents) {
-      // A long tail was replayed: a snapshot now spares the next start from it.
-      try {
-        const snapshot = toEngineSnapshot(engines.live, { configHash, atMs: Date.now() });
-        await store.appendEvents({ entries: [], sinks: sinkNames, nowMs: Date.now(), snapshot });
-        counters.snapshots += 1;
-        commits.resetSnapshotClock(0);
-      } catch (error) {
-        counters.snapshotFailures += 1;
-        log({
-          level: 'warn',
-          code: 'snapshot_failed',
-          message: `no snapshot after the replay: ${(error as Error).message}`,
-        });
-      }
-    }
-    counters.replayMs = performance.now() - startedMs;
-    log({
-      level: 'info',
-      code: 'replayed',
-      message: `${recovered.snapshotSeq > 0 ? `restored the snapshot at seq ${recovered.snapshotSeq} and ` : ''}replayed ${recovered.replayedEvents} events in ${Math.round(counters.replayMs)} ms`,
-      events: recovered.replayedEvents,
-      snapshotSeq: recovered.snapshotSeq,
-      replayMs: counters.replayMs,
+      startedMs,
+      snapshotAfterEvents: member === undefined && snapshots !== false ? snapshots.everyEvents : undefined,
+      counters,
+      history,
+      commits,
     });
   };
 
@@ -555,25 +333,11 @@ export function createService(parameters: CreateServiceParameters): Service {
     engine: () => engines.committed,
     ready: () => notReadyReason() === undefined,
     notReadyReason,
-    storeStats: (): ServiceStoreStats => ({
-      pendingEvents: counters.pendingEvents,
-      maxPendingEvents,
-      droppedObservations: counters.droppedObservations,
-      storeWriteFailures: counters.storeWriteFailures,
-      failedDeliveries: counters.failedAttempts,
-    }),
+    storeStats: () => toServiceStoreStats(counters),
     outboxCounts: () => store.countActionsBySink(),
-    recentSignals: (limit) => (limit <= 0 ? [] : recentSignals.slice(-limit)),
-    transitions: (limit, breaker) => {
-      if (limit <= 0) return [];
-      const list =
-        breaker === undefined ? recentTransitions : recentTransitions.filter((t) => t.breaker === breaker);
-      return list.slice(-limit);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    recentSignals: history.recentSignals,
+    transitions: history.transitions,
+    subscribe: history.subscribe,
     override: commands.override,
     resume: commands.resume,
     setCondition: commands.setCondition,
@@ -603,7 +367,7 @@ export function createService(parameters: CreateServiceParameters): Service {
       }
       if (member === undefined) {
         outbox.start();
-        startLeaderTasks();
+        leaderTasks.start();
       }
       phase = 'running';
       member?.start();
@@ -618,27 +382,17 @@ export function createService(parameters: CreateServiceParameters): Service {
     async stop() {
       if (phase === 'stopped' || phase === 'stopping') return;
       if (timer) clearInterval(timer);
-      const stopping = Promise.allSettled(parameters.sources.map((source) => source.stop()));
+      const stopping = stopSources(parameters.sources, log);
       phase = 'stopping';
-      for (const result of await stopping) {
-        if (result.status === 'rejected') {
-          log({ level: 'warn', code: 'source_stop_failed', message: String(result.reason) });
-        }
-      }
+      await stopping;
       await inbox?.stop();
       await commits.writesDone();
       await member?.stop();
-      await stopLeaderTasks();
+      await leaderTasks.stop();
       commits.abandonWaiters(new ServiceError('store_unavailable', 'not stored: the service stopped first'));
       outbox.wake();
       await outbox.stopped();
-      for (const sink of sinks) {
-        await sink
-          .close?.()
-          .catch((error: Error) =>
-            log({ level: 'warn', code: 'sink_close_failed', message: error.message, sink: sink.name }),
-          );
-      }
+      await closeSinks(sinks, log);
       phase = 'stopped';
     },
   };

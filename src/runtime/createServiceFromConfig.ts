@@ -21,7 +21,7 @@ import { createSources } from './createSources.ts';
 import { createStateProofBook, type StateProofBook } from './createStateProofBook.ts';
 import { createStateProofSources } from './createStateProofSources.ts';
 import type { ServiceLogEntry } from './log/serviceLogEntry.ts';
-import { writeLogEntry } from './log/writeLogEntry.ts';
+import { toServiceLog } from './log/toServiceLog.ts';
 
 export type CreateServiceFromConfigParameters = {
   config: GuardConfig;
@@ -78,11 +78,7 @@ export async function createServiceFromConfig(
   const { config } = parameters;
   const logger = parameters.logger ?? silentLogger;
   // The keepers' entries name their sink.
-  const sinkLogger = logger.child({ component: 'sink' });
-  const sinkLog = (entry: ServiceLogEntry) => {
-    parameters.log?.(entry);
-    writeLogEntry(sinkLogger, entry);
-  };
+  const sinkLog = toServiceLog(logger.child({ component: 'sink' }), parameters.log);
   const target = parameters.store ?? toConfigStoreTarget(config, parameters.dataDir);
   let service: Service | undefined;
   const chainsOf = (breaker: string) => service?.engine().breakers.get(breaker)?.chains ?? [breaker];

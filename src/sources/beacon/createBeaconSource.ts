@@ -1,13 +1,11 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { Observation } from '../../core/observation.ts';
-import { type Logger, silentLogger } from '../../log/createLogger.ts';
-import { readLimitedBody } from '../readLimitedBody.ts';
-import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
-import {
-  createLightClientVerifier,
-  type LightClientVerifier,
-  type VerifiedHeader,
-} from './createLightClientVerifier.ts';
+import { silentLogger } from '../../log/createLogger.ts';
+import { type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
+import { createBeaconLightClient } from './createBeaconLightClient.ts';
+import type { CreateBeaconSourceParameters } from './createBeaconSourceParameters.ts';
+import type { VerifiedHeader } from './createLightClientVerifier.ts';
+import { fetchBeaconJson } from './fetchBeaconJson.ts';
 import { readServerSentEvents } from './readServerSentEvents.ts';
 import {
   type BeaconHeader,
@@ -21,32 +19,9 @@ import {
   toNodeVersion,
   toReorgEvent,
   toSecondsPerSlot,
-  toSignatureSlot,
 } from './toBeaconAnswer.ts';
 
-export type CreateBeaconSourceParameters = {
-  chain: string;
-  node: string;
-  /** Beacon API base URL, e.g. `http://127.0.0.1:5052`. */
-  url: string;
-  /** Interval of the REST poll of the head and the finality checkpoints (backs up the event stream), ms. Default 2000. */
-  pollIntervalMs?: number;
-  /** Time allowed for one request, ms. Default 5000. */
-  requestTimeoutMs?: number;
-  /** Most ancestors fetched to fill a gap or reach a fork point. Default 64. */
-  maxBackfill?: number;
-  /** Answers larger than this are refused, bytes. Default 1 MiB. */
-  maxResponseBytes?: number;
-  /**
-   * Block root (0x-hex) the operator trusts, from the config, never from the node. When set, heads and
-   * finalized checkpoints come only from light-client updates verified from this checkpoint
-   * (createLightClientVerifier); one that fails is an `error` with code `light_client`.
-   */
-  trustedCheckpointRoot?: string;
-  clock?: Clock;
-  /** Where the source logs (the event stream's connections and reconnects); default nowhere. */
-  logger?: Logger;
-};
+export type { CreateBeaconSourceParameters } from './createBeaconSourceParameters.ts';
 
 const TOPICS = ['head', 'block', 'chain_reorg', 'finalized_checkpoint'];
 const LIGHT_CLIENT_TOPICS = ['light_client_optimistic_update', 'light_client_finality_update'];
@@ -86,7 +61,6 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   let secondsPerSlot: number | undefined;
   let spec: Record<string, unknown> | undefined;
   let genesisValidatorsRoot: string | undefined;
-  let verifier: LightClientVerifier | undefined;
   const trusted = parameters.trustedCheckpointRoot?.toLowerCase();
   let lastHead: string | undefined;
   let lastHeadSlot: bigint | undefined;
@@ -100,51 +74,8 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   let queue: Promise<void> = Promise.resolve();
   let streamBackoffMs = 500;
 
-  const get = async (path: string): Promise<{ body: unknown; latencyMs: number }> => {
-    const started = performance.now();
-    const at = `GET ${path} from ${redacted}`;
-    const latency = () => Math.round(performance.now() - started);
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopAbort.signal]),
-      });
-    } catch (cause) {
-      const timedOut = (cause as { name?: string }).name === 'TimeoutError';
-      throw new SourceError({
-        code: timedOut ? 'timeout' : 'unreachable',
-        shortMessage: `${at}: ${timedOut ? 'no answer in time' : 'unreachable'}`,
-        cause,
-        latencyMs: latency(),
-      });
-    }
-    const text = await readLimitedBody(response, maxResponseBytes).catch((cause: unknown) => {
-      throw new SourceError({
-        code: cause instanceof RangeError ? 'invalid_response' : 'unreachable',
-        shortMessage: `${at}: ${cause instanceof RangeError ? 'answer too large' : 'answer cut off'}`,
-        cause,
-        latencyMs: latency(),
-      });
-    });
-    if (!response.ok) {
-      throw new SourceError({
-        code: 'http_status',
-        shortMessage: `${at}: HTTP status ${response.status}`,
-        latencyMs: latency(),
-      });
-    }
-    try {
-      return { body: JSON.parse(text), latencyMs: latency() };
-    } catch (cause) {
-      throw new SourceError({
-        code: 'invalid_response',
-        shortMessage: `${at}: answer is not JSON`,
-        cause,
-        latencyMs: latency(),
-      });
-    }
-  };
+  const get = (path: string) =>
+    fetchBeaconJson(path, { base, redacted, timeoutMs, maxResponseBytes, signal: stopAbort.signal });
 
   const emitError = (error: unknown) => {
     if (!running) return;
@@ -179,73 +110,26 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
     }
   };
 
-  /** Bootstraps the light client from the trusted root (once it succeeds). */
-  const ensureVerifier = async (): Promise<LightClientVerifier> => {
-    await ensureBasics();
-    if (verifier) return verifier;
-    const { body } = await get(`/eth/v1/beacon/light_client/bootstrap/${trusted}`);
-    verifier = await createLightClientVerifier({
-      spec: spec ?? {},
-      genesisValidatorsRoot: genesisValidatorsRoot ?? '',
-      trustedCheckpointRoot: trusted ?? '',
-      bootstrap: toData(body),
-    }).catch((error: unknown) => {
-      throw atNode(error, `light_client/bootstrap/${trusted?.slice(0, 18)}`);
-    });
-    return verifier;
-  };
-
   /** The slot of the clock, one ahead for clock disparity (an update may not come from the future). */
   const currentSlot = () =>
     Math.floor((clock.nowMs() / 1000 - (genesisTime ?? 0)) / (secondsPerSlot ?? 12)) + 1;
 
-  /** A light-client failure names the node, the answer and the check. */
-  const atNode = (error: unknown, what: string) =>
-    error instanceof SourceError
-      ? new SourceError({
-          code: error.code,
-          shortMessage: `${what} from ${redacted}: ${error.code === 'light_client' ? 'light-client check failed: ' : ''}${error.shortMessage}`,
-          cause: error,
-        })
-      : error;
+  const lightClient = createBeaconLightClient({
+    trustedCheckpointRoot: trusted ?? '',
+    redacted,
+    get,
+    basics: async () => {
+      await ensureBasics();
+      return { spec: spec ?? {}, genesisValidatorsRoot: genesisValidatorsRoot ?? '' };
+    },
+    currentSlot,
+  });
 
-  /** Learns the committee that signs at `signatureSlot` from `light_client/updates`, if unknown. */
-  const ensureCommittee = async (lc: LightClientVerifier, signatureSlot: number) => {
-    if (lc.knowsCommitteeAt(signatureSlot)) return;
-    const period = Math.floor(signatureSlot / lc.slotsPerPeriod);
-    const { body } = await get(`/eth/v1/beacon/light_client/updates?start_period=${period - 1}&count=1`);
-    const list = Array.isArray(body) ? body : ((body as { data?: unknown })?.data ?? []);
-    for (const item of Array.isArray(list) ? list : []) {
-      try {
-        lc.verifySyncCommitteeUpdate(toData(item), currentSlot());
-      } catch (error) {
-        throw atNode(error, `light_client/updates period ${period - 1}`);
-      }
-    }
-  };
-
-  const onOptimisticUpdate = async (update: unknown, what: string) => {
-    const lc = await ensureVerifier();
-    await ensureCommittee(lc, toSignatureSlot(update));
-    let header: VerifiedHeader;
-    try {
-      header = lc.verifyOptimisticUpdate(update, currentSlot());
-    } catch (error) {
-      throw atNode(error, what);
-    }
-    await onVerifiedHead(header);
-  };
+  const onOptimisticUpdate = async (update: unknown, what: string) =>
+    onVerifiedHead(await lightClient.verifyOptimistic(update, what));
 
   const onFinalityUpdate = async (update: unknown, what: string) => {
-    const lc = await ensureVerifier();
-    await ensureCommittee(lc, toSignatureSlot(update));
-    let verified: { attested: VerifiedHeader; finalized: VerifiedHeader };
-    try {
-      verified = lc.verifyFinalityUpdate(update, currentSlot());
-    } catch (error) {
-      throw atNode(error, what);
-    }
-    const { finalized } = verified;
+    const { finalized, slotsPerEpoch } = await lightClient.verifyFinality(update, what);
     if (finalized.root === lastFinalized || /^0x0{64}$/.test(finalized.root)) return;
     emit(
       withClient({
@@ -253,7 +137,7 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
         chain: parameters.chain,
         node: parameters.node,
         kind: 'finalized',
-        epoch: Math.ceil(Number(finalized.slot) / lc.slotsPerEpoch),
+        epoch: Math.ceil(Number(finalized.slot) / slotsPerEpoch),
         hash: finalized.root.slice(2),
         number: finalized.slot,
         observedAtMs: clock.nowMs(),
@@ -272,6 +156,7 @@ export function createBeaconSource(parameters: CreateBeaconSourceParameters): So
   const fetchHeader = async (id: string): Promise<BeaconHeader & { latencyMs: number }> => {
     const { body, latencyMs } = await get(`/eth/v1/beacon/headers/${id}`);
     const header = toBeaconHeader(body, `headers/${id.slice(0, 18)} from ${redacted}`);
+    const verifier = lightClient.verifier();
     if (verifier && id.startsWith('0x')) {
       // An ancestor of a verified header is accepted only if it hashes to the root asked for.
       const message = (body as { data: { header: { message: unknown } } }).data.header.message;

@@ -1,70 +1,22 @@
-import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
-import { toHash } from '../../core/observation.ts';
-import { type Logger, silentLogger } from '../../log/createLogger.ts';
+import { silentLogger } from '../../log/createLogger.ts';
+import { sleepUnlessAborted } from '../sleepUnlessAborted.ts';
 import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
-import { blockHash } from './blockHash.ts';
 import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts';
+import type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 import { createEvmWebSocketClient } from './createEvmWebSocketClient.ts';
+import { createKnownBlocks } from './createKnownBlocks.ts';
 import { createTokenBucket } from './createTokenBucket.ts';
+import { fetchAncestors } from './fetchAncestors.ts';
 import { parseRpcBlockHeader } from './parseRpcBlockHeader.ts';
+import { toBlockObservation } from './toBlockObservation.ts';
+import { toEvmSourceSettings } from './toEvmSourceSettings.ts';
 import { toSourceError } from './toSourceError.ts';
+import { toVerifiedBlock, type VerifiedBlock } from './toVerifiedBlock.ts';
 
-export type CreateEvmSourceParameters = {
-  /** Chain name put on every observation. */
-  chain: string;
-  /** Node name put on every observation, unique within the chain. */
-  node: string;
-  /**
-   * JSON-RPC endpoint. `ws://` or `wss://`: a `newHeads` subscription (preferred), with HTTP polling
-   * of `httpUrl` while the socket is down. `http://` or `https://`: polling. Credentials may be in the
-   * URL (`https://user:pass@host`); they never appear in observations.
-   */
-  url: string;
-  /**
-   * HTTP endpoint polled while a WebSocket is down. Defaults to `url` with `ws` replaced by `http`
-   * (Anvil, Hardhat, Ganache serve both on one port); `false` disables the fallback.
-   */
-  httpUrl?: string | false;
-  /** Interval between polls of `latest`, in milliseconds. Default 1000. */
-  pollIntervalMs?: number;
-  /**
-   * While subscribed, interval between polls of `latest` over the socket, in milliseconds: they catch
-   * a missed notification and, through the request timeout, a socket that is open but dead.
-   * Default 5 × `pollIntervalMs`.
-   */
-  subscriptionCheckMs?: number;
-  /** Time allowed for one request (and for a WebSocket to open), in milliseconds. Default 5000. */
-  requestTimeoutMs?: number;
-  /** Sustained request rate to this node (a token bucket with a burst of the same size). Default 20. */
-  maxRequestsPerSecond?: number;
-  /** Most ancestors fetched by one parent-hash walk-back. Default 64. */
-  maxBackfill?: number;
-  /**
-   * Ancestors fetched below the first head seen, so that a reorg soon after start has a known common
-   * ancestor. Default `min(8, maxBackfill)`.
-   */
-  initialBackfill?: number;
-  /** HTTP answers larger than this are refused, in bytes. Default 1 MiB. */
-  maxResponseBytes?: number;
-  /** First reconnect delay after a failure, in milliseconds; doubles per failure. Default 500. */
-  reconnectMinMs?: number;
-  /** Longest reconnect delay, in milliseconds. Default 30000. */
-  reconnectMaxMs?: number;
-  /** Source of `observedAtMs`. Default: the system clock. */
-  clock?: Clock;
-  /** Where the source logs (losing and regaining the node, reconnects); default nowhere. */
-  logger?: Logger;
-};
+export type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 
 export type CreateEvmSourceReturnType = Source;
-
-type VerifiedBlock = {
-  hash: Hash;
-  parentHash: Hash;
-  number: bigint;
-  timestamp: number;
-};
 
 const checkpointKinds = ['finalized', 'safe'] as const satisfies readonly CheckpointKind[];
 /** Error codes that mean the node could not be talked to (they slow polling down). */
@@ -96,52 +48,11 @@ const maxClientVersionLength = 256;
  * await source.stop()
  */
 export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEvmSourceReturnType {
-  const {
-    chain,
-    node,
-    url,
-    pollIntervalMs = 1000,
-    requestTimeoutMs = 5000,
-    maxRequestsPerSecond = 20,
-    maxBackfill = 64,
-    maxResponseBytes = 1024 * 1024,
-    reconnectMinMs = 500,
-    reconnectMaxMs = 30_000,
-    clock = systemClock,
-    logger = silentLogger,
-  } = parameters;
-  const isWebSocket = /^wss?:\/\//i.test(url);
-  if (!isWebSocket && !/^https?:\/\//i.test(url)) {
-    throw new RangeError(
-      `node ${node}: URL must start with http://, https://, ws:// or wss:// (${toRedactedUrl(url)})`,
-    );
-  }
-  for (const [name, value] of Object.entries({
-    pollIntervalMs,
-    requestTimeoutMs,
-    maxRequestsPerSecond,
-    maxResponseBytes,
-    reconnectMinMs,
-    reconnectMaxMs,
-  })) {
-    if (!(value > 0) || !Number.isFinite(value))
-      throw new RangeError(`node ${node}: ${name} must be positive`);
-  }
-  const { initialBackfill = Math.min(8, maxBackfill), subscriptionCheckMs = 5 * pollIntervalMs } = parameters;
-  if (!(subscriptionCheckMs > 0)) throw new RangeError(`node ${node}: subscriptionCheckMs must be positive`);
-  for (const [name, value] of Object.entries({ maxBackfill, initialBackfill })) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`node ${node}: ${name} must be a non-negative integer`);
-    }
-  }
-  const fallbackUrl =
-    parameters.httpUrl === false
-      ? undefined
-      : (parameters.httpUrl ?? (isWebSocket ? url.replace(/^ws/i, 'http') : url));
-  const redactedUrl = toRedactedUrl(url);
+  const settings = toEvmSourceSettings(parameters);
+  const { chain, node, url, redactedUrl } = settings;
+  const { clock = systemClock, logger = silentLogger } = parameters;
   const monotonic: Clock = { nowMs: () => performance.now() };
-  const bucket = createTokenBucket({ ratePerSecond: maxRequestsPerSecond, clock: monotonic });
-  const keepDepth = BigInt(Math.max(256, maxBackfill * 2));
+  const bucket = createTokenBucket({ ratePerSecond: settings.maxRequestsPerSecond, clock: monotonic });
 
   let stopped = true;
   let abort = new AbortController();
@@ -152,8 +63,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
 
   let client: string | undefined;
   let clientLearned = false;
-  let head: VerifiedBlock | undefined;
-  const known = new Map<Hash, VerifiedBlock>();
+  const known = createKnownBlocks(settings.maxBackfill);
   const lastCheckpoint: Partial<Record<CheckpointKind, Hash>> = {};
   const unsupportedTags = new Set<CheckpointKind>();
 
@@ -192,51 +102,19 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     return result;
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (stopped) return resolve();
-      const timer = setTimeout(done, Math.max(0, ms));
-      abort.signal.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        abort.signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
-  }
+  // A stopped source's signal has aborted: its sleeps end at once.
+  const sleep = (ms: number) => sleepUnlessAborted(ms, abort.signal);
 
   function backoffMs(failures: number): number {
-    return Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+    return Math.min(
+      settings.reconnectMaxMs,
+      settings.reconnectMinMs * 2 ** Math.max(0, Math.min(failures - 1, 30)),
+    );
   }
 
   async function request(rpc: EvmRpcClient, method: string, params: readonly unknown[]) {
     await bucket.take(abort.signal);
     return rpc.request(method, params);
-  }
-
-  /** Validates a header answer and checks its hash; throws `invalid_response` or `integrity`. */
-  function toVerifiedBlock(payload: unknown, operation: string, rpcUrl: string): VerifiedBlock {
-    const parsed = parseRpcBlockHeader(payload);
-    if (!parsed.ok) {
-      throw new SourceError({
-        code: 'invalid_response',
-        shortMessage: `${operation} to ${rpcUrl}: invalid block header: ${parsed.reason}`,
-      });
-    }
-    const served = toHash(parsed.header.hash);
-    const computed = toHash(blockHash(parsed.header));
-    if (served !== computed) {
-      throw new SourceError({
-        code: 'integrity',
-        shortMessage: `${operation} to ${rpcUrl}: block ${parsed.number} served with hash 0x${served} but its header hashes to 0x${computed}`,
-      });
-    }
-    return {
-      hash: served,
-      parentHash: toHash(parsed.header.parentHash),
-      number: parsed.number,
-      timestamp: parsed.timestamp,
-    };
   }
 
   async function fetchBlock(rpc: EvmRpcClient, method: string, params: readonly unknown[]) {
@@ -264,77 +142,28 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     }
   }
 
-  function remember(block: VerifiedBlock): void {
-    known.set(block.hash, block);
-  }
-
-  function prune(): void {
-    if (!head || known.size <= Number(keepDepth) * 2) return;
-    for (const [hash, block] of known) {
-      if (block.number + keepDepth < head.number) known.delete(hash);
-    }
-  }
-
-  function toBlockObservation(type: 'head' | 'block', block: VerifiedBlock, latencyMs?: number): Observation {
-    return {
-      type,
-      ...atNode(),
-      number: block.number,
-      hash: block.hash,
-      parentHash: block.parentHash,
-      timestamp: block.timestamp,
-      ...(latencyMs === undefined ? {} : { latencyMs }),
-    };
-  }
-
-  /** True when `block` is the current head or one of its known ancestors. */
-  function isOnHeadChain(block: VerifiedBlock): boolean {
-    let cursor = head;
-    while (cursor && cursor.number >= block.number) {
-      if (cursor.hash === block.hash) return true;
-      cursor = known.get(cursor.parentHash);
-    }
-    return false;
-  }
-
   /** Emits a new head after its unknown ancestors; returns false when the head did not change. */
   async function processHead(rpc: EvmRpcClient, block: VerifiedBlock, latencyMs?: number): Promise<boolean> {
-    if (head && head.hash === block.hash) return false;
-    const ancestors: VerifiedBlock[] = [];
-    if (!known.has(block.hash)) {
-      const limit = known.size > 0 ? maxBackfill : initialBackfill;
-      let cursor = block;
-      while (!known.has(cursor.parentHash) && cursor.number > 0n && ancestors.length < limit && !stopped) {
-        let parent: VerifiedBlock | undefined;
-        try {
-          parent = (await fetchBlock(rpc, 'eth_getBlockByHash', [`0x${cursor.parentHash}`, false]))?.block;
-        } catch (error) {
-          emitError(error);
-          break;
-        }
-        if (!parent) break;
-        if (parent.hash !== cursor.parentHash || parent.number !== cursor.number - 1n) {
-          emitError(
-            new SourceError({
-              code: 'integrity',
-              shortMessage: `eth_getBlockByHash to ${rpc.url}: asked for 0x${cursor.parentHash} (parent of block ${cursor.number}), got block ${parent.number} 0x${parent.hash}`,
-            }),
-          );
-          break;
-        }
-        ancestors.unshift(parent);
-        cursor = parent;
-      }
-    }
+    if (known.head()?.hash === block.hash) return false;
+    const ancestors = known.has(block.hash)
+      ? []
+      : await fetchAncestors({
+          block,
+          limit: known.size() > 0 ? settings.maxBackfill : settings.initialBackfill,
+          isKnown: known.has,
+          isStopped: () => stopped,
+          fetchBlockByHash: async (hash) =>
+            (await fetchBlock(rpc, 'eth_getBlockByHash', [`0x${hash}`, false]))?.block,
+          rpcUrl: rpc.url,
+          onError: emitError,
+        });
     for (const ancestor of ancestors) {
       if (known.has(ancestor.hash)) continue;
-      emit(toBlockObservation('block', ancestor));
-      remember(ancestor);
+      emit(toBlockObservation('block', ancestor, atNode()));
+      known.remember(ancestor);
     }
-    emit(toBlockObservation('head', block, latencyMs));
-    remember(block);
-    head = block;
-    prune();
+    emit(toBlockObservation('head', block, atNode(), latencyMs));
+    known.setHead(block);
     return true;
   }
 
@@ -400,7 +229,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
     } else {
       block = toVerifiedBlock(payload, 'newHeads', rpc.url);
     }
-    if (isOnHeadChain(block)) return;
+    if (known.isOnHeadChain(block)) return;
     if (await processHead(rpc, block, latencyMs)) await pollCheckpoints(rpc);
   }
 
@@ -424,7 +253,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       let current: EvmRpcClient | undefined;
       const opened = await createEvmWebSocketClient({
         url,
-        timeoutMs: requestTimeoutMs,
+        timeoutMs: settings.requestTimeoutMs,
         onHead: (payload) => {
           void enqueue(async () => {
             if (current) await onSocketHead(requests ?? current, payload);
@@ -450,7 +279,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
             endSession(undefined);
             break;
           }
-          await sleep(subscriptionCheckMs);
+          await sleep(settings.subscriptionCheckMs);
         }
       })();
       const error = await ended;
@@ -466,11 +295,11 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   }
 
   async function runSocket(): Promise<void> {
-    const http = fallbackUrl
+    const http = settings.fallbackUrl
       ? createEvmHttpClient({
-          url: fallbackUrl,
-          timeoutMs: requestTimeoutMs,
-          maxResponseBytes,
+          url: settings.fallbackUrl,
+          timeoutMs: settings.requestTimeoutMs,
+          maxResponseBytes: settings.maxResponseBytes,
           signal: abort.signal,
         })
       : undefined;
@@ -499,7 +328,9 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
           pollFailures = failed ? pollFailures + 1 : 0;
         }
         const untilRetryMs = retryAtMs - performance.now();
-        await sleep(Math.min(untilRetryMs, pollFailures > 0 ? backoffMs(pollFailures) : pollIntervalMs));
+        await sleep(
+          Math.min(untilRetryMs, pollFailures > 0 ? backoffMs(pollFailures) : settings.pollIntervalMs),
+        );
       }
     }
   }
@@ -507,8 +338,8 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   async function runPolling(): Promise<void> {
     const http = createEvmHttpClient({
       url,
-      timeoutMs: requestTimeoutMs,
-      maxResponseBytes,
+      timeoutMs: settings.requestTimeoutMs,
+      maxResponseBytes: settings.maxResponseBytes,
       signal: abort.signal,
     });
     let failures = 0;
@@ -527,7 +358,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
         if (failures > 0) logger.info({ code: 'source_recovered', url: redactedUrl }, 'node reachable again');
         failures = 0;
       }
-      await sleep(failures > 0 ? backoffMs(failures) : pollIntervalMs);
+      await sleep(failures > 0 ? backoffMs(failures) : settings.pollIntervalMs);
     }
   }
 
@@ -538,8 +369,11 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       stopped = false;
       abort = new AbortController();
       consumer = onObservation;
-      logger.debug({ code: 'source_started', url: redactedUrl }, isWebSocket ? 'subscribing' : 'polling');
-      running = (isWebSocket ? runSocket() : runPolling()).catch((error: unknown) => {
+      logger.debug(
+        { code: 'source_started', url: redactedUrl },
+        settings.isWebSocket ? 'subscribing' : 'polling',
+      );
+      running = (settings.isWebSocket ? runSocket() : runPolling()).catch((error: unknown) => {
         emitError(error);
       });
     },
