@@ -98,7 +98,13 @@ test('watch --http serves the API and dashboard over the live guard, with overri
     { to: 'halt', mode: 'manual', actor: 'carol' },
   );
   await waitFor(isExited, () =>
-    /audit: override devnet to halt by carol: maintenance/.test(stderr) ? true : undefined,
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { code?: string; msg?: string })
+      .some((l) => l.code === 'command_audited' && l.msg === 'override devnet to halt by carol: maintenance')
+      ? true
+      : undefined,
   );
   const line = await waitFor(isExited, () =>
     stdout
