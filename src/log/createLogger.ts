@@ -34,14 +34,13 @@ export function createLogger(parameters: CreateLoggerParameters = {}): Logger {
   // Text from outside (a node's error, an override's reason) reaches a line escaped: a JSON line
   // through toPrintable (which keeps it valid JSON), a readable line's message before it is styled.
   const destination = usePretty
-    ? (parameters.destination ??
-      pretty({
-        destination: 2,
+    ? pretty({
+        destination: parameters.destination ?? 2,
         sync: true,
-        colorize: true,
+        colorize: parameters.destination === undefined,
         singleLine: true,
         translateTime: 'SYS:HH:MM:ss.l',
-      }))
+      })
     : toPrintableLines(parameters.destination ?? pino.destination({ dest: 2, sync: true }));
   return pino(
     {
