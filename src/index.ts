@@ -111,6 +111,7 @@ export {
 } from './runtime/createStateProofBook.ts';
 export { ServiceError, type ServiceErrorCode } from './runtime/serviceError.ts';
 export type { ServiceEvent, ServiceView } from './runtime/serviceView.ts';
+export { SimError, type SimErrorCode } from './sim/simError.ts';
 export { listScenarios, simulate } from './sim/simulate.ts';
 export { toEngineConfig } from './sim/toEngineConfig.ts';
 export {

@@ -14,6 +14,8 @@ import { FieldError } from '../src/risk/fieldError.ts';
 import { HazardError } from '../src/risk/hazard/hazardError.ts';
 import { PricingError } from '../src/risk/pricing/errors.ts';
 import { ServiceError } from '../src/runtime/serviceError.ts';
+import { SnapshotError } from '../src/runtime/snapshot/snapshotError.ts';
+import { SimError } from '../src/sim/simError.ts';
 import { OnchainGuardError } from '../src/sinks/onchain/onchainGuardError.ts';
 import { WebhookError } from '../src/sinks/webhook/webhookError.ts';
 import { toReplayError } from '../src/sources/replay/replayError.ts';
@@ -65,6 +67,8 @@ const EXAMPLES: Record<string, () => unknown> = {
   PricingError: () =>
     new PricingError('invalid_input', 'volAnnual must be >= 0', { volAnnual: -1 }, { cause }),
   ServiceError: () => new ServiceError('store_unavailable', 'the store cannot write', { cause }),
+  SnapshotError: () => new SnapshotError('corrupt', 'not an encoded graph: a bigint', { cause }),
+  SimError: () => new SimError('unknown_scenario', 'unknown scenario "nope"', { cause }),
   OnchainGuardError: () => new OnchainGuardError({ code: 'timeout', shortMessage: 'no receipt', cause }),
   WebhookError: () => new WebhookError('unreachable', 'connection refused', { cause }),
   ReplayError: () => toReplayError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), 'x.jsonl', false),

@@ -57,6 +57,7 @@ describe('public API', () => {
       'SQLITE_FILE_NAME',
       'SQLITE_LEDGER_FILE_NAME',
       'ServiceError',
+      'SimError',
       'SourceError',
       'StoreError',
       'WEBHOOK_SHAPES',

@@ -3,6 +3,8 @@
  * chain kinds. Every field can be overridden (see {@link toChainParams}).
  */
 
+import { CodedError } from './codedError.ts';
+
 /**
  * How blocks arrive.
  * - `slots`: proof of stake with fixed slots; a slot may be missed.
@@ -204,11 +206,17 @@ export function isPresetName(name: string): boolean {
   return Object.hasOwn(PRESETS, name);
 }
 
-/** Builds parameters from a preset and overrides. Throws on an unknown preset. */
+/**
+ * Builds parameters from a preset and overrides. Throws a {@link CodedError} with code
+ * `unknown_preset` on an unknown preset.
+ */
 export function toChainParams(presetName: string, overrides: ChainParamsOverrides = {}): ChainParams {
   const base = PRESETS[presetName];
   if (!base) {
-    throw new Error(`unknown preset "${presetName}": use one of ${Object.keys(PRESETS).join(', ')}`);
+    throw new CodedError({
+      code: 'unknown_preset',
+      shortMessage: `unknown preset "${presetName}": use one of ${Object.keys(PRESETS).join(', ')}`,
+    });
   }
   const pow = overrides.pow ?? base.pow;
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inStep } from '../../test/support/describeSignalCases.ts';
 import { createScript } from '../../test/support/script.ts';
+import { CodedError } from '../core/codedError.ts';
 import type { Observation } from '../core/observation.ts';
 import type { Signal } from '../core/signal.ts';
 import type { EngineConfig } from './config.ts';
@@ -295,5 +296,9 @@ describe('step', () => {
 
   it('error: an unknown preset is refused', () => {
     assert.throws(() => createEngineState({ chains: { x: { preset: 'nope' } } }), /unknown preset "nope"/);
+    assert.throws(
+      () => createEngineState({ chains: { x: { preset: 'nope' } } }),
+      (error) => error instanceof CodedError && error.code === 'unknown_preset',
+    );
   });
 });

@@ -1,13 +1,11 @@
 import { type Block, type ChainState, isCanonical, parentOf } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 
-export type TreeBlock = {
-  hash: Hash;
-  parentHash: Hash;
-  number: bigint;
-  timestamp: number;
-  firstSeenMs: number;
-  firstSeenBy: string;
+/** A block of the tree as the API shows it: the core's block fields, and where it stands. */
+export type TreeBlock = Pick<
+  Block,
+  'hash' | 'parentHash' | 'number' | 'timestamp' | 'firstSeenMs' | 'firstSeenBy'
+> & {
   /** On the canonical line. */
   canonical: boolean;
   /** At or below the finalized checkpoint on the canonical line. */

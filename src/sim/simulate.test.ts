@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation } from '../core/observation.ts';
+import { SimError } from './simError.ts';
 import { getScenario, listScenarios, simulate } from './simulate.ts';
 import { streamScenario } from './streamScenario.ts';
 import { toEngineConfig } from './toEngineConfig.ts';
@@ -39,6 +40,10 @@ describe('listScenarios', () => {
 describe('simulate', () => {
   it('error: an unknown scenario names the known ones', () => {
     assert.throws(() => simulate('nope'), /unknown scenario "nope": use one of reorg-7, /);
+    assert.throws(
+      () => simulate('nope'),
+      (error) => error instanceof SimError && error.code === 'unknown_scenario',
+    );
   });
 
   it('behavior: the array form is the stream collected', () => {

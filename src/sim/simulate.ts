@@ -1,6 +1,7 @@
 import type { Observation } from '../core/observation.ts';
 import type { Scenario } from './scenario.ts';
 import { SCENARIOS } from './scenarios/index.ts';
+import { SimError } from './simError.ts';
 import { type SimulateOptions, streamScenario } from './streamScenario.ts';
 
 export type SimulateResult = { scenario: Scenario; observations: Observation[] };
@@ -22,11 +23,14 @@ export function listScenarios(): readonly Scenario[] {
   return SCENARIOS;
 }
 
-/** The scenario named `name`. Throws with the list of names when there is none. */
+/** The scenario named `name`. Throws an `unknown_scenario` {@link SimError} with the list of names when there is none. */
 export function getScenario(name: string): Scenario {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) {
-    throw new Error(`unknown scenario "${name}": use one of ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    throw new SimError(
+      'unknown_scenario',
+      `unknown scenario "${name}": use one of ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   }
   return scenario;
 }

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { RiskError } from '../../src/risk/contagion/riskError.ts';
 import { createJsonLinesLedgerStore } from '../../src/risk/settlement/createJsonLinesLedgerStore.ts';
 import { createMemoryLedgerStore } from '../../src/risk/settlement/createMemoryLedgerStore.ts';
-import { toLedgerLine } from '../../src/risk/settlement/ledgerStore.ts';
+import { parseLedgerLine, toLedgerLine } from '../../src/risk/settlement/ledgerStore.ts';
 import {
   openSqliteLedgerStore,
   SQLITE_LEDGER_FILE_NAME,
@@ -70,6 +70,32 @@ const withDir = async (fn: (dir: string) => Promise<void>) => {
     await removeDir(dir);
   }
 };
+
+describe('parseLedgerLine', () => {
+  const cases: [string, string, RegExp, boolean][] = [
+    [
+      'broken JSON keeps the parser error as cause',
+      '{"type":',
+      /^ledger line 3 is not a ledger fact: /,
+      true,
+    ],
+    ['an object without type', '{"at":1}', /^ledger line 3 is not a ledger fact: no type$/, false],
+    ['null', 'null', /^ledger line 3 is not a ledger fact: no type$/, false],
+  ];
+  for (const [name, line, message, hasCause] of cases) {
+    it(`error: ${name}`, () => {
+      assert.throws(
+        () => parseLedgerLine(line, 3),
+        (error) =>
+          error instanceof RiskError &&
+          error.code === 'invalid_input' &&
+          error.field === 'line.3' &&
+          message.test(error.message) &&
+          error.cause instanceof SyntaxError === hasCause,
+      );
+    });
+  }
+});
 
 describe('createJsonLinesLedgerStore', () => {
   it('behavior: a torn last line is ignored, a bad line in the middle is an error', () =>

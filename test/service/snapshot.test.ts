@@ -13,6 +13,7 @@ import { createService, type ServiceLogEntry } from '../../src/runtime/createSer
 import { decodeGraph } from '../../src/runtime/snapshot/decodeGraph.ts';
 import { encodeGraph } from '../../src/runtime/snapshot/encodeGraph.ts';
 import { fromEngineSnapshot } from '../../src/runtime/snapshot/fromEngineSnapshot.ts';
+import { SnapshotError } from '../../src/runtime/snapshot/snapshotError.ts';
 import { toEngineConfigHash } from '../../src/runtime/snapshot/toEngineConfigHash.ts';
 import { toEngineSnapshot } from '../../src/runtime/snapshot/toEngineSnapshot.ts';
 import { createPrng } from '../../src/sim/prng.ts';
@@ -56,7 +57,14 @@ describe('engine snapshots', () => {
     assert.equal((back.head as typeof block).parent, back, 'a cycle stays a cycle');
     assert.ok('absent' in back);
     assert.ok(Object.is(back.list[1], -0));
-    assert.throws(() => encodeGraph({ at: new Date(0) }), /Date/);
+    assert.throws(
+      () => encodeGraph({ at: new Date(0) }),
+      (error) => error instanceof SnapshotError && error.code === 'unencodable' && /Date/.test(error.message),
+    );
+    assert.throws(
+      () => decodeGraph(['b', 'x']),
+      (error) => error instanceof SnapshotError && error.code === 'corrupt',
+    );
   });
 
   for (const scenario of listScenarios()) {

@@ -28,8 +28,17 @@ export function toLedgerLine(fact: LedgerFact): string {
  * naming it by `unit` and `position` (`line.3` in a file, `seq.3` in a table).
  */
 export function parseLedgerLine(line: string, position = 1, unit: 'line' | 'seq' = 'line'): LedgerFact {
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new RiskError(
+      'invalid_input',
+      `ledger ${unit} ${position} is not a ledger fact: ${reason}`,
+      { field: `${unit}.${position}` },
+      { cause },
+    );
+  };
+  let fact: LedgerFact;
   try {
-    const fact = JSON.parse(line, (_key, value) =>
+    fact = JSON.parse(line, (_key, value) =>
       value !== null &&
       typeof value === 'object' &&
       typeof value.$bigint === 'string' &&
@@ -37,14 +46,9 @@ export function parseLedgerLine(line: string, position = 1, unit: 'line' | 'seq'
         ? BigInt(value.$bigint)
         : value,
     ) as LedgerFact;
-    if (typeof fact !== 'object' || fact === null || typeof fact.type !== 'string')
-      throw new Error('no type');
-    return fact;
   } catch (error) {
-    throw new RiskError(
-      'invalid_input',
-      `ledger ${unit} ${position} is not a ledger fact: ${(error as Error).message}`,
-      { field: `${unit}.${position}` },
-    );
+    return fail((error as Error).message, error);
   }
+  if (typeof fact !== 'object' || fact === null || typeof fact.type !== 'string') return fail('no type');
+  return fact;
 }

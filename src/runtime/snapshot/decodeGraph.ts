@@ -1,13 +1,14 @@
 import type { GraphNode } from './encodeGraph.ts';
+import { SnapshotError } from './snapshotError.ts';
 
 /**
  * The value that {@link encodeGraph} encoded, with its shared references and cycles. Throws a
- * TypeError on a node that no encoding gives (a damaged body).
+ * `corrupt` {@link SnapshotError} on a node that no encoding gives (a damaged body).
  */
 export function decodeGraph(node: GraphNode): unknown {
   const containers: unknown[] = [];
   const fail = (what: string): never => {
-    throw new TypeError(`not an encoded graph: ${what}`);
+    throw new SnapshotError('corrupt', `not an encoded graph: ${what}`);
   };
   const walk = (n: GraphNode): unknown => {
     if (!Array.isArray(n)) return n;

@@ -1,3 +1,5 @@
+import { SnapshotError } from './snapshotError.ts';
+
 /**
  * A value tree that JSON can hold, for any graph of plain data: objects, arrays, Maps, Sets,
  * bigints, `undefined`, non-finite numbers and `-0`, with shared references and cycles kept. A
@@ -17,7 +19,7 @@
  *
  * Containers are numbered in the order the walk first meets them; the decoder numbers them in the
  * same order, so shared references come back shared. Anything else (a function, a class instance,
- * a symbol) throws: the engine state holds none, and a snapshot that cannot be restored exactly
+ * a symbol) throws an `unencodable` {@link SnapshotError}: the engine state holds none, and a snapshot that cannot be restored exactly
  * must not be written.
  */
 export type GraphNode = string | number | boolean | null | GraphNode[];
@@ -58,14 +60,17 @@ export function encodeGraph(value: unknown): GraphNode {
         }
         const proto = Object.getPrototypeOf(v) as unknown;
         if (proto !== Object.prototype && proto !== null) {
-          throw new TypeError(`cannot encode an instance of ${(v as object).constructor?.name ?? 'a class'}`);
+          throw new SnapshotError(
+            'unencodable',
+            `cannot encode an instance of ${(v as object).constructor?.name ?? 'a class'}`,
+          );
         }
         const items: GraphNode[] = [];
         for (const key of Object.keys(v)) items.push(key, walk((v as Record<string, unknown>)[key]));
         return [proto === null ? 'O' : 'o', items];
       }
       default:
-        throw new TypeError(`cannot encode a ${typeof v}`);
+        throw new SnapshotError('unencodable', `cannot encode a ${typeof v}`);
     }
   };
   return walk(value);

@@ -3,6 +3,7 @@ import { toChainParams } from '../../core/params.ts';
 import { createMinHeap } from '../minHeap.ts';
 import { createPrng } from '../prng.ts';
 import type { Scenario, SimNode } from '../scenario.ts';
+import { SimError } from '../simError.ts';
 import { toSimHash } from '../simHash.ts';
 import { SIM_START_MS } from '../simStartMs.ts';
 import type { SimBlock } from './simBlock.ts';
@@ -11,7 +12,7 @@ import type { SimNodeState, SimProducerState, SimWorld } from './simWorld.ts';
 /**
  * The world of a run before its first event: the genesis block, every node on it, the producers,
  * the links between nodes (with seeded base delays) and empty event and output queues.
- * Proof-of-stake history starts two epochs before monitoring. Throws when the scenario's consensus
+ * Proof-of-stake history starts two epochs before monitoring. Throws an `invalid_scenario` {@link SimError} when the scenario's consensus
  * and block-time model do not fit, or it names an unknown node.
  */
 export function createSimWorld(
@@ -23,10 +24,16 @@ export function createSimWorld(
   const model = params.blockTime;
   const consensus = scenario.consensus;
   if (consensus !== 'pow' && model.kind !== 'slots') {
-    throw new Error(`scenario ${scenario.name}: ${consensus} needs a slot block-time model`);
+    throw new SimError(
+      'invalid_scenario',
+      `scenario ${scenario.name}: ${consensus} needs a slot block-time model`,
+    );
   }
   if (consensus === 'pow' && model.kind !== 'exponential') {
-    throw new Error(`scenario ${scenario.name}: pow needs an exponential block-time model`);
+    throw new SimError(
+      'invalid_scenario',
+      `scenario ${scenario.name}: pow needs an exponential block-time model`,
+    );
   }
   const slotMs = model.kind === 'slots' ? model.slotMs : 0;
   const slotsPerEpoch = model.kind === 'slots' ? model.slotsPerEpoch : 1;
@@ -56,7 +63,7 @@ export function createSimWorld(
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const producers: SimProducerState[] = scenario.producers.map((p, index) => {
     const node = nodeByName.get(p.node);
-    if (!node) throw new Error(`scenario ${scenario.name}: unknown node ${p.node}`);
+    if (!node) throw new SimError('invalid_scenario', `scenario ${scenario.name}: unknown node ${p.node}`);
     return { name: p.name, index, node, weight: p.weight, offline: false, degraded: false };
   });
   const weights = producers.map((p) => p.weight);

@@ -2,6 +2,7 @@ import type { Hash, Observation } from '../../core/observation.ts';
 import type { MinHeap } from '../minHeap.ts';
 import type { Prng } from '../prng.ts';
 import type { ConsensusKind, Scenario, SimAction, SimEvent } from '../scenario.ts';
+import { SimError } from '../simError.ts';
 import type { SimBlock, SimCheckpoint, SimMessage, SimVote } from './simBlock.ts';
 
 /** A node: its own block tree, votes, checkpoints and head, and what the monitor saw of it. */
@@ -97,16 +98,17 @@ export type SimWorld = {
   onHeadChange: (node: SimNodeState, timeMs: number) => void;
 };
 
-/** The node named `name`. Throws when the scenario has none (a broken scenario). */
+/** The node named `name`. Throws an `invalid_scenario` {@link SimError} when the scenario has none. */
 export function getSimNode(world: SimWorld, name: string): SimNodeState {
   const node = world.nodeByName.get(name);
-  if (!node) throw new Error(`scenario ${world.scenario.name}: unknown node ${name}`);
+  if (!node) throw new SimError('invalid_scenario', `scenario ${world.scenario.name}: unknown node ${name}`);
   return node;
 }
 
-/** The producer named `name`. Throws when the scenario has none (a broken scenario). */
+/** The producer named `name`. Throws an `invalid_scenario` {@link SimError} when the scenario has none. */
 export function getSimProducer(world: SimWorld, name: string): SimProducerState {
   const producer = world.producerByName.get(name);
-  if (!producer) throw new Error(`scenario ${world.scenario.name}: unknown producer ${name}`);
+  if (!producer)
+    throw new SimError('invalid_scenario', `scenario ${world.scenario.name}: unknown producer ${name}`);
   return producer;
 }

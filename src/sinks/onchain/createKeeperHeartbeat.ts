@@ -1,7 +1,12 @@
+import { OnchainGuardError } from './onchainGuardError.ts';
+
 export type CreateKeeperHeartbeatParameters = {
   /** The keeper that sends each heartbeat: an on-chain guard sink (`createOnchainGuardSink`). */
   sink: { heartbeat(): Promise<unknown> };
-  /** Milliseconds from the start of one heartbeat to the start of the next. Default 60 000. */
+  /**
+   * Milliseconds from the start of one heartbeat to the start of the next. Default 60 000. Not a
+   * positive number: a `config` {@link OnchainGuardError}.
+   */
   intervalMs?: number;
   /** Receives the error of each heartbeat that failed; the schedule goes on at the next interval. */
   onError: (error: unknown) => void;
@@ -35,7 +40,10 @@ export function createKeeperHeartbeat({
   onError,
 }: CreateKeeperHeartbeatParameters): KeeperHeartbeat {
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new RangeError(`heartbeat intervalMs must be a positive number, got ${intervalMs}`);
+    throw new OnchainGuardError({
+      code: 'config',
+      shortMessage: `heartbeat intervalMs must be a positive number, got ${intervalMs}`,
+    });
   }
   let running = false;
   // Each start() opens a new run; a beat of an earlier run never schedules another.

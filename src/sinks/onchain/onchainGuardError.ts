@@ -2,7 +2,8 @@ import { CodedError, type CodedErrorParameters } from '../../core/codedError.ts'
 
 /**
  * Codes of {@link OnchainGuardError}:
- * - `config`: the keeper's configuration is unusable (missing or malformed key, bad address or id).
+ * - `config`: the keeper's configuration is unusable (missing or malformed key, bad address or id,
+ *   a heartbeat interval that is not a positive number).
  * - `unreachable`: the node did not answer (connection refused or dropped, HTTP error status).
  * - `timeout`: no answer, or no receipt with the required confirmations, within `timeoutMs`.
  * - `reverted`: the guard refused the call for a reason other than a stale sequence number

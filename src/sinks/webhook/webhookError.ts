@@ -3,7 +3,8 @@ import { CodedError } from '../../core/codedError.ts';
 /**
  * Codes of {@link WebhookError}:
  * - `config`: the sink cannot be built: its URL is not an http(s) URL, or carries a user name or
- *   password (fetch refuses such a URL: nothing would ever be delivered).
+ *   password (fetch refuses such a URL: nothing would ever be delivered); or a secret of a size the
+ *   specification does not allow was asked of `createWebhookSecret`.
  * - `timeout`: no answer within the sink's `timeoutMs`.
  * - `unreachable`: connection refused or dropped, DNS failure.
  * - `http_status`: the receiver answered with a status outside 2xx (retried).
