@@ -36,6 +36,8 @@ export const systemClock: Clock = { nowMs: () => Date.now() };
  *   the node's chainwork is not the sum of its headers' work.
  * - `state_proof`: an `eth_getProof` answer does not verify against the block's state root.
  * - `light_client`: a beacon header or checkpoint fails light-client verification.
+ * - `config`: the source was given parameters it cannot run with, or was started twice; thrown
+ *   when it is created or started, never an observation.
  */
 export const SOURCE_ERROR_CODES = [
   'timeout',
@@ -47,6 +49,7 @@ export const SOURCE_ERROR_CODES = [
   'pow',
   'state_proof',
   'light_client',
+  'config',
 ] as const;
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
@@ -93,4 +96,9 @@ export function toErrorObservation(
   if (at.client !== undefined) observation.client = at.client;
   if (e.latencyMs !== undefined) observation.latencyMs = e.latencyMs;
   return observation;
+}
+
+/** The {@link SourceError} a source throws when it is given parameters it cannot run with. */
+export function sourceConfigError(shortMessage: string): SourceError {
+  return new SourceError({ code: 'config', shortMessage });
 }

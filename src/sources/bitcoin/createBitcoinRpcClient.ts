@@ -1,6 +1,6 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
 import { readLimitedBody } from '../readLimitedBody.ts';
-import { SourceError } from '../source.ts';
+import { SourceError, sourceConfigError } from '../source.ts';
 
 /** A JSON-RPC channel to a Bitcoin-style node (Bitcoin Core and its forks). */
 export type BitcoinRpcClient = {
@@ -32,7 +32,7 @@ export function createBitcoinRpcClient(parameters: CreateBitcoinRpcClientParamet
     parsed = new URL(parameters.url);
   } catch {
     // The parser's own error carries the whole URL as `input`.
-    throw new RangeError(`not a valid URL (${toRedactedUrl(parameters.url)})`);
+    throw sourceConfigError(`not a valid URL (${toRedactedUrl(parameters.url)})`);
   }
   const username = parameters.username ?? decodeURIComponent(parsed.username);
   const password = parameters.password ?? decodeURIComponent(parsed.password);

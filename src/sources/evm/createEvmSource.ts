@@ -1,7 +1,7 @@
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
 import { silentLogger } from '../../log/createLogger.ts';
 import { sleepUnlessAborted } from '../sleepUnlessAborted.ts';
-import { type Clock, type Source, SourceError, systemClock } from '../source.ts';
+import { type Clock, type Source, SourceError, sourceConfigError, systemClock } from '../source.ts';
 import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts';
 import type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 import { createEvmWebSocketClient } from './createEvmWebSocketClient.ts';
@@ -365,7 +365,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
   return {
     name: node,
     async start(onObservation) {
-      if (!stopped) throw new Error(`source ${node} is already started`);
+      if (!stopped) throw sourceConfigError(`source ${node} is already started`);
       stopped = false;
       abort = new AbortController();
       consumer = onObservation;

@@ -43,6 +43,9 @@ describe('createTokenBucket', () => {
   });
 
   it('error: a rate that is not positive', () => {
-    assert.throws(() => createTokenBucket({ ratePerSecond: 0, clock: manualClock() }), RangeError);
+    assert.throws(() => createTokenBucket({ ratePerSecond: 0, clock: manualClock() }), {
+      name: 'SourceError',
+      code: 'config',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock } from '../source.ts';
+import { type Clock, sourceConfigError } from '../source.ts';
 
 export type CreateTokenBucketParameters = {
   /** Tokens added per second: the sustained request rate. */
@@ -33,7 +33,7 @@ export function createTokenBucket({
   clock,
 }: CreateTokenBucketParameters): CreateTokenBucketReturnType {
   if (!(ratePerSecond > 0) || !(capacity >= 1)) {
-    throw new RangeError(`token bucket needs a positive rate and a capacity of at least 1`);
+    throw sourceConfigError(`token bucket needs a positive rate and a capacity of at least 1`);
   }
   let tokens = capacity;
   let updatedAtMs = clock.nowMs();

@@ -1,4 +1,5 @@
 import { toRedactedUrl } from '../../config/toRedactedUrl.ts';
+import { sourceConfigError } from '../source.ts';
 import type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 
 /** The parameters of an EVM source checked, with their defaults, and what follows from the URL. */
@@ -13,7 +14,7 @@ export type EvmSourceSettings = Required<Omit<CreateEvmSourceParameters, 'httpUr
 
 /**
  * Checks the parameters of {@link createEvmSource} and fills in their defaults; throws a
- * `RangeError` naming the node and the parameter that is wrong (the URL only redacted).
+ * `SourceError` with code `config` naming the node and the parameter that is wrong (the URL only redacted).
  */
 export function toEvmSourceSettings(parameters: CreateEvmSourceParameters): EvmSourceSettings {
   const {
@@ -30,7 +31,7 @@ export function toEvmSourceSettings(parameters: CreateEvmSourceParameters): EvmS
   } = parameters;
   const isWebSocket = /^wss?:\/\//i.test(url);
   if (!isWebSocket && !/^https?:\/\//i.test(url)) {
-    throw new RangeError(
+    throw sourceConfigError(
       `node ${node}: URL must start with http://, https://, ws:// or wss:// (${toRedactedUrl(url)})`,
     );
   }
@@ -43,13 +44,14 @@ export function toEvmSourceSettings(parameters: CreateEvmSourceParameters): EvmS
     reconnectMaxMs,
   })) {
     if (!(value > 0) || !Number.isFinite(value))
-      throw new RangeError(`node ${node}: ${name} must be positive`);
+      throw sourceConfigError(`node ${node}: ${name} must be positive`);
   }
   const { initialBackfill = Math.min(8, maxBackfill), subscriptionCheckMs = 5 * pollIntervalMs } = parameters;
-  if (!(subscriptionCheckMs > 0)) throw new RangeError(`node ${node}: subscriptionCheckMs must be positive`);
+  if (!(subscriptionCheckMs > 0))
+    throw sourceConfigError(`node ${node}: subscriptionCheckMs must be positive`);
   for (const [name, value] of Object.entries({ maxBackfill, initialBackfill })) {
     if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`node ${node}: ${name} must be a non-negative integer`);
+      throw sourceConfigError(`node ${node}: ${name} must be a non-negative integer`);
     }
   }
   const fallbackUrl =

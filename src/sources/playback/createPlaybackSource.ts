@@ -1,5 +1,5 @@
 import type { Observation } from '../../core/observation.ts';
-import type { Clock, Source } from '../source.ts';
+import { type Clock, type Source, sourceConfigError } from '../source.ts';
 
 export type CreatePlaybackSourceParameters = {
   /** Source name. Default `playback`. */
@@ -44,7 +44,7 @@ export type PlaybackSource = Source & {
  */
 export function createPlaybackSource(parameters: CreatePlaybackSourceParameters): PlaybackSource {
   const { observations, speed } = parameters;
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('speed must be a positive number');
+  if (!(speed > 0) || !Number.isFinite(speed)) throw sourceConfigError('speed must be a positive number');
   const now = parameters.now ?? Date.now;
   const firstMs = observations[0]?.observedAtMs ?? 0;
   let anchor = parameters.anchor;
