@@ -11,7 +11,8 @@ export function isHeadOnLine(chain: ChainState, node: NodeView): boolean {
   if (head === undefined) return false;
   const onLine = node.onLine;
   if (onLine.head === head && onLine.lineVersion === chain.lineVersion) return true;
-  if (chain.canonicalByHeight.get(head.number) !== head.hash) return false;
+  // The line always holds the canonical head.
+  if (head !== chain.canonical && chain.canonicalByHeight.get(head.number) !== head.hash) return false;
   onLine.head = head;
   onLine.lineVersion = chain.lineVersion;
   return true;

@@ -20,6 +20,8 @@ export function setCanonical(chain: ChainState, head: Block): void {
   let cursor: Block | undefined = head;
   let lowest = head;
   while (cursor) {
+    // The line always holds the canonical head it had: the walk agrees with it there.
+    if (cursor === previous) break;
     const line = chain.canonicalByHeight.get(cursor.number);
     if (line === cursor.hash) break;
     if (line !== undefined) chain.lineVersion += 1;
