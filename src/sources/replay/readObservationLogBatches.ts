@@ -63,6 +63,28 @@ export async function* readObservationLogBatches(
     if (result.ok) batch.push(result.observation);
     else onError?.(result.error);
   };
+  /**
+   * Takes the whole lines of `bytes` from `start` until the batch is full; returns where it
+   * stopped. Apart from the generator, so that the loop over lines is optimized as a function.
+   */
+  const takeLines = (bytes: Buffer, start: number): number => {
+    let at = start;
+    while (at < bytes.length && batch.length < BATCH_OBSERVATIONS) {
+      // Most lines are read before their end is looked for: the reader finds it.
+      const observation = parseBytes.readLine(bytes, at, bytes.length);
+      if (observation !== undefined) {
+        lineNumber += 1;
+        batch.push(observation);
+        at = parseBytes.lineEnd() + 1;
+        continue;
+      }
+      const end = bytes.indexOf(NEWLINE, at);
+      if (end === -1) break;
+      take(bytes, at, end);
+      at = end + 1;
+    }
+    return at;
+  };
   try {
     while (true) {
       if (filled === buffer.length) {
@@ -85,27 +107,12 @@ export async function* readObservationLogBatches(
         if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
       }
       const bytes = buffer.subarray(0, filled);
-      while (start < filled) {
-        // Most lines are read before their end is looked for: the reader finds it.
-        const observation = parseBytes.readLine(bytes, start, filled);
-        if (observation !== undefined) {
-          lineNumber += 1;
-          batch.push(observation);
-          start = parseBytes.lineEnd() + 1;
-          if (batch.length >= BATCH_OBSERVATIONS) {
-            yield batch;
-            batch = [];
-          }
-          continue;
-        }
-        const end = bytes.indexOf(NEWLINE, start);
-        if (end === -1) break;
-        take(bytes, start, end);
-        start = end + 1;
-        if (batch.length >= BATCH_OBSERVATIONS) {
-          yield batch;
-          batch = [];
-        }
+      while (true) {
+        start = takeLines(bytes, start);
+        // Stopped short of a full batch: at the end of the bytes, or of their last whole line.
+        if (batch.length < BATCH_OBSERVATIONS) break;
+        yield batch;
+        batch = [];
       }
       if (done && start < filled) {
         take(bytes, start, filled);
