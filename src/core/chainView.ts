@@ -55,6 +55,11 @@ export type NodeView = {
   integrityFailedAtMs?: number | undefined;
   /** Found on a foreign chain: no divergence is reported for it until it is on the canonical branch. */
   foreign?: boolean;
+  /**
+   * The head last found on the canonical line, and the chain's `lineVersion` then: while both
+   * hold, it still is (see isHeadOnLine).
+   */
+  onLine: { head: Block | undefined; lineVersion: number };
   /** Condition tracking, owned by the detectors. */
   behindSinceMs?: number | undefined;
   divergedSinceMs?: number | undefined;
@@ -94,6 +99,11 @@ export type ChainState = {
   lowestHeight?: bigint;
   /** Canonical line: height to hash, from the canonical head down to the lowest stored height. */
   canonicalByHeight: Map<bigint, Hash>;
+  /**
+   * Counts the changes of `canonicalByHeight` that replace or remove an entry (a line extended
+   * upwards keeps it): a block found on the line stays on it until this moves.
+   */
+  lineVersion: number;
   canonical?: Block;
   /** When the canonical head last moved to a higher block, ms. */
   canonicalAdvancedAtMs: number;
@@ -152,6 +162,7 @@ export function createChainState(name: string, params: ChainParams, nowMs: numbe
     blocks: new Map(),
     byHeight: new Map(),
     canonicalByHeight: new Map(),
+    lineVersion: 0,
     canonicalAdvancedAtMs: nowMs,
     nodes: new Map(),
     configuredNodes: 0,
@@ -198,6 +209,7 @@ export function getOrCreateNode(
       headChangedAtMs: nowMs,
       lastOkMs: nowMs,
       checkpoints: {},
+      onLine: { head: undefined, lineVersion: -1 },
       latencyOutlier: false,
       propagationOutlier: false,
     };
@@ -225,6 +237,7 @@ export { isCanonical } from './isCanonical.ts';
 export { isCanonicalBacked } from './isCanonicalBacked.ts';
 export { isCorroborated } from './isCorroborated.ts';
 export { isCounted } from './isCounted.ts';
+export { isHeadOnLine } from './isHeadOnLine.ts';
 export { isHealthy } from './isHealthy.ts';
 export { isOnCanonicalBranch } from './isOnCanonicalBranch.ts';
 export { isSeenWidely } from './isSeenWidely.ts';

@@ -6,6 +6,8 @@ import { parentOf } from './parentOf.ts';
 export function isAncestorOrSelf(chain: ChainState, ancestor: Block, block: Block): boolean | undefined {
   if (ancestor.number > block.number) return false;
   if (ancestor.hash === block.hash) return true;
+  // A child: true whatever the line says (asked first, it spares the line two lookups).
+  if (block.parentHash === ancestor.hash) return true;
   if (isCanonical(chain, ancestor) && isCanonical(chain, block)) return true;
   // The parent is at a height below `block`, so at or below `ancestor`: it is `ancestor` or not related.
   if (block.number === ancestor.number + 1n || block.parentHash === ancestor.hash)

@@ -1,5 +1,6 @@
 import type { ChainState, Quorum } from './chainView.ts';
 import { isCounted } from './isCounted.ts';
+import { isHeadOnLine } from './isHeadOnLine.ts';
 import { latestHeadMoveMs } from './latestHeadMoveMs.ts';
 import { toCanonicalRelation } from './toCanonicalRelation.ts';
 import { toLivenessThresholds } from './toLivenessThresholds.ts';
@@ -23,6 +24,10 @@ export function measureQuorum(chain: ChainState): Quorum {
   let healthyNodes = 0;
   let supportWeight = 0;
   let supportNodes = 0;
+  let opposeNodes = 0;
+  // Seen from one place (the common case) every node is of that place: the places are counted
+  // without lists of them.
+  const onePlace = chain.locations.length < 2;
   const supportLocations: string[] = [];
   const opposeLocations: string[] = [];
   for (const node of chain.nodes.values()) {
@@ -31,16 +36,17 @@ export function measureQuorum(chain: ChainState): Quorum {
     const staleAtMs = node.headChangedAtMs + staleMs;
     if (staleAtMs > nowMs && staleAtMs < recheckAtMs) recheckAtMs = staleAtMs;
     if (!node.head || !isCounted(chain, node, latestMoveMs)) continue;
-    const relation = toCanonicalRelation(chain, node.head);
+    const relation = isHeadOnLine(chain, node) || toCanonicalRelation(chain, node.head);
     if (relation === undefined) continue;
     healthyWeight += node.weight;
     healthyNodes += 1;
     if (relation) {
       supportWeight += node.weight;
       supportNodes += 1;
-      if (!supportLocations.includes(toPlace(node))) supportLocations.push(toPlace(node));
-    } else if (!opposeLocations.includes(toPlace(node))) {
-      opposeLocations.push(toPlace(node));
+      if (!onePlace && !supportLocations.includes(toPlace(node))) supportLocations.push(toPlace(node));
+    } else {
+      opposeNodes += 1;
+      if (!onePlace && !opposeLocations.includes(toPlace(node))) opposeLocations.push(toPlace(node));
     }
   }
   const verified = chain.params.pow !== undefined && chain.canonical?.chainwork !== undefined;
@@ -50,8 +56,8 @@ export function measureQuorum(chain: ChainState): Quorum {
   quorum.verified = verified;
   quorum.supportWeight = supportWeight;
   quorum.supportNodes = supportNodes;
-  quorum.supportLocations = supportLocations.length;
-  quorum.opposeLocations = opposeLocations.length;
+  quorum.supportLocations = onePlace ? Math.min(supportNodes, 1) : supportLocations.length;
+  quorum.opposeLocations = onePlace ? Math.min(opposeNodes, 1) : opposeLocations.length;
   quorum.healthyWeight = healthyWeight;
   quorum.healthyNodes = healthyNodes;
   chain.quorumRecheckAtMs = recheckAtMs;

@@ -16,18 +16,19 @@ export function prune(chain: ChainState): void {
     // The canonical head moved below the horizon (it switched to another, lower line): lower the
     // horizon so that line's blocks enter the tree, and drop what sits implausibly far above it.
     const ceiling = head.number + BigInt(chain.params.maxAheadBlocks);
+    chain.lineVersion += 1;
     for (const h of [...chain.byHeight.keys()]) if (h > ceiling) dropStoredHeight(chain, h);
     chain.lowestHeight = below < 0n ? 0n : below;
     return;
   }
   if (below - chain.lowestHeight < 64n) return;
-  const dropHeight = (h: bigint): void => dropStoredHeight(chain, h);
+  chain.lineVersion += 1;
   if (below - chain.lowestHeight > BigInt(4 * chain.byHeight.size)) {
     // Sparse heights: visit what is stored rather than every height in between.
-    for (const h of [...chain.byHeight.keys()]) if (h < below) dropHeight(h);
+    for (const h of [...chain.byHeight.keys()]) if (h < below) dropStoredHeight(chain, h);
     for (const h of [...chain.canonicalByHeight.keys()]) if (h < below) chain.canonicalByHeight.delete(h);
   } else {
-    for (let h = chain.lowestHeight; h < below; h++) dropHeight(h);
+    for (let h = chain.lowestHeight; h < below; h++) dropStoredHeight(chain, h);
   }
   chain.lowestHeight = below;
 }

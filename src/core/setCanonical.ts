@@ -8,6 +8,7 @@ import { parentOf } from './parentOf.ts';
 export function setCanonical(chain: ChainState, head: Block): void {
   const previous = chain.canonical;
   if (previous && previous.number > head.number) {
+    chain.lineVersion += 1;
     // Heights may be sparse or huge: walk what is stored rather than every height in between.
     if (previous.number - head.number > BigInt(chain.canonicalByHeight.size)) {
       for (const h of [...chain.canonicalByHeight.keys()])
@@ -18,13 +19,19 @@ export function setCanonical(chain: ChainState, head: Block): void {
   }
   let cursor: Block | undefined = head;
   let lowest = head;
-  while (cursor && chain.canonicalByHeight.get(cursor.number) !== cursor.hash) {
+  while (cursor) {
+    // The line always holds the canonical head it had: the walk agrees with it there.
+    if (cursor === previous) break;
+    const line = chain.canonicalByHeight.get(cursor.number);
+    if (line === cursor.hash) break;
+    if (line !== undefined) chain.lineVersion += 1;
     chain.canonicalByHeight.set(cursor.number, cursor.hash);
     lowest = cursor;
     cursor = parentOf(chain, cursor);
   }
   if (cursor === undefined) {
     // The line starts at a block whose parent is unknown: entries below it belong to an old line.
+    chain.lineVersion += 1;
     for (const h of [...chain.canonicalByHeight.keys()])
       if (h < lowest.number) chain.canonicalByHeight.delete(h);
   }

@@ -10,14 +10,23 @@ import type { ChainParams } from './params.ts';
  *   and 1e-9: 2.30 h and 3.45 h.
  */
 export function toLivenessThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
-  const cached = thresholdCache.get(params);
-  if (cached) return cached;
-  const thresholds = computeThresholds(params);
-  thresholdCache.set(params, thresholds);
+  // A run asks for one chain's thresholds again and again: the last answer is at hand.
+  if (params === last.params) return last.thresholds;
+  let thresholds = thresholdCache.get(params);
+  if (!thresholds) {
+    thresholds = computeThresholds(params);
+    thresholdCache.set(params, thresholds);
+  }
+  last.params = params;
+  last.thresholds = thresholds;
   return thresholds;
 }
 
 const thresholdCache = new WeakMap<ChainParams, { warningMs: number; criticalMs: number }>();
+const last: { params: ChainParams | undefined; thresholds: { warningMs: number; criticalMs: number } } = {
+  params: undefined,
+  thresholds: { warningMs: 0, criticalMs: 0 },
+};
 
 function computeThresholds(params: ChainParams): { warningMs: number; criticalMs: number } {
   const model = params.blockTime;

@@ -4,6 +4,7 @@ import {
   chooseCanonical,
   isAncestorOrSelf,
   isCanonicalBacked,
+  isHeadOnLine,
   isHealthy,
   isOnCanonicalBranch,
   measureQuorum,
@@ -12,6 +13,7 @@ import {
   setCanonical,
 } from '../core/chainView.ts';
 import type { Signal } from '../core/signal.ts';
+import { clearCondition } from '../detectors/conditions.ts';
 import { detectDivergence } from '../detectors/divergence.ts';
 import { detectForeignChain } from '../detectors/integrity.ts';
 import { detectQuorum } from '../detectors/quorum.ts';
@@ -63,6 +65,13 @@ export function updateCanonical(
 /** Per node, against the canonical branch: a foreign chain, else a divergence. */
 function detectNodes(chain: ChainState, signals: Signal[]): void {
   for (const node of chain.nodes.values()) {
+    if (isHeadOnLine(chain, node)) {
+      // On the canonical line: neither foreign nor diverged, as the checks below find it.
+      if (node.foreign) node.foreign = false;
+      node.divergedSinceMs = undefined;
+      clearCondition(chain, node.keys.divergence);
+      continue;
+    }
     const foreign = detectForeignChain(chain, node);
     if (foreign) {
       signals.push(foreign);

@@ -9,7 +9,7 @@ import { encodeGraph } from './encodeGraph.ts';
  * it holds: chain view, nodes, conditions, breakers) changes: a snapshot of another version is
  * skipped and the log replayed in full.
  */
-export const ENGINE_SNAPSHOT_VERSION = 2;
+export const ENGINE_SNAPSHOT_VERSION = 3;
 
 /**
  * The engine state as a snapshot body: {@link encodeGraph} (Maps, bigints and shared references

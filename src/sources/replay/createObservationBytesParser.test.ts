@@ -138,6 +138,21 @@ function parse(
   return parser(bytes, 1, bytes.length - 3);
 }
 
+/**
+ * The line read with `readLine`, up to the end of the bytes: its break (`\n`, or `\r\n` with
+ * `crlf`) then more lines after it. Checks that `lineEnd` is that `\n`.
+ */
+function readLine(
+  parser: ReturnType<typeof createObservationBytesParser>,
+  line: string,
+  crlf = false,
+): Observation | undefined {
+  const bytes = Buffer.from(`\n${line}${crlf ? '\r' : ''}\n5}\n{}`, 'utf8');
+  const observation = parser.readLine(bytes, 1, bytes.length);
+  if (observation !== undefined) assert.equal(parser.lineEnd(), bytes.indexOf('\n', 1), line);
+  return observation;
+}
+
 /** Every line that differs from `line` by one character deleted, replaced or inserted. */
 function* mutations(line: string): Generator<string> {
   const characters = [
@@ -173,6 +188,8 @@ describe('createObservationBytesParser', () => {
     it(`args: ${name}`, () => {
       const line = toObservationLine(observation);
       assert.deepEqual(parse(createObservationBytesParser(), line), observation);
+      assert.deepEqual(readLine(createObservationBytesParser(), line), observation);
+      assert.deepEqual(readLine(createObservationBytesParser(), line, true), observation);
       assert.deepEqual(parseObservation(line, 1), { ok: true, observation });
     });
   }
@@ -180,6 +197,7 @@ describe('createObservationBytesParser', () => {
   for (const [name, line] of SLOW) {
     it(`behavior: ${name} is left to parseObservation`, () => {
       assert.equal(parse(createObservationBytesParser(), line), undefined);
+      assert.equal(readLine(createObservationBytesParser(), line), undefined);
     });
   }
 
@@ -191,6 +209,7 @@ describe('createObservationBytesParser', () => {
     for (const [, observation] of FAST) {
       for (const line of mutations(toObservationLine(observation))) {
         const fast = parse(parser, line);
+        assert.deepEqual(readLine(parser, line), fast, line);
         if (fast === undefined) {
           left += 1;
           continue;
@@ -200,6 +219,14 @@ describe('createObservationBytesParser', () => {
       }
     }
     assert.ok(read > 1000 && left > 1000, `read ${read}, left ${left}`);
+  });
+
+  it('behavior: readLine leaves a line whose break is not within the limit', () => {
+    const parser = createObservationBytesParser();
+    const bytes = Buffer.from('{"type":"tick","observedAtMs":1}\r\n', 'utf8');
+    for (const limit of [bytes.length - 2, bytes.length - 1])
+      assert.equal(parser.readLine(bytes, 0, limit), undefined, `limit ${limit}`);
+    assert.deepEqual(parser.readLine(bytes, 0, bytes.length), { type: 'tick', observedAtMs: 1 });
   });
 
   it('behavior: names and hashes seen before are read again right after similar ones', () => {

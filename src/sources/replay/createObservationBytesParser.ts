@@ -11,7 +11,17 @@ import type {
  * break. Returns `undefined` when the line is not in the shape it reads: then
  * {@link parseObservation} reads the decoded line, and its result and error messages stand.
  */
-export type ObservationBytesParser = (bytes: Buffer, start: number, end: number) => Observation | undefined;
+export type ObservationBytesParser = {
+  (bytes: Buffer, start: number, end: number): Observation | undefined;
+  /**
+   * Reads the line that starts at `start` when it is one this parser reads and its break (`\n`, or
+   * `\r\n`) comes before `limit`, without looking for the break first; {@link lineEnd} is then
+   * where that `\n` is. Returns `undefined` otherwise: then find the line's end and read it as above.
+   */
+  readLine(bytes: Buffer, start: number, limit: number): Observation | undefined;
+  /** The position of the `\n` after the line that `readLine` read last. */
+  lineEnd(): number;
+};
 
 /** Strings remembered per field: names and hashes repeat from line to line. */
 const CACHED_NAMES = 16;
@@ -35,6 +45,20 @@ export function createObservationBytesParser(): ObservationBytesParser {
   let lastBigint = 0n;
   // The position in the line of the byte to read next; each reader below moves it past what it read.
   let at = 0;
+  // Whether `end` is the end of the line (false) or only a limit that the line's break comes before.
+  let open = false;
+  let lineEnd = -1;
+
+  /** True when the closing brace is at the cursor and the line ends right after it. */
+  const closes = (bytes: Buffer, end: number): boolean => {
+    if (bytes[at] !== CLOSE) return false;
+    if (!open) return at === end - 1;
+    let next = at + 1;
+    if (next < end && bytes[next] === CARRIAGE_RETURN) next += 1;
+    if (next >= end || bytes[next] !== NEWLINE) return false;
+    lineEnd = next;
+    return true;
+  };
 
   /** True, and past it, when `literal` is at the cursor. */
   const skip = (bytes: Buffer, end: number, literal: Uint8Array): boolean => {
@@ -123,17 +147,29 @@ export function createObservationBytesParser(): ObservationBytesParser {
     return lastBigint;
   };
 
-  const readBlock = (bytes: Buffer, end: number, type: 'head' | 'block'): BlockObservation | undefined => {
-    const chain = readString(bytes, end, names, false);
-    if (chain === undefined || chain.length === 0 || !skip(bytes, end, NODE)) return undefined;
-    const node = readString(bytes, end, names, false);
-    if (node === undefined || node.length === 0) return undefined;
-    let client: string | undefined;
+  // What readSource read: the chain, node and client that start every head, block and checkpoint line.
+  let chain = '';
+  let node = '';
+  let client: string | undefined;
+
+  /** The `chain`, `node` and optional `client` after `"chain":`; false when they are not there. */
+  const readSource = (bytes: Buffer, end: number): boolean => {
+    const chainName = readString(bytes, end, names, false);
+    if (chainName === undefined || chainName.length === 0 || !skip(bytes, end, NODE)) return false;
+    const nodeName = readString(bytes, end, names, false);
+    if (nodeName === undefined || nodeName.length === 0) return false;
+    chain = chainName;
+    node = nodeName;
+    client = undefined;
     if (skip(bytes, end, CLIENT)) {
       client = readString(bytes, end, names, false);
-      if (client === undefined) return undefined;
+      if (client === undefined) return false;
     }
-    if (!skip(bytes, end, NUMBER)) return undefined;
+    return true;
+  };
+
+  const readBlock = (bytes: Buffer, end: number, type: 'head' | 'block'): BlockObservation | undefined => {
+    if (!readSource(bytes, end) || !skip(bytes, end, NUMBER)) return undefined;
     const number = readNumber(bytes, end, true);
     if (number < 0 || !skip(bytes, end, HASH)) return undefined;
     const hash = readString(bytes, end, hashes, true);
@@ -149,7 +185,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
       latencyMs = readNumber(bytes, end, false);
       if (latencyMs < 0) return undefined;
     }
-    if (at !== end - 1 || bytes[at] !== CLOSE) return undefined;
+    if (!closes(bytes, end)) return undefined;
     // One literal per shape, keys in the order parseObservation sets them.
     if (client === undefined) {
       return latencyMs < 0
@@ -183,15 +219,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
   };
 
   const readCheckpoint = (bytes: Buffer, end: number): CheckpointObservation | undefined => {
-    const chain = readString(bytes, end, names, false);
-    if (chain === undefined || chain.length === 0 || !skip(bytes, end, NODE)) return undefined;
-    const node = readString(bytes, end, names, false);
-    if (node === undefined || node.length === 0) return undefined;
-    let client: string | undefined;
-    if (skip(bytes, end, CLIENT)) {
-      client = readString(bytes, end, names, false);
-      if (client === undefined) return undefined;
-    }
+    if (!readSource(bytes, end)) return undefined;
     let number = -1;
     if (skip(bytes, end, NUMBER)) {
       number = readNumber(bytes, end, true);
@@ -212,7 +240,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
       epoch = readNumber(bytes, end, true);
       if (epoch < 0) return undefined;
     }
-    if (at !== end - 1 || bytes[at] !== CLOSE) return undefined;
+    if (!closes(bytes, end)) return undefined;
     const observation: CheckpointObservation = { type: 'checkpoint', chain, node, kind, hash, observedAtMs };
     if (client !== undefined) observation.client = client;
     if (number >= 0) observation.number = toBigint(number);
@@ -221,18 +249,20 @@ export function createObservationBytesParser(): ObservationBytesParser {
   };
 
   const readTick = (bytes: Buffer, end: number): TickObservation | undefined => {
-    let chain: string | undefined;
+    let tickChain: string | undefined;
     if (skip(bytes, end, CHAIN)) {
-      chain = readString(bytes, end, names, false);
-      if (chain === undefined || chain.length === 0) return undefined;
+      tickChain = readString(bytes, end, names, false);
+      if (tickChain === undefined || tickChain.length === 0) return undefined;
     }
     if (!skip(bytes, end, OBSERVED_AT_MS)) return undefined;
     const observedAtMs = readNumber(bytes, end, false);
-    if (observedAtMs < 0 || at !== end - 1 || bytes[at] !== CLOSE) return undefined;
-    return chain === undefined ? { type: 'tick', observedAtMs } : { type: 'tick', observedAtMs, chain };
+    if (observedAtMs < 0 || !closes(bytes, end)) return undefined;
+    return tickChain === undefined
+      ? { type: 'tick', observedAtMs }
+      : { type: 'tick', observedAtMs, chain: tickChain };
   };
 
-  return (bytes, start, end) => {
+  const read = (bytes: Buffer, start: number, end: number): Observation | undefined => {
     at = start;
     if (skip(bytes, end, TICK)) return readTick(bytes, end);
     if (skip(bytes, end, HEAD)) return readBlock(bytes, end, 'head');
@@ -240,6 +270,18 @@ export function createObservationBytesParser(): ObservationBytesParser {
     if (skip(bytes, end, CHECKPOINT)) return readCheckpoint(bytes, end);
     return undefined;
   };
+  const parser = (bytes: Buffer, start: number, end: number): Observation | undefined => {
+    open = false;
+    return read(bytes, start, end);
+  };
+  // A line break ends every string, number and literal that the readers accept: what they read
+  // from `start` lies within one line whatever the limit.
+  parser.readLine = (bytes: Buffer, start: number, limit: number): Observation | undefined => {
+    open = true;
+    return read(bytes, start, limit);
+  };
+  parser.lineEnd = (): number => lineEnd;
+  return parser;
 }
 
 type StringCache = {
@@ -249,26 +291,28 @@ type StringCache = {
   add(bytes: Buffer, from: number, to: number): string;
 };
 
-/** The last `size` strings made from bytes, so that a string seen again is the same string. */
+/**
+ * The last `size` strings made from bytes, so that a string seen again is the same string. The
+ * strings are of bytes below 128, one character per byte: they are compared with the bytes as they
+ * are, with no copy of the bytes kept.
+ */
 function createStringCache(size: number): StringCache {
-  const entries: Buffer[] = [];
   const strings: string[] = [];
   let next = 0;
   return {
     find(bytes, from, end) {
-      search: for (let e = 0; e < entries.length; e++) {
-        const entry = entries[e]!;
+      search: for (let e = 0; e < strings.length; e++) {
+        const entry = strings[e]!;
         const length = entry.length;
         if (from + length >= end || bytes[from + length] !== QUOTE) continue;
         // From the end: hashes of one chain often share their leading zeros.
-        for (let i = length - 1; i >= 0; i--) if (entry[i] !== bytes[from + i]) continue search;
-        return strings[e];
+        for (let i = length - 1; i >= 0; i--) if (entry.charCodeAt(i) !== bytes[from + i]) continue search;
+        return entry;
       }
       return undefined;
     },
     add(bytes, from, to) {
       const value = bytes.toString('latin1', from, to);
-      entries[next] = Buffer.from(bytes.subarray(from, to));
       strings[next] = value;
       next = (next + 1) % size;
       return value;
@@ -276,6 +320,8 @@ function createStringCache(size: number): StringCache {
   };
 }
 
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const CLOSE = 125;
