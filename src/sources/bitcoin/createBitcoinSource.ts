@@ -1,6 +1,7 @@
 import type { BlockObservation, Observation } from '../../core/observation.ts';
 import type { ProofOfWork } from '../../core/params.ts';
 import { type Logger, silentLogger } from '../../log/createLogger.ts';
+import { createPollingSource } from '../createPollingSource.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { toBitcoinHeader } from './bitcoinHeader.ts';
 import { type BitcoinRpcClient, createBitcoinRpcClient } from './createBitcoinRpcClient.ts';
@@ -80,11 +81,12 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
   let lastHead: string | undefined;
   let recovering = false;
   let polls = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { source, emit } = createPollingSource({
+    name: parameters.node,
+    intervalMs: pollIntervalMs,
+    poll: () => poll(),
+  });
   let unreachable = false;
-  let running = false;
-  let inFlight: Promise<void> | undefined;
-  let emit: (observation: Observation) => void = () => {};
   const tracker: ChainworkTracker | undefined =
     parameters.pow &&
     createChainworkTracker({
@@ -302,26 +304,5 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
     }
   };
 
-  const loop = async () => {
-    if (!running) return;
-    inFlight = poll();
-    await inFlight;
-    inFlight = undefined;
-    if (running) timer = setTimeout(loop, pollIntervalMs);
-  };
-
-  return {
-    name: parameters.node,
-    async start(onObservation) {
-      emit = onObservation;
-      running = true;
-      timer = setTimeout(loop, 0);
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      emit = () => {};
-    },
-  };
+  return source;
 }

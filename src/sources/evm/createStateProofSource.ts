@@ -1,5 +1,6 @@
 import type { Hex } from 'viem';
 import { toHash } from '../../core/observation.ts';
+import { createPollingSource } from '../createPollingSource.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { blockHash } from './blockHash.ts';
 import { createEvmHttpClient } from './createEvmHttpClient.ts';
@@ -73,13 +74,14 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
     timeoutMs: parameters.requestTimeoutMs ?? 5_000,
     maxResponseBytes: 4 * 1024 * 1024,
   });
-  let running = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: Promise<void> | undefined;
   let lastChecked: string | undefined;
-  let emit: Parameters<Source['start']>[0] = () => {};
   /** The block (and account) of the check under way, for `onFailed`. */
   let checking: Checking | undefined;
+  const { source, emit } = createPollingSource({
+    name: `${parameters.node}:state`,
+    intervalMs: parameters.pollIntervalMs ?? 5_000,
+    poll: () => poll(),
+  });
 
   const check = async () => {
     const agreed = parameters.getAgreedBlock();
@@ -131,9 +133,8 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
     });
   };
 
-  const loop = async () => {
-    if (!running) return;
-    inFlight = check().catch((error: unknown) => {
+  const poll = () =>
+    check().catch((error: unknown) => {
       lastChecked = undefined;
       const observation = toErrorObservation(error, {
         chain: parameters.chain,
@@ -157,23 +158,6 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
         parameters.onFailed(failure);
       }
     });
-    await inFlight;
-    inFlight = undefined;
-    if (running) timer = setTimeout(loop, parameters.pollIntervalMs ?? 5_000);
-  };
 
-  return {
-    name: `${parameters.node}:state`,
-    async start(onObservation) {
-      emit = onObservation;
-      running = true;
-      timer = setTimeout(loop, 0);
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      emit = () => {};
-    },
-  };
+  return source;
 }
