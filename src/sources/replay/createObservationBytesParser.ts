@@ -293,27 +293,29 @@ type StringCache = {
 
 /**
  * The last `size` strings made from bytes, so that a string seen again is the same string. The
- * strings are of bytes below 128, one character per byte: they are compared with the bytes as they
- * are, with no copy of the bytes kept.
+ * strings are of bytes below 128, one character per byte: each is kept with a copy of its bytes,
+ * and found by comparing bytes with bytes (cheaper than reading characters of a string).
  */
 function createStringCache(size: number): StringCache {
   const strings: string[] = [];
+  const copies: Uint8Array[] = [];
   let next = 0;
   return {
     find(bytes, from, end) {
-      search: for (let e = 0; e < strings.length; e++) {
-        const entry = strings[e]!;
-        const length = entry.length;
+      search: for (let e = 0; e < copies.length; e++) {
+        const copy = copies[e]!;
+        const length = copy.length;
         if (from + length >= end || bytes[from + length] !== QUOTE) continue;
         // From the end: hashes of one chain often share their leading zeros.
-        for (let i = length - 1; i >= 0; i--) if (entry.charCodeAt(i) !== bytes[from + i]) continue search;
-        return entry;
+        for (let i = length - 1; i >= 0; i--) if (copy[i] !== bytes[from + i]) continue search;
+        return strings[e];
       }
       return undefined;
     },
     add(bytes, from, to) {
       const value = bytes.toString('latin1', from, to);
       strings[next] = value;
+      copies[next] = Uint8Array.prototype.slice.call(bytes, from, to);
       next = (next + 1) % size;
       return value;
     },
