@@ -51,7 +51,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
 
   /** True when the closing brace is at the cursor and the line ends right after it. */
   const closes = (bytes: Buffer, end: number): boolean => {
-    if (bytes[at] !== CLOSE) return false;
+    if (at >= end || bytes[at] !== CLOSE) return false;
     if (!open) return at === end - 1;
     let next = at + 1;
     if (next < end && bytes[next] === CARRIAGE_RETURN) next += 1;
@@ -74,7 +74,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
    * string; undefined otherwise. A string equal to a cached one is found without scanning it.
    */
   const readString = (bytes: Buffer, end: number, cache: StringCache, hex: boolean): string | undefined => {
-    if (bytes[at] !== QUOTE) return undefined;
+    if (at >= end || bytes[at] !== QUOTE) return undefined;
     const from = at + 1;
     const cached = cache.find(bytes, from, end);
     if (cached !== undefined) {
@@ -101,13 +101,14 @@ export function createObservationBytesParser(): ObservationBytesParser {
     const from = at;
     let value = 0;
     let i = at;
-    let c = bytes[i];
+    // No byte is read at or past `end`: beyond the bytes, a read would cost the optimized code.
+    let c = i < end ? bytes[i] : undefined;
     if (c === 48) i += 1;
     else if (c !== undefined && c >= 49 && c <= 57) {
       for (; i < end && (c = bytes[i]!) >= 48 && c <= 57; i++) value = value * 10 + (c - 48);
     } else return -1;
     const digits = i - from;
-    c = bytes[i];
+    c = i < end ? bytes[i] : undefined;
     const fraction = c === 46;
     const exponent = c === 101 || c === 69;
     if (!fraction && !exponent) {
@@ -121,10 +122,10 @@ export function createObservationBytesParser(): ObservationBytesParser {
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
       if (i === first) return -1;
     }
-    c = bytes[i];
+    c = i < end ? bytes[i] : undefined;
     if (c === 101 || c === 69) {
       i += 1;
-      c = bytes[i];
+      c = i < end ? bytes[i] : undefined;
       if (c === 43 || c === 45) i += 1;
       const first = i;
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
