@@ -101,14 +101,15 @@ export function createObservationBytesParser(): ObservationBytesParser {
     const from = at;
     let value = 0;
     let i = at;
-    // No byte is read at or past `end`: beyond the bytes, a read would cost the optimized code.
-    let c = i < end ? bytes[i] : undefined;
+    // No byte is read at or past `end` (-1 stands for none, a number like the bytes): beyond the
+    // bytes, a read would cost the optimized code.
+    let c = i < end ? bytes[i]! : -1;
     if (c === 48) i += 1;
-    else if (c !== undefined && c >= 49 && c <= 57) {
+    else if (c >= 49 && c <= 57) {
       for (; i < end && (c = bytes[i]!) >= 48 && c <= 57; i++) value = value * 10 + (c - 48);
     } else return -1;
     const digits = i - from;
-    c = i < end ? bytes[i] : undefined;
+    c = i < end ? bytes[i]! : -1;
     const fraction = c === 46;
     const exponent = c === 101 || c === 69;
     if (!fraction && !exponent) {
@@ -122,10 +123,10 @@ export function createObservationBytesParser(): ObservationBytesParser {
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
       if (i === first) return -1;
     }
-    c = i < end ? bytes[i] : undefined;
+    c = i < end ? bytes[i]! : -1;
     if (c === 101 || c === 69) {
       i += 1;
-      c = i < end ? bytes[i] : undefined;
+      c = i < end ? bytes[i]! : -1;
       if (c === 43 || c === 45) i += 1;
       const first = i;
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
