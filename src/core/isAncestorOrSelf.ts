@@ -22,11 +22,15 @@ export function isAncestorOrSelf(chain: ChainState, ancestor: Block, block: Bloc
  */
 function ancestorAt(chain: ChainState, block: Block, height: bigint): Block | undefined {
   let cursor: Block | undefined = block;
+  // Once the line has been asked for `height` in vain, it answers the same for every later block
+  // of the walk (the walk changes nothing): the rest of the walk follows parents only.
+  let lineAsked = false;
   while (cursor && cursor.number > height) {
-    if (isCanonical(chain, cursor)) {
+    if (!lineAsked && isCanonical(chain, cursor)) {
       const hash = chain.canonicalByHeight.get(height);
       const atHeight = hash === undefined ? undefined : chain.blocks.get(hash);
       if (atHeight) return atHeight;
+      lineAsked = true;
     }
     cursor = parentOf(chain, cursor);
   }

@@ -24,7 +24,7 @@ export function evaluateBreakers(
   if (!breakers) return NO_TRANSITIONS;
   let transitions: Transition[] = NO_TRANSITIONS;
   for (const breaker of breakers) {
-    if (breaker.level === 'normal' && !hasDemands(state, breaker)) continue;
+    if (breaker.level === 'normal' && !hasDemands(state, breaker, chain)) continue;
     const request = toLevelRequest(state, breaker, chain.nowMs);
     const transition = reduceBreaker(breaker, request, chain.nowMs, state.recovery, counts);
     if (transition) {
@@ -35,10 +35,12 @@ export function evaluateBreakers(
   return transitions;
 }
 
-function hasDemands(state: EngineState, breaker: BreakerState): boolean {
+/** Whether any of the breaker's chains has a condition or hold, or the breaker an external one. */
+function hasDemands(state: EngineState, breaker: BreakerState, evaluated: ChainState): boolean {
   if (breaker.external) return true;
   for (const name of breaker.chains) {
-    const chain = state.chains.get(name);
+    // The chain being evaluated is at hand: no lookup for it (on every tick).
+    const chain = name === evaluated.name ? evaluated : state.chains.get(name);
     if (chain && (chain.conditions.size > 0 || chain.holds.length > 0)) return true;
   }
   return false;

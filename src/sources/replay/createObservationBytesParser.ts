@@ -51,7 +51,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
 
   /** True when the closing brace is at the cursor and the line ends right after it. */
   const closes = (bytes: Buffer, end: number): boolean => {
-    if (bytes[at] !== CLOSE) return false;
+    if (at >= end || bytes[at] !== CLOSE) return false;
     if (!open) return at === end - 1;
     let next = at + 1;
     if (next < end && bytes[next] === CARRIAGE_RETURN) next += 1;
@@ -74,7 +74,7 @@ export function createObservationBytesParser(): ObservationBytesParser {
    * string; undefined otherwise. A string equal to a cached one is found without scanning it.
    */
   const readString = (bytes: Buffer, end: number, cache: StringCache, hex: boolean): string | undefined => {
-    if (bytes[at] !== QUOTE) return undefined;
+    if (at >= end || bytes[at] !== QUOTE) return undefined;
     const from = at + 1;
     const cached = cache.find(bytes, from, end);
     if (cached !== undefined) {
@@ -101,13 +101,15 @@ export function createObservationBytesParser(): ObservationBytesParser {
     const from = at;
     let value = 0;
     let i = at;
-    let c = bytes[i];
+    // No byte is read at or past `end` (-1 stands for none, a number like the bytes): beyond the
+    // bytes, a read would cost the optimized code.
+    let c = i < end ? bytes[i]! : -1;
     if (c === 48) i += 1;
-    else if (c !== undefined && c >= 49 && c <= 57) {
+    else if (c >= 49 && c <= 57) {
       for (; i < end && (c = bytes[i]!) >= 48 && c <= 57; i++) value = value * 10 + (c - 48);
     } else return -1;
     const digits = i - from;
-    c = bytes[i];
+    c = i < end ? bytes[i]! : -1;
     const fraction = c === 46;
     const exponent = c === 101 || c === 69;
     if (!fraction && !exponent) {
@@ -121,10 +123,10 @@ export function createObservationBytesParser(): ObservationBytesParser {
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
       if (i === first) return -1;
     }
-    c = bytes[i];
+    c = i < end ? bytes[i]! : -1;
     if (c === 101 || c === 69) {
       i += 1;
-      c = bytes[i];
+      c = i < end ? bytes[i]! : -1;
       if (c === 43 || c === 45) i += 1;
       const first = i;
       while (i < end && (c = bytes[i]!) >= 48 && c <= 57) i++;
@@ -293,27 +295,29 @@ type StringCache = {
 
 /**
  * The last `size` strings made from bytes, so that a string seen again is the same string. The
- * strings are of bytes below 128, one character per byte: they are compared with the bytes as they
- * are, with no copy of the bytes kept.
+ * strings are of bytes below 128, one character per byte: each is kept with a copy of its bytes,
+ * and found by comparing bytes with bytes (cheaper than reading characters of a string).
  */
 function createStringCache(size: number): StringCache {
   const strings: string[] = [];
+  const copies: Uint8Array[] = [];
   let next = 0;
   return {
     find(bytes, from, end) {
-      search: for (let e = 0; e < strings.length; e++) {
-        const entry = strings[e]!;
-        const length = entry.length;
+      search: for (let e = 0; e < copies.length; e++) {
+        const copy = copies[e]!;
+        const length = copy.length;
         if (from + length >= end || bytes[from + length] !== QUOTE) continue;
         // From the end: hashes of one chain often share their leading zeros.
-        for (let i = length - 1; i >= 0; i--) if (entry.charCodeAt(i) !== bytes[from + i]) continue search;
-        return entry;
+        for (let i = length - 1; i >= 0; i--) if (copy[i] !== bytes[from + i]) continue search;
+        return strings[e];
       }
       return undefined;
     },
     add(bytes, from, to) {
       const value = bytes.toString('latin1', from, to);
       strings[next] = value;
+      copies[next] = Uint8Array.prototype.slice.call(bytes, from, to);
       next = (next + 1) % size;
       return value;
     },
