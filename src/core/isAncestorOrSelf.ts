@@ -9,9 +9,8 @@ export function isAncestorOrSelf(chain: ChainState, ancestor: Block, block: Bloc
   // A child: true whatever the line says (asked first, it spares the line two lookups).
   if (block.parentHash === ancestor.hash) return true;
   if (isCanonical(chain, ancestor) && isCanonical(chain, block)) return true;
-  // The parent is at a height below `block`, so at or below `ancestor`: it is `ancestor` or not related.
-  if (block.number === ancestor.number + 1n || block.parentHash === ancestor.hash)
-    return block.parentHash === ancestor.hash;
+  // The parent is at a height below `block`, so at or below `ancestor`, and it is not `ancestor`.
+  if (block.number === ancestor.number + 1n) return false;
   const at = ancestorAt(chain, block, ancestor.number);
   return at === undefined ? undefined : at.hash === ancestor.hash;
 }
