@@ -39,6 +39,10 @@ export const ChainSummary = z
         severity: Severity,
         message: z.string(),
         atMs: TimeMs,
+        node: z.string().optional().openapi({ description: 'the node, for a condition of one node' }),
+        location: z.string().optional().openapi({
+          description: "where that node is seen from: a watcher location, '' for the guard's own",
+        }),
       }),
     ),
     holds: z.array(

@@ -2,6 +2,7 @@ import { type Level, levelRank } from '../breaker/levels.ts';
 import type { ChainState, Checkpoint } from '../core/chainView.ts';
 import type { Hash } from '../core/observation.ts';
 import { type Severity, severityRank } from '../core/signal.ts';
+import { toPlace } from '../core/toPlace.ts';
 import type { EngineState } from '../engine/step.ts';
 import type { BlockTimeSummary } from '../report/reportData.ts';
 import { toBlockTimeSummary } from '../report/toBlockTimeSummary.ts';
@@ -27,7 +28,19 @@ export type ChainSummary = {
   canonicalHead: { number: bigint; hash: Hash; timestamp: number } | null;
   finalized: CheckpointSummary | null;
   status: ChainStatus;
-  conditions: Array<{ key: string; kind: string; severity: Severity; message: string; atMs: number }>;
+  /**
+   * The chain's raised conditions. A node's condition names the node and the place it is seen from
+   * (`location`: a watcher location, `''` for the guard's own nodes).
+   */
+  conditions: Array<{
+    key: string;
+    kind: string;
+    severity: Severity;
+    message: string;
+    atMs: number;
+    node?: string;
+    location?: string;
+  }>;
   /** Event signals (reorg, integrity, latency) still holding a breaker level, until `untilMs`. */
   holds: Array<{ kind: string; severity: Severity; message: string; atMs: number; untilMs: number }>;
   /** The highest level among the breakers protecting this chain. */
@@ -66,13 +79,20 @@ export function toChainSummary(engine: EngineState, chain: ChainState): ChainSum
   let status: ChainStatus = 'ok';
   const conditions: ChainSummary['conditions'] = [];
   for (const [key, signal] of chain.conditions) {
-    conditions.push({
+    const condition: ChainSummary['conditions'][number] = {
       key,
       kind: signal.kind,
       severity: signal.severity,
       message: signal.message,
       atMs: signal.atMs,
-    });
+    };
+    const view = signal.node === undefined ? undefined : chain.nodes.get(signal.node);
+    if (view) {
+      const location = toPlace(view);
+      condition.node = location === '' ? view.name : view.name.slice(0, -(location.length + 1));
+      condition.location = location;
+    }
+    conditions.push(condition);
     if (status === 'ok' || severityRank(signal.severity) > severityRank(status)) status = signal.severity;
   }
   const holds: ChainSummary['holds'] = [];

@@ -134,6 +134,30 @@ describe('toNodeSummaries and toChainSummaries', () => {
     assert.equal(chain!.level, state.breakers.get('test')!.level);
     assert.equal(chain!.nodes, 3);
   });
+
+  test("behavior: a node's condition names the node and the place it is seen from, whatever the name holds", () => {
+    const s = createScript('test');
+    s.fork('c', 'a3');
+    const far = '127.0.0.1:8545';
+    const script: Observation[] = [{ ...s.head(far, 'a1', 1), location: 'asia' }];
+    for (let h = 1; h <= 3; h++) for (const node of ['a', 'b', 'c']) script.push(s.head(node, `a${h}`, h));
+    script.push(s.head('c', 'c4', 4), s.head('c', 'c5', 5), s.head('c', 'c6', 6));
+    for (let h = 4; h <= 12; h++) script.push(s.head('a', `a${h}`, h), s.head('b', `a${h}`, h));
+    script.sort((x, y) => x.observedAtMs - y.observedAtMs);
+    const state = createEngineState({ chains: { test: { preset: 'devnet' } } });
+    for (const o of script) step(state, o);
+    const [chain] = toChainSummaries(state);
+    // c left the line at a3 (a divergence of the guard's own node); the node named host:port, seen
+    // only from asia, stayed at a1 (its lag, and a failure asia alone sees).
+    assert.deepEqual(
+      chain!.conditions.map((c) => [c.key, c.node, c.location]),
+      [
+        ['divergence:c', 'c', ''],
+        ['monitor_partition:asia', undefined, undefined],
+        ['lag:127.0.0.1:8545@asia', '127.0.0.1:8545', 'asia'],
+      ],
+    );
+  });
 });
 
 describe('createRateLimiter', () => {

@@ -138,19 +138,12 @@ function formatAge(ms) {
   return ms === null || ms === undefined ? '–' : formatSeconds(ms / 1000);
 }
 
-/** The watcher location a chain condition is about: `monitor_partition:<location>`, or a node
- * condition (`lag:<node>@<location>`) of a node seen from that location; undefined for the chain's
- * own conditions (liveness, finality, quorum), which a quorum of locations must see. */
+/** The place a chain condition is about: `monitor_partition:<location>`, or the place a node
+ * condition's node is seen from (`''` for the guard's own nodes); undefined for the chain's own
+ * conditions (liveness, finality, quorum), which a quorum of locations must see. */
 function conditionLocation(condition) {
   if (condition.kind === 'monitor_partition') return condition.key.slice('monitor_partition:'.length);
-  const at = condition.key.lastIndexOf('@');
-  return at === -1 ? undefined : condition.key.slice(at + 1);
-}
-
-/** The node a node condition is about (`lag:geth-1@asia`: `geth-1`). */
-function toNodeOfCondition(condition) {
-  const at = condition.key.lastIndexOf('@');
-  return condition.key.slice(condition.key.lastIndexOf(':', at) + 1, at);
+  return condition.location;
 }
 
 /**
@@ -186,7 +179,7 @@ function renderCluster(cluster, chains) {
         text:
           condition.kind === 'monitor_partition'
             ? `${chain.name}: ${condition.message}`
-            : `${chain.name}: ${toNodeOfCondition(condition)} ${condition.kind} ${condition.severity}`,
+            : `${chain.name}: ${condition.node} ${condition.kind} ${condition.severity}`,
       });
       seen.set(location, list);
     }
