@@ -53,6 +53,11 @@ export const SOURCE_ERROR_CODES = [
 ] as const;
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
+/** True for the codes that mean the node could not be talked to: `timeout`, `unreachable`, `http_status`. */
+export function isTransportErrorCode(code: string): boolean {
+  return code === 'timeout' || code === 'unreachable' || code === 'http_status';
+}
+
 export type SourceErrorParameters = CodedErrorParameters<SourceErrorCode> & {
   /** Round trip of the failed request, in milliseconds, when measured. */
   latencyMs?: number;

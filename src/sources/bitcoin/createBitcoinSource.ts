@@ -2,7 +2,14 @@ import type { BlockObservation, Observation } from '../../core/observation.ts';
 import type { ProofOfWork } from '../../core/params.ts';
 import { type Logger, silentLogger } from '../../log/createLogger.ts';
 import { createPollingSource } from '../createPollingSource.ts';
-import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
+import {
+  type Clock,
+  isTransportErrorCode,
+  type Source,
+  SourceError,
+  systemClock,
+  toErrorObservation,
+} from '../source.ts';
 import { toBitcoinHeader } from './bitcoinHeader.ts';
 import { type BitcoinRpcClient, createBitcoinRpcClient } from './createBitcoinRpcClient.ts';
 import { type ChainworkTracker, createChainworkTracker } from './createChainworkTracker.ts';
@@ -48,8 +55,6 @@ type Header = {
 
 const HASH = /^[0-9a-f]{64}$/;
 const KNOWN_LIMIT = 4096;
-/** Error codes that mean the node could not be talked to. */
-const TRANSPORT_CODES = new Set(['timeout', 'unreachable', 'http_status']);
 
 /**
  * Watches a Bitcoin-style node (Bitcoin Core and its forks, e.g. litecoind) by polling its
@@ -264,7 +269,7 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
     } catch (error) {
       recovering = true;
       const code = emitError(error);
-      if (!unreachable && TRANSPORT_CODES.has(code)) {
+      if (!unreachable && isTransportErrorCode(code)) {
         unreachable = true;
         logger.warn({ code: 'source_unreachable', url: rpc.url, errorCode: code }, 'node unreachable');
       }

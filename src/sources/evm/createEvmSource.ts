@@ -1,7 +1,14 @@
 import type { CheckpointKind, Hash, Observation } from '../../core/observation.ts';
 import { silentLogger } from '../../log/createLogger.ts';
 import { sleepUnlessAborted } from '../sleepUnlessAborted.ts';
-import { type Clock, type Source, SourceError, sourceConfigError, systemClock } from '../source.ts';
+import {
+  type Clock,
+  isTransportErrorCode,
+  type Source,
+  SourceError,
+  sourceConfigError,
+  systemClock,
+} from '../source.ts';
 import { createEvmHttpClient, type EvmRpcClient } from './createEvmHttpClient.ts';
 import type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 import { createEvmWebSocketClient } from './createEvmWebSocketClient.ts';
@@ -19,8 +26,6 @@ export type { CreateEvmSourceParameters } from './createEvmSourceParameters.ts';
 export type CreateEvmSourceReturnType = Source;
 
 const checkpointKinds = ['finalized', 'safe'] as const satisfies readonly CheckpointKind[];
-/** Error codes that mean the node could not be talked to (they slow polling down). */
-const transportCodes = new Set(['timeout', 'unreachable', 'http_status']);
 const maxClientVersionLength = 256;
 
 /**
@@ -136,7 +141,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       clientLearned = true;
     } catch (error) {
       const sourceError = toSourceError(error, { operation: 'web3_clientVersion', url: rpc.url });
-      if (transportCodes.has(sourceError.code)) throw sourceError;
+      if (isTransportErrorCode(sourceError.code)) throw sourceError;
       clientLearned = true;
       emitError(sourceError);
     }
@@ -186,7 +191,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       } catch (error) {
         const sourceError = emitError(error);
         if (sourceError.code === 'rpc_error') unsupportedTags.add(kind);
-        if (transportCodes.has(sourceError.code)) unreachable ??= sourceError.code;
+        if (isTransportErrorCode(sourceError.code)) unreachable ??= sourceError.code;
       }
     }
     return unreachable;
@@ -207,7 +212,7 @@ export function createEvmSource(parameters: CreateEvmSourceParameters): CreateEv
       return undefined;
     } catch (error) {
       const sourceError = emitError(error);
-      return transportCodes.has(sourceError.code) ? sourceError.code : undefined;
+      return isTransportErrorCode(sourceError.code) ? sourceError.code : undefined;
     }
   }
 
