@@ -90,6 +90,7 @@ export function createBitcoinSource(parameters: CreateBitcoinSourceParameters): 
     name: parameters.node,
     intervalMs: pollIntervalMs,
     poll: () => poll(),
+    logger,
   });
   let unreachable = false;
   const tracker: ChainworkTracker | undefined =

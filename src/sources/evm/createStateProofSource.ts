@@ -1,5 +1,6 @@
 import type { Hex } from 'viem';
 import { toHash } from '../../core/observation.ts';
+import { silentLogger } from '../../log/createLogger.ts';
 import { createPollingSource } from '../createPollingSource.ts';
 import { type Clock, type Source, SourceError, systemClock, toErrorObservation } from '../source.ts';
 import { blockHash } from './blockHash.ts';
@@ -81,6 +82,7 @@ export function createStateProofSource(parameters: CreateStateProofSourceParamet
     name: `${parameters.node}:state`,
     intervalMs: parameters.pollIntervalMs ?? 5_000,
     poll: () => poll(),
+    logger: silentLogger,
   });
 
   const check = async () => {
